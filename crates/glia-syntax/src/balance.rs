@@ -1,0 +1,192 @@
+//! The delimiter balancer: makes any token stream well-formed for the grammar.
+//!
+//! The grammar only accepts balanced delimiters with a form after every
+//! prefix (`'`, `^`, `#_` ...). Rather than lean on LR error recovery, this
+//! pass repairs the stream up front, the way editors' bracket matchers do:
+//!
+//! * a closer with no opener becomes a [`SyntaxKind::StrayClose`] trivia token;
+//! * a closer that matches an outer opener closes the inner, unclosed ones
+//!   with zero-width [`SyntaxKind::MissingClose`] tokens;
+//! * openers still open at the end of input get `MissingClose` tokens;
+//! * a prefix with no form before its collection closes gets a zero-width
+//!   [`SyntaxKind::MissingForm`].
+//!
+//! Each repair is reported once, with a span, so parsing never fails and the
+//! tree stays lossless (synthetic tokens have no text).
+
+use crate::error::{ErrorKind, Span, SyntaxError};
+use crate::lexer::Token;
+use crate::SyntaxKind;
+
+/// A form some prefix token still waits for; `prefix` is the index (in the
+/// output) of that token.
+#[derive(Clone, Copy)]
+struct Need {
+    prefix: usize,
+}
+
+struct Open {
+    /// Index of the opener in the output.
+    opener: usize,
+    /// The needs of the enclosing level, restored when this level closes.
+    outer_needs: Vec<Need>,
+}
+
+struct Balancer<'t> {
+    out: Vec<Token>,
+    errors: &'t mut Vec<SyntaxError>,
+    needs: Vec<Need>,
+    stack: Vec<Open>,
+}
+
+/// Repairs `tokens` in place of the grammar's error recovery; see the module docs.
+pub fn balance(tokens: Vec<Token>, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
+    let end = tokens.last().map_or(0, |t| t.end);
+    let mut b = Balancer {
+        out: Vec::with_capacity(tokens.len() + 4),
+        errors,
+        needs: Vec::new(),
+        stack: Vec::new(),
+    };
+    for token in tokens {
+        b.push(token);
+    }
+    b.fill_missing_forms(end);
+    while let Some(open) = b.stack.pop() {
+        b.close_unclosed(open, end, None);
+    }
+    b.out
+}
+
+impl Balancer<'_> {
+    fn push(&mut self, token: Token) {
+        let kind = token.kind;
+        if kind.is_opener() {
+            self.form_started();
+            let outer_needs = std::mem::take(&mut self.needs);
+            self.stack.push(Open {
+                opener: self.out.len(),
+                outer_needs,
+            });
+            self.out.push(token);
+        } else if kind.is_closer() {
+            self.close(token);
+        } else if kind == SyntaxKind::HashUnderscore {
+            // A discard is trivia: it does not satisfy an outer need.
+            self.needs.push(Need {
+                prefix: self.out.len(),
+            });
+            self.out.push(token);
+        } else if let Some(arity) = kind.prefix_arity() {
+            self.form_started();
+            let need = Need {
+                prefix: self.out.len(),
+            };
+            self.needs.extend(std::iter::repeat_n(need, arity));
+            self.out.push(token);
+        } else if kind.is_trivia() {
+            self.out.push(token);
+        } else {
+            self.form_started();
+            self.out.push(token);
+        }
+    }
+
+    /// A form begins: it satisfies the innermost pending need, if any.
+    fn form_started(&mut self) {
+        self.needs.pop();
+    }
+
+    fn close(&mut self, token: Token) {
+        let Some(depth) = self
+            .stack
+            .iter()
+            .rposition(|open| self.out[open.opener].kind.closer() == Some(token.kind))
+        else {
+            let span = Span::new(token.start, token.end);
+            self.errors.push(
+                SyntaxError::new(
+                    ErrorKind::UnmatchedDelimiter,
+                    span,
+                    format!("unmatched `{}`", token.kind.spelling()),
+                )
+                .label("no open delimiter to close here")
+                .hint("remove it, or add the opening delimiter it was meant to close"),
+            );
+            self.out.push(Token {
+                kind: SyntaxKind::StrayClose,
+                ..token
+            });
+            return;
+        };
+        while self.stack.len() > depth + 1 {
+            let open = self.stack.pop().expect("stack is deeper than depth");
+            self.close_unclosed(open, token.start, Some(token));
+        }
+        let open = self.stack.pop().expect("depth indexes the stack");
+        self.fill_missing_forms(token.start);
+        self.out.push(token);
+        self.needs = open.outer_needs;
+    }
+
+    /// Closes `open` with a zero-width token at `at`, reporting it.
+    fn close_unclosed(&mut self, open: Open, at: usize, closed_by: Option<Token>) {
+        self.fill_missing_forms(at);
+        let opener = self.out[open.opener];
+        let expected = opener.kind.closer().map_or("", SyntaxKind::spelling);
+        let mut error = SyntaxError::new(
+            ErrorKind::UnclosedDelimiter,
+            Span::new(opener.start, opener.end),
+            format!("unclosed `{}`", opener.kind.spelling()),
+        )
+        .label("opened here and never closed")
+        .hint(format!("add `{expected}` where this form should end"));
+        if let Some(closer) = closed_by {
+            error = error.also(
+                Span::new(closer.start, closer.end),
+                format!(
+                    "this `{}` closes an outer form first",
+                    closer.kind.spelling()
+                ),
+            );
+        }
+        self.errors.push(error);
+        self.out.push(Token {
+            kind: SyntaxKind::MissingClose,
+            start: at,
+            end: at,
+        });
+        self.needs = open.outer_needs;
+    }
+
+    /// Supplies a zero-width form for every pending need of this level,
+    /// reporting each prefix once.
+    fn fill_missing_forms(&mut self, at: usize) {
+        let mut reported = None;
+        while let Some(need) = self.needs.pop() {
+            if reported != Some(need.prefix) {
+                reported = Some(need.prefix);
+                let prefix = self.out[need.prefix];
+                self.errors.push(
+                    SyntaxError::new(
+                        ErrorKind::MissingForm,
+                        Span::new(prefix.start, prefix.end),
+                        format!("`{}` must be followed by a form", prefix.kind.spelling()),
+                    )
+                    .label("nothing follows this")
+                    .hint(match prefix.kind {
+                        SyntaxKind::Caret => {
+                            "metadata is written `^meta form`, e.g. `^:private x`"
+                        }
+                        _ => "add the form it applies to, or remove it",
+                    }),
+                );
+            }
+            self.out.push(Token {
+                kind: SyntaxKind::MissingForm,
+                start: at,
+                end: at,
+            });
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! The kinds of tokens and nodes in the lossless syntax tree.
+
+/// Every token and node kind of the Glia syntax tree.
+///
+/// Tokens come first (up to [`SyntaxKind::MissingForm`]), nodes after. Three
+/// kinds are *synthetic*: zero-width tokens the delimiter balancer inserts
+/// so that the grammar always sees a well-formed stream
+/// ([`SyntaxKind::MissingClose`], [`SyntaxKind::MissingForm`]). They carry
+/// no text, so the tree still prints back to the exact input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u16)]
+pub enum SyntaxKind {
+    // Trivia.
+    Whitespace,
+    Comma,
+    Comment,
+    /// `#!` to end of line (a shebang at file start, a comment elsewhere, as in Clojure).
+    Shebang,
+    /// Bytes that start no token; always reported as an error.
+    Error,
+    /// A closing delimiter with no matching opener; always reported as an error.
+    StrayClose,
+
+    // Delimiters.
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    /// `#{`
+    HashBrace,
+    /// `#(`
+    HashParen,
+
+    // Prefix (reader macro) tokens.
+    /// `'`
+    Quote,
+    /// `` ` ``
+    Backtick,
+    /// `~`
+    Tilde,
+    /// `~@`
+    TildeAt,
+    /// `@`
+    At,
+    /// `^`
+    Caret,
+    /// `#'`
+    HashQuote,
+    /// `#_`
+    HashUnderscore,
+
+    // Atoms.
+    Number,
+    String,
+    /// A string whose closing quote is missing (runs to end of input).
+    UnterminatedString,
+    Regex,
+    UnterminatedRegex,
+    Char,
+    Symbol,
+    Keyword,
+    /// `##Inf`, `##-Inf`, `##NaN` (and invalid `##...`, reported when read).
+    SymbolicValue,
+    /// `#foo`, `#?` ...: dispatch macros Glia does not support.
+    UnknownDispatch,
+
+    // Synthetic zero-width tokens.
+    MissingClose,
+    MissingForm,
+
+    // Nodes.
+    Root,
+    List,
+    Vector,
+    Map,
+    Set,
+    /// `#(...)`
+    FnLiteral,
+    QuoteForm,
+    SyntaxQuoteForm,
+    UnquoteForm,
+    UnquoteSplicingForm,
+    DerefForm,
+    VarForm,
+    /// `^meta target`
+    MetaForm,
+    /// `#_ form` (trivia for every consumer but the formatter).
+    Discard,
+}
+
+impl SyntaxKind {
+    /// Whitespace, commas, comments, shebangs, discards and error tokens:
+    /// everything that is not a form.
+    pub fn is_trivia(self) -> bool {
+        matches!(
+            self,
+            Self::Whitespace
+                | Self::Comma
+                | Self::Comment
+                | Self::Shebang
+                | Self::Error
+                | Self::StrayClose
+                | Self::UnknownDispatch
+                | Self::Discard
+        )
+    }
+
+    pub fn is_opener(self) -> bool {
+        matches!(
+            self,
+            Self::LParen | Self::LBracket | Self::LBrace | Self::HashBrace | Self::HashParen
+        )
+    }
+
+    pub fn is_closer(self) -> bool {
+        matches!(self, Self::RParen | Self::RBracket | Self::RBrace)
+    }
+
+    /// The closer that ends a collection opened by `self`.
+    pub fn closer(self) -> Option<SyntaxKind> {
+        match self {
+            Self::LParen | Self::HashParen => Some(Self::RParen),
+            Self::LBracket => Some(Self::RBracket),
+            Self::LBrace | Self::HashBrace => Some(Self::RBrace),
+            _ => None,
+        }
+    }
+
+    /// How many forms a prefix token needs after it (`^` needs the metadata
+    /// and its target), or `None` for tokens that are not prefixes.
+    pub fn prefix_arity(self) -> Option<usize> {
+        match self {
+            Self::Quote
+            | Self::Backtick
+            | Self::Tilde
+            | Self::TildeAt
+            | Self::At
+            | Self::HashQuote
+            | Self::HashUnderscore => Some(1),
+            Self::Caret => Some(2),
+            _ => None,
+        }
+    }
+
+    /// The text a user would type for a delimiter or prefix token, for messages.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            Self::LParen => "(",
+            Self::RParen => ")",
+            Self::LBracket => "[",
+            Self::RBracket => "]",
+            Self::LBrace => "{",
+            Self::RBrace => "}",
+            Self::HashBrace => "#{",
+            Self::HashParen => "#(",
+            Self::Quote => "'",
+            Self::Backtick => "`",
+            Self::Tilde => "~",
+            Self::TildeAt => "~@",
+            Self::At => "@",
+            Self::Caret => "^",
+            Self::HashQuote => "#'",
+            Self::HashUnderscore => "#_",
+            _ => "",
+        }
+    }
+
+    const LAST: SyntaxKind = SyntaxKind::Discard;
+
+    fn from_raw(raw: u16) -> SyntaxKind {
+        assert!(raw <= Self::LAST as u16, "invalid SyntaxKind {raw}");
+        // The enum is `repr(u16)` with contiguous discriminants from 0 to LAST;
+        // a table keeps this safe without `unsafe` transmutes.
+        ALL_KINDS[raw as usize]
+    }
+}
+
+const ALL_KINDS: [SyntaxKind; SyntaxKind::LAST as usize + 1] = {
+    use SyntaxKind::*;
+    [
+        Whitespace,
+        Comma,
+        Comment,
+        Shebang,
+        Error,
+        StrayClose,
+        LParen,
+        RParen,
+        LBracket,
+        RBracket,
+        LBrace,
+        RBrace,
+        HashBrace,
+        HashParen,
+        Quote,
+        Backtick,
+        Tilde,
+        TildeAt,
+        At,
+        Caret,
+        HashQuote,
+        HashUnderscore,
+        Number,
+        String,
+        UnterminatedString,
+        Regex,
+        UnterminatedRegex,
+        Char,
+        Symbol,
+        Keyword,
+        SymbolicValue,
+        UnknownDispatch,
+        MissingClose,
+        MissingForm,
+        Root,
+        List,
+        Vector,
+        Map,
+        Set,
+        FnLiteral,
+        QuoteForm,
+        SyntaxQuoteForm,
+        UnquoteForm,
+        UnquoteSplicingForm,
+        DerefForm,
+        VarForm,
+        MetaForm,
+        Discard,
+    ]
+};
+
+impl From<SyntaxKind> for rowan::SyntaxKind {
+    fn from(kind: SyntaxKind) -> Self {
+        rowan::SyntaxKind(kind as u16)
+    }
+}
+
+/// The rowan language tag of Glia trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Glia {}
+
+impl rowan::Language for Glia {
+    type Kind = SyntaxKind;
+
+    fn kind_from_raw(raw: rowan::SyntaxKind) -> SyntaxKind {
+        SyntaxKind::from_raw(raw.0)
+    }
+
+    fn kind_to_raw(kind: SyntaxKind) -> rowan::SyntaxKind {
+        kind.into()
+    }
+}
+
+pub type SyntaxNode = rowan::SyntaxNode<Glia>;
+pub type SyntaxToken = rowan::SyntaxToken<Glia>;
+pub type SyntaxElement = rowan::SyntaxElement<Glia>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_raw() {
+        for (i, kind) in ALL_KINDS.iter().enumerate() {
+            assert_eq!(*kind as usize, i);
+            assert_eq!(SyntaxKind::from_raw(i as u16), *kind);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The logos lexer: turns text into a gap-free sequence of tokens.
+//!
+//! Every byte of the input belongs to exactly one token; bytes that start no
+//! token become [`SyntaxKind::Error`] tokens (adjacent ones merged), so the
+//! token texts always concatenate back to the input.
+
+use logos::Logos;
+
+use crate::SyntaxKind;
+
+/// A token: its kind and the byte range it covers in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: SyntaxKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    pub fn text(self, source: &str) -> &str {
+        &source[self.start..self.end]
+    }
+}
+
+// `tok` is what may continue a token: anything but whitespace, commas and
+// Clojure's terminating macro characters. `'` and `#` do continue a token
+// (`a'b` and `a#` are symbols), as in Clojure.
+#[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
+#[logos(subpattern tok = r#"[^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\]"#)]
+#[logos(subpattern any = r#"(.|\n)"#)]
+enum Lexeme {
+    #[regex(r"[ \t\n\r\x0B\x0C]+")]
+    Whitespace,
+    #[regex(",+")]
+    Comma,
+    #[regex(";[^\n]*", allow_greedy = true)]
+    Comment,
+    #[regex("#![^\n]*", allow_greedy = true)]
+    Shebang,
+
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("#{")]
+    HashBrace,
+    #[token("#(")]
+    HashParen,
+
+    #[token("'")]
+    Quote,
+    #[token("`")]
+    Backtick,
+    #[token("~")]
+    Tilde,
+    #[token("~@")]
+    TildeAt,
+    #[token("@")]
+    At,
+    #[token("^")]
+    Caret,
+    #[token("#'")]
+    HashQuote,
+    #[token("#_")]
+    HashUnderscore,
+
+    #[regex(r"[+-]?[0-9](?&tok)*", priority = 10)]
+    Number,
+    #[regex(r#""([^"\\]|\\(?&any))*""#)]
+    String,
+    #[regex(r#""([^"\\]|\\(?&any))*\\?"#)]
+    UnterminatedString,
+    #[regex(r##"#"([^"\\]|\\(?&any))*""##)]
+    Regex,
+    #[regex(r##"#"([^"\\]|\\(?&any))*\\?"##)]
+    UnterminatedRegex,
+    #[regex(r"\\(?&any)(?&tok)*")]
+    Char,
+    #[regex(r#"[^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\#':0-9](?&tok)*"#)]
+    Symbol,
+    #[regex(r":(?&tok)*")]
+    Keyword,
+    #[regex(r"##(?&tok)*")]
+    SymbolicValue,
+    #[regex(r#"#([^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\_'#!](?&tok)*)?"#)]
+    UnknownDispatch,
+}
+
+impl From<Lexeme> for SyntaxKind {
+    fn from(lexeme: Lexeme) -> Self {
+        match lexeme {
+            Lexeme::Whitespace => SyntaxKind::Whitespace,
+            Lexeme::Comma => SyntaxKind::Comma,
+            Lexeme::Comment => SyntaxKind::Comment,
+            Lexeme::Shebang => SyntaxKind::Shebang,
+            Lexeme::LParen => SyntaxKind::LParen,
+            Lexeme::RParen => SyntaxKind::RParen,
+            Lexeme::LBracket => SyntaxKind::LBracket,
+            Lexeme::RBracket => SyntaxKind::RBracket,
+            Lexeme::LBrace => SyntaxKind::LBrace,
+            Lexeme::RBrace => SyntaxKind::RBrace,
+            Lexeme::HashBrace => SyntaxKind::HashBrace,
+            Lexeme::HashParen => SyntaxKind::HashParen,
+            Lexeme::Quote => SyntaxKind::Quote,
+            Lexeme::Backtick => SyntaxKind::Backtick,
+            Lexeme::Tilde => SyntaxKind::Tilde,
+            Lexeme::TildeAt => SyntaxKind::TildeAt,
+            Lexeme::At => SyntaxKind::At,
+            Lexeme::Caret => SyntaxKind::Caret,
+            Lexeme::HashQuote => SyntaxKind::HashQuote,
+            Lexeme::HashUnderscore => SyntaxKind::HashUnderscore,
+            Lexeme::Number => SyntaxKind::Number,
+            Lexeme::String => SyntaxKind::String,
+            Lexeme::UnterminatedString => SyntaxKind::UnterminatedString,
+            Lexeme::Regex => SyntaxKind::Regex,
+            Lexeme::UnterminatedRegex => SyntaxKind::UnterminatedRegex,
+            Lexeme::Char => SyntaxKind::Char,
+            Lexeme::Symbol => SyntaxKind::Symbol,
+            Lexeme::Keyword => SyntaxKind::Keyword,
+            Lexeme::SymbolicValue => SyntaxKind::SymbolicValue,
+            Lexeme::UnknownDispatch => SyntaxKind::UnknownDispatch,
+        }
+    }
+}
+
+/// Splits `source` into tokens covering every byte, in order.
+pub fn lex(source: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::with_capacity(source.len() / 3);
+    let mut lexer = Lexeme::lexer(source);
+    while let Some(lexeme) = lexer.next() {
+        let span = lexer.span();
+        let kind = lexeme.map_or(SyntaxKind::Error, SyntaxKind::from);
+        match tokens.last_mut() {
+            Some(last) if kind == SyntaxKind::Error && last.kind == SyntaxKind::Error => {
+                last.end = span.end;
+            }
+            _ => tokens.push(Token {
+                kind,
+                start: span.start,
+                end: span.end,
+            }),
+        }
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(source: &str) -> Vec<(SyntaxKind, &str)> {
+        lex(source)
+            .into_iter()
+            .map(|t| (t.kind, t.text(source)))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_win_over_symbols_but_signs_alone_are_symbols() {
+        use SyntaxKind::*;
+        assert_eq!(
+            kinds("+1 - -x 1abc"),
+            vec![
+                (Number, "+1"),
+                (Whitespace, " "),
+                (Symbol, "-"),
+                (Whitespace, " "),
+                (Symbol, "-x"),
+                (Whitespace, " "),
+                (Number, "1abc"),
+            ]
+        );
+    }
+
+    #[test]
+    fn dispatch_tokens() {
+        use SyntaxKind::*;
+        assert_eq!(
+            kinds("#_x #'v #{ #( ##Inf #\"r\" #inst #!sh"),
+            vec![
+                (HashUnderscore, "#_"),
+                (Symbol, "x"),
+                (Whitespace, " "),
+                (HashQuote, "#'"),
+                (Symbol, "v"),
+                (Whitespace, " "),
+                (HashBrace, "#{"),
+                (Whitespace, " "),
+                (HashParen, "#("),
+                (Whitespace, " "),
+                (SymbolicValue, "##Inf"),
+                (Whitespace, " "),
+                (Regex, "#\"r\""),
+                (Whitespace, " "),
+                (UnknownDispatch, "#inst"),
+                (Whitespace, " "),
+                (Shebang, "#!sh"),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_chars_and_unterminated_strings() {
+        use SyntaxKind::*;
+        assert_eq!(
+            kinds(r#"\( \newline "a\"b" "open"#),
+            vec![
+                (Char, r"\("),
+                (Whitespace, " "),
+                (Char, r"\newline"),
+                (Whitespace, " "),
+                (String, r#""a\"b""#),
+                (Whitespace, " "),
+                (UnterminatedString, r#""open"#),
+            ]
+        );
+    }
+
+    #[test]
+    fn lone_backslash_is_an_error_token() {
+        assert_eq!(kinds("\\"), vec![(SyntaxKind::Error, "\\")]);
+    }
+}
