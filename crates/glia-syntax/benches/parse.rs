@@ -1,1 +1,83 @@
-fn main(){}
+//! Throughput of the reader on a generated 1 MB Glia file.
+//!
+//! Goal (issue 2): at least 50 MB/s for lexing + parsing into the lossless
+//! tree (`parse`). `lex`, `read` (tree → forms) and `format` are measured
+//! alongside for context. Run: `cargo bench --workspace --bench parse`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use glia_syntax::{format, lexer, parse, read};
+
+/// A deterministic pseudo-random source of realistic Glia: functions with
+/// docstrings, lets, maps, vectors, strings with escapes, comments, numbers
+/// of every kind, keywords and reader macros.
+fn generate(target_len: usize) -> String {
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let names = [
+        "x", "acc", "items", "user-id", "total", "ns/value", "ready?", "swap!",
+    ];
+    let atoms = [
+        "42",
+        "-7",
+        "0x1F",
+        "3/4",
+        "1.5e3",
+        "##Inf",
+        "1N",
+        ":key",
+        ":ns/key",
+        "::local",
+        "\"hello\\nworld\"",
+        "\\a",
+        "\\newline",
+        "nil",
+        "true",
+        "#\"[a-z]+\"",
+    ];
+    let mut out = String::with_capacity(target_len + 1024);
+    let mut i = 0;
+    while out.len() < target_len {
+        i += 1;
+        let name = names[next(names.len() as u64) as usize];
+        out.push_str(&format!(
+            ";; Function number {i}, generated for the benchmark.\n\
+             (defn f{i}\n  \"Computes something about {name}.\"\n  [{name} & {{:keys [a b] :or {{a 1}}}}]\n  \
+             (let [m {{:id {i}, :tags #{{:a :b}}, :data [{} {} {}]}}\n        \
+             v (mapv #(* % {}) (range {}))]\n    \
+             (when-not (empty? v) ; guard\n      \
+             (-> m (assoc :sum (reduce + 0 v)) (update :id inc) ^:private (str '{name} @state)))))\n\n",
+            atoms[next(atoms.len() as u64) as usize],
+            atoms[next(atoms.len() as u64) as usize],
+            atoms[next(atoms.len() as u64) as usize],
+            next(100),
+            next(1000),
+        ));
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let source = generate(1 << 20);
+    assert!(
+        parse(&source).errors().is_empty(),
+        "the generated source must be valid"
+    );
+    let mut group = c.benchmark_group("reader-1MB");
+    group.throughput(Throughput::Bytes(source.len() as u64));
+    group.sample_size(30);
+    group.bench_function("lex", |b| b.iter(|| lexer::lex(black_box(&source))));
+    group.bench_function("parse", |b| b.iter(|| parse(black_box(&source))));
+    group.bench_function("read", |b| b.iter(|| read(black_box(&source))));
+    group.bench_function("format", |b| b.iter(|| format(black_box(&source))));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -14,9 +14,9 @@
 //! Each repair is reported once, with a span, so parsing never fails and the
 //! tree stays lossless (synthetic tokens have no text).
 
+use crate::SyntaxKind;
 use crate::error::{ErrorKind, Span, SyntaxError};
 use crate::lexer::Token;
-use crate::SyntaxKind;
 
 /// A form some prefix token still waits for; `prefix` is the index (in the
 /// output) of that token.
@@ -175,9 +175,7 @@ impl Balancer<'_> {
                     )
                     .label("nothing follows this")
                     .hint(match prefix.kind {
-                        SyntaxKind::Caret => {
-                            "metadata is written `^meta form`, e.g. `^:private x`"
-                        }
+                        SyntaxKind::Caret => "metadata is written `^meta form`, e.g. `^:private x`",
                         _ => "add the form it applies to, or remove it",
                     }),
                 );

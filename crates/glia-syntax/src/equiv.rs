@@ -23,10 +23,8 @@ impl Form {
             }
             (Map(a), Map(b)) => {
                 a.len() == b.len()
-                    && a.iter().all(|(k, v)| {
-                        b.iter()
-                            .any(|(k2, v2)| k.equiv(k2) && v.equiv(v2))
-                    })
+                    && a.iter()
+                        .all(|(k, v)| b.iter().any(|(k2, v2)| k.equiv(k2) && v.equiv(v2)))
             }
             (Set(a), Set(b)) => {
                 a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.equiv(y)))

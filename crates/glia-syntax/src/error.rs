@@ -158,8 +158,10 @@ impl Diagnostic for SyntaxError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary =
-            LabeledSpan::new_primary_with_span(Some(self.label.clone()), SourceSpan::from(self.span));
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.label.clone()),
+            SourceSpan::from(self.span),
+        );
         let secondary = self
             .related
             .iter()
@@ -192,10 +194,9 @@ impl SyntaxErrors {
     /// Renders every error as text (no colours), as a terminal would show it.
     pub fn render_plain(&self) -> String {
         let mut out = String::new();
-        let handler = miette::GraphicalReportHandler::new_themed(
-            miette::GraphicalTheme::unicode_nocolor(),
-        )
-        .with_width(100);
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, self);
         out

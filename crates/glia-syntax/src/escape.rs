@@ -2,8 +2,7 @@
 
 use crate::error::{ErrorKind, Span, SyntaxError};
 
-const ESCAPE_HINT: &str =
-    "valid escapes are \\t \\b \\n \\f \\r \\\" \\\\ \\uXXXX and octal \\0 to \\377; write \\\\ for a backslash";
+const ESCAPE_HINT: &str = "valid escapes are \\t \\b \\n \\f \\r \\\" \\\\ \\uXXXX and octal \\0 to \\377; write \\\\ for a backslash";
 
 /// Decodes the body of a string literal (between the quotes) that starts at
 /// byte `offset` of the source. Every bad escape is reported; the decoded
@@ -16,7 +15,10 @@ pub(crate) fn unescape(body: &str, offset: usize, errors: &mut Vec<SyntaxError>)
         let escape_start = offset + (body.len() - rest.len()) + i;
         let after = &rest[i + 1..];
         let (decoded, used) = decode_escape(after);
-        let span = Span::new(escape_start, escape_start + 1 + used.max(1).min(after.len()));
+        let span = Span::new(
+            escape_start,
+            escape_start + 1 + used.max(1).min(after.len()),
+        );
         match decoded {
             Ok(c) => out.push(c),
             Err(message) => errors.push(
@@ -64,10 +66,15 @@ fn decode_escape(after: &str) -> (Result<char, String>, usize) {
                 return match low {
                     Some(low) if (0xDC00..0xE000).contains(&low) => {
                         let scalar = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                        (char::from_u32(scalar).ok_or_else(|| "invalid surrogate pair".into()), 11)
+                        (
+                            char::from_u32(scalar).ok_or_else(|| "invalid surrogate pair".into()),
+                            11,
+                        )
                     }
                     _ => (
-                        Err(format!("`\\u{high:04X}` is half a surrogate pair with no low half after it")),
+                        Err(format!(
+                            "`\\u{high:04X}` is half a surrogate pair with no low half after it"
+                        )),
                         5,
                     ),
                 };
@@ -75,21 +82,33 @@ fn decode_escape(after: &str) -> (Result<char, String>, usize) {
             match char::from_u32(high) {
                 Some(ch) => (Ok(ch), 5),
                 None => (
-                    Err(format!("`\\u{high:04X}` is a lone low surrogate, not a character")),
+                    Err(format!(
+                        "`\\u{high:04X}` is a lone low surrogate, not a character"
+                    )),
                     5,
                 ),
             }
         }
         '0'..='7' => {
-            let digits = after.bytes().take(3).take_while(|b| (b'0'..=b'7').contains(b)).count();
+            let digits = after
+                .bytes()
+                .take(3)
+                .take_while(|b| (b'0'..=b'7').contains(b))
+                .count();
             let value = u32::from_str_radix(&after[..digits], 8).unwrap_or(u32::MAX);
             if value > 0o377 {
                 (
-                    Err(format!("octal escape `\\{}` is above \\377", &after[..digits])),
+                    Err(format!(
+                        "octal escape `\\{}` is above \\377",
+                        &after[..digits]
+                    )),
                     digits,
                 )
             } else {
-                (char::from_u32(value).ok_or_else(|| "invalid octal escape".into()), digits)
+                (
+                    char::from_u32(value).ok_or_else(|| "invalid octal escape".into()),
+                    digits,
+                )
             }
         }
         other => (Err(format!("unknown escape `\\{other}`")), other.len_utf8()),

@@ -22,14 +22,18 @@ impl Token {
     }
 }
 
+// Whitespace is what Java's `Character.isWhitespace` (and so Clojure's
+// reader) accepts: ASCII spaces and controls, and Unicode space separators
+// other than the non-breaking ones.
 // `tok` is what may continue a token: anything but whitespace, commas and
 // Clojure's terminating macro characters. `'` and `#` do continue a token
 // (`a'b` and `a#` are symbols), as in Clojure.
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq)]
-#[logos(subpattern tok = r#"[^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\]"#)]
+#[logos(subpattern tok = r#"[^ \t\n\r\x0B\x0C\x1C-\x1F\u{1680}\u{2000}-\u{2006}\u{2008}-\u{200A}\u{2028}\u{2029}\u{205F}\u{3000},";@^`~()\[\]{}\\]"#)]
 #[logos(subpattern any = r#"(.|\n)"#)]
+#[logos(subpattern ws = r"[ \t\n\r\x0B\x0C\x1C-\x1F\u{1680}\u{2000}-\u{2006}\u{2008}-\u{200A}\u{2028}\u{2029}\u{205F}\u{3000}]")]
 enum Lexeme {
-    #[regex(r"[ \t\n\r\x0B\x0C]+")]
+    #[regex(r"(?&ws)+")]
     Whitespace,
     #[regex(",+")]
     Comma,
@@ -82,15 +86,19 @@ enum Lexeme {
     Regex,
     #[regex(r##"#"([^"\\]|\\(?&any))*\\?"##)]
     UnterminatedRegex,
-    #[regex(r"\\(?&any)(?&tok)*")]
+    // After the backslash: one character of any kind (`\(` is a character),
+    // then the rest of the token (`\newline`), except that a whitespace
+    // character ends it at once (`\ ` is a space).
+    #[regex(r"\\[^ \t\n\r\x0B\x0C\x1C-\x1F\u{1680}\u{2000}-\u{2006}\u{2008}-\u{200A}\u{2028}\u{2029}\u{205F}\u{3000}](?&tok)*")]
+    #[regex(r"\\(?&ws)")]
     Char,
-    #[regex(r#"[^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\#':0-9](?&tok)*"#)]
+    #[regex(r#"[^ \t\n\r\x0B\x0C\x1C-\x1F\u{1680}\u{2000}-\u{2006}\u{2008}-\u{200A}\u{2028}\u{2029}\u{205F}\u{3000},";@^`~()\[\]{}\\#':0-9](?&tok)*"#)]
     Symbol,
     #[regex(r":(?&tok)*")]
     Keyword,
     #[regex(r"##(?&tok)*")]
     SymbolicValue,
-    #[regex(r#"#([^ \t\n\r\x0B\x0C,";@^`~()\[\]{}\\_'#!](?&tok)*)?"#)]
+    #[regex(r#"#([^ \t\n\r\x0B\x0C\x1C-\x1F\u{1680}\u{2000}-\u{2006}\u{2008}-\u{200A}\u{2028}\u{2029}\u{205F}\u{3000},";@^`~()\[\]{}\\_'#!](?&tok)*)?"#)]
     UnknownDispatch,
 }
 

@@ -16,21 +16,23 @@
 //! Invariant: this crate does no I/O and never panics on any input.
 
 mod balance;
+mod equiv;
 mod error;
+mod escape;
 mod form;
 mod format;
+mod invariants;
 mod kind;
 pub mod lexer;
 mod number;
 pub mod parser;
 pub mod printer;
 pub mod read;
-mod escape;
-mod equiv;
 
 pub use error::{ErrorKind, Span, SyntaxError, SyntaxErrors};
 pub use form::{Form, FormKind, Keyword, Symbol};
 pub use format::format;
+pub use invariants::check_invariants;
 pub use kind::{Glia, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
-pub use parser::{parse, Parse};
-pub use read::{read, Read};
+pub use parser::{Parse, parse};
+pub use read::{Read, read};

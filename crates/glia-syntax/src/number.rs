@@ -166,7 +166,9 @@ mod tests {
 
     #[test]
     fn invalid_numbers() {
-        for bad in ["08", "1abc", "1/0", "37r1", "2r2", "0x", "1.2.3", "1/2/3", "1e"] {
+        for bad in [
+            "08", "1abc", "1/0", "37r1", "2r2", "0x", "1.2.3", "1/2/3", "1e",
+        ] {
             assert!(read_number(bad).is_err(), "{bad} should be invalid");
         }
     }

@@ -4,7 +4,7 @@ use rowan::{Checkpoint, GreenNode, GreenNodeBuilder};
 
 use crate::balance::balance;
 use crate::error::{ErrorKind, Span, SyntaxError};
-use crate::lexer::{lex, Token};
+use crate::lexer::{Token, lex};
 use crate::{SyntaxKind, SyntaxNode};
 
 lalrpop_util::lalrpop_mod!(

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use crate::error::{ErrorKind, Span, SyntaxError};
 use crate::escape::{read_char, unescape};
 use crate::number::{read_number, read_symbolic};
-use crate::{parse, Form, FormKind, Keyword, Parse, Symbol, SyntaxElement, SyntaxKind, SyntaxNode};
+use crate::{Form, FormKind, Keyword, Parse, Symbol, SyntaxElement, SyntaxKind, SyntaxNode, parse};
 
 /// The forms of a text, every error found while parsing and reading it
 /// (sorted by position), and the tree they came from.
@@ -134,7 +134,9 @@ impl Lower<'_> {
 
     /// `'x` → `(quote x)`, `@x` → `(deref x)`, and so on.
     fn wrapped(&mut self, node: &SyntaxNode, head: &str, span: Span) -> Option<Form> {
-        let prefix_end = node.first_token().map_or(span.start, |t| t.text_range().end().into());
+        let prefix_end = node
+            .first_token()
+            .map_or(span.start, |t| t.text_range().end().into());
         let inner = self.forms_of(node).into_iter().next()??;
         Some(Form::list(
             vec![Form::symbol(head, Span::new(span.start, prefix_end)), inner],
@@ -368,9 +370,7 @@ impl Lower<'_> {
             "true" => FormKind::Bool(true),
             "false" => FormKind::Bool(false),
             _ => match split_name(text) {
-                Some((ns, name))
-                    if !name.starts_with(|c: char| c.is_ascii_digit()) =>
-                {
+                Some((ns, name)) if !name.starts_with(|c: char| c.is_ascii_digit()) => {
                     if let Some(args) = self.fn_literal.as_mut()
                         && ns.is_none()
                         && let Some(param) = fn_arg(args, name)
@@ -439,7 +439,9 @@ fn fn_arg(args: &mut FnArgs, name: &str) -> Option<String> {
     let n = if rest.is_empty() {
         1
     } else {
-        rest.parse::<usize>().ok().filter(|n| (1..=20).contains(n))?
+        rest.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=20).contains(n))?
     };
     args.max = args.max.max(n);
     Some(args.param(n))

@@ -1,0 +1,44 @@
+//! Snapshots of lossless trees: every byte of each input is in its tree.
+
+use glia_syntax::parse;
+
+fn tree(source: &str) -> String {
+    let parse = parse(source);
+    let root = parse.syntax();
+    assert_eq!(
+        root.to_string(),
+        source,
+        "the tree must print back its input"
+    );
+    let mut out = format!("{root:#?}");
+    for error in parse.errors() {
+        out.push_str(&format!(
+            "error {}..{}: {}\n",
+            error.span.start, error.span.end, error.message
+        ));
+    }
+    out
+}
+
+macro_rules! snap {
+    ($name:ident, $source:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(tree($source));
+        }
+    };
+}
+
+snap!(
+    atoms_and_trivia,
+    "#!/usr/bin/env ww\n(def x 42) ; answer\n, :kw \\a \"s\\n\""
+);
+snap!(collections, "[1 (2) {:a #{3}}]");
+snap!(reader_macros, "'a `(b ~c ~@d) @e #'f #(g % %2) #\"r+\"");
+snap!(
+    metadata_and_discard,
+    "^:private ^{:doc \"d\"} x #_ #_ skip1 skip2 kept"
+);
+snap!(unclosed_and_stray, "(a [b) c)]");
+snap!(missing_forms, "(' ^:m) #_");
+snap!(garbage, "\u{0}\\ #inst ## \"open");
