@@ -51,10 +51,10 @@ pub fn balance(tokens: Vec<Token>, errors: &mut Vec<SyntaxError>) -> Vec<Token> 
     for token in tokens {
         b.push(token);
     }
-    b.fill_missing_forms(end);
     while let Some(open) = b.stack.pop() {
         b.close_unclosed(open, end, None);
     }
+    b.fill_missing_forms(end);
     b.out
 }
 

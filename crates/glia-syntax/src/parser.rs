@@ -45,9 +45,6 @@ impl From<Token> for Tok {
 pub(crate) struct Sink<'s> {
     source: &'s str,
     builder: GreenNodeBuilder<'static>,
-    /// Node kinds of the collections and prefixes begun at each checkpoint,
-    /// innermost last (a checkpoint alone does not say what began there).
-    begun: Vec<SyntaxKind>,
 }
 
 impl Sink<'_> {
@@ -59,34 +56,29 @@ impl Sink<'_> {
     /// Pushes the first token of a form and returns where the form began.
     pub(crate) fn start(&mut self, token: Token) -> Checkpoint {
         let checkpoint = self.builder.checkpoint();
-        if let Some(node) = node_kind_begun_by(token.kind) {
-            self.begun.push(node);
-        }
         self.token(token);
         checkpoint
     }
 
+    /// [`Sink::start`] for an opener or reader-macro prefix, with the kind of
+    /// node it begins.
+    pub(crate) fn begin(&mut self, token: Token) -> (Checkpoint, SyntaxKind) {
+        (self.start(token), node_kind_begun_by(token.kind))
+    }
+
+    /// Wraps everything pushed since `at` in a node of `kind`.
     pub(crate) fn wrap(&mut self, at: Checkpoint, kind: SyntaxKind) -> Checkpoint {
         self.builder.start_node_at(at, kind.into());
         self.builder.finish_node();
         at
     }
-
-    pub(crate) fn wrap_collection(&mut self, at: Checkpoint) -> Checkpoint {
-        let kind = self.begun.pop().unwrap_or(SyntaxKind::List);
-        self.wrap(at, kind)
-    }
-
-    pub(crate) fn wrap_prefix(&mut self, at: Checkpoint) -> Checkpoint {
-        let kind = self.begun.pop().unwrap_or(SyntaxKind::QuoteForm);
-        self.wrap(at, kind)
-    }
 }
 
-fn node_kind_begun_by(token: SyntaxKind) -> Option<SyntaxKind> {
+/// The node an opener or prefix token begins (the grammar only calls this
+/// for those tokens).
+fn node_kind_begun_by(token: SyntaxKind) -> SyntaxKind {
     use SyntaxKind as K;
-    Some(match token {
-        K::LParen => K::List,
+    match token {
         K::LBracket => K::Vector,
         K::LBrace => K::Map,
         K::HashBrace => K::Set,
@@ -97,8 +89,8 @@ fn node_kind_begun_by(token: SyntaxKind) -> Option<SyntaxKind> {
         K::TildeAt => K::UnquoteSplicingForm,
         K::At => K::DerefForm,
         K::HashQuote => K::VarForm,
-        _ => return None,
-    })
+        _ => K::List,
+    }
 }
 
 /// The result of parsing: a lossless tree and the structural errors found
@@ -146,7 +138,6 @@ fn build(source: &str, tokens: &[Token]) -> Option<GreenNode> {
     let mut sink = Sink {
         source,
         builder: GreenNodeBuilder::new(),
-        begun: Vec::new(),
     };
     sink.builder.start_node(SyntaxKind::Root.into());
     let stream = tokens

@@ -331,13 +331,13 @@ impl Lower<'_> {
             SyntaxKind::Regex => {
                 let pattern = &text[2..text.len() - 1];
                 if let Err(e) = regex_syntax::Parser::new().parse(pattern) {
-                    let inner = e_span(&e);
+                    let inner = regex_error_span(&e);
                     let at = span.start + 2;
                     self.error(
                         SyntaxError::new(
                             ErrorKind::InvalidRegex,
                             Span::new(at + inner.0, at + inner.1),
-                            format!("invalid regex: {}", e_kind(&e)),
+                            format!("invalid regex: {}", regex_error_message(&e)),
                         )
                         .label("here")
                         .hint("Glia regexes use the syntax of Rust's regex crate (no look-around or backreferences)"),
@@ -466,7 +466,7 @@ fn split_name(text: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
-fn e_span(e: &regex_syntax::Error) -> (usize, usize) {
+fn regex_error_span(e: &regex_syntax::Error) -> (usize, usize) {
     match e {
         regex_syntax::Error::Parse(e) => (e.span().start.offset, e.span().end.offset),
         regex_syntax::Error::Translate(e) => (e.span().start.offset, e.span().end.offset),
@@ -474,7 +474,7 @@ fn e_span(e: &regex_syntax::Error) -> (usize, usize) {
     }
 }
 
-fn e_kind(e: &regex_syntax::Error) -> String {
+fn regex_error_message(e: &regex_syntax::Error) -> String {
     match e {
         regex_syntax::Error::Parse(e) => e.kind().to_string(),
         regex_syntax::Error::Translate(e) => e.kind().to_string(),

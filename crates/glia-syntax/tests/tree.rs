@@ -42,3 +42,4 @@ snap!(
 snap!(unclosed_and_stray, "(a [b) c)]");
 snap!(missing_forms, "(' ^:m) #_");
 snap!(garbage, "\u{0}\\ #inst ## \"open");
+snap!(prefix_before_unclosed_collection, "^{");
