@@ -15,7 +15,7 @@
 //! tree stays lossless (synthetic tokens have no text).
 
 use crate::SyntaxKind;
-use crate::error::{ErrorKind, Span, SyntaxError};
+use crate::error::{ErrorKind, SyntaxError};
 use crate::lexer::Token;
 
 /// A form some prefix token still waits for; `prefix` is the index (in the
@@ -40,15 +40,20 @@ struct Balancer<'t> {
 }
 
 /// Repairs `tokens` in place of the grammar's error recovery; see the module docs.
-pub fn balance(tokens: Vec<Token>, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
-    let end = tokens.last().map_or(0, |t| t.end);
+pub fn balance(
+    tokens: impl Iterator<Item = Token>,
+    capacity: usize,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<Token> {
     let mut b = Balancer {
-        out: Vec::with_capacity(tokens.len() + 4),
+        out: Vec::with_capacity(capacity),
         errors,
         needs: Vec::new(),
         stack: Vec::new(),
     };
+    let mut end = 0u32;
     for token in tokens {
+        end = token.end;
         b.push(token);
     }
     while let Some(open) = b.stack.pop() {
@@ -103,7 +108,7 @@ impl Balancer<'_> {
             .iter()
             .rposition(|open| self.out[open.opener].kind.closer() == Some(token.kind))
         else {
-            let span = Span::new(token.start, token.end);
+            let span = token.span();
             self.errors.push(
                 SyntaxError::new(
                     ErrorKind::UnmatchedDelimiter,
@@ -130,20 +135,20 @@ impl Balancer<'_> {
     }
 
     /// Closes `open` with a zero-width token at `at`, reporting it.
-    fn close_unclosed(&mut self, open: Open, at: usize, closed_by: Option<Token>) {
+    fn close_unclosed(&mut self, open: Open, at: u32, closed_by: Option<Token>) {
         self.fill_missing_forms(at);
         let opener = self.out[open.opener];
         let expected = opener.kind.closer().map_or("", SyntaxKind::spelling);
         let mut error = SyntaxError::new(
             ErrorKind::UnclosedDelimiter,
-            Span::new(opener.start, opener.end),
+            opener.span(),
             format!("unclosed `{}`", opener.kind.spelling()),
         )
         .label("opened here and never closed")
         .hint(format!("add `{expected}` where this form should end"));
         if let Some(closer) = closed_by {
             error = error.also(
-                Span::new(closer.start, closer.end),
+                closer.span(),
                 format!(
                     "this `{}` closes an outer form first",
                     closer.kind.spelling()
@@ -161,7 +166,7 @@ impl Balancer<'_> {
 
     /// Supplies a zero-width form for every pending need of this level,
     /// reporting each prefix once.
-    fn fill_missing_forms(&mut self, at: usize) {
+    fn fill_missing_forms(&mut self, at: u32) {
         let mut reported = None;
         while let Some(need) = self.needs.pop() {
             if reported != Some(need.prefix) {
@@ -170,7 +175,7 @@ impl Balancer<'_> {
                 self.errors.push(
                     SyntaxError::new(
                         ErrorKind::MissingForm,
-                        Span::new(prefix.start, prefix.end),
+                        prefix.span(),
                         format!("`{}` must be followed by a form", prefix.kind.spelling()),
                     )
                     .label("nothing follows this")

@@ -37,12 +37,6 @@ impl From<Span> for SourceSpan {
     }
 }
 
-impl From<rowan::TextRange> for Span {
-    fn from(range: rowan::TextRange) -> Self {
-        Span::new(range.start().into(), range.end().into())
-    }
-}
-
 /// What went wrong; each kind has a stable diagnostic code
 /// (`glia::syntax::<kebab-name>`) that tools may match on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +60,8 @@ pub enum ErrorKind {
     DuplicateSetElement,
     InvalidMetadata,
     NestedFnLiteral,
+    TooDeep,
+    TooLarge,
     /// The grammar rejected a token stream the balancer let through. This is
     /// a bug in glia-syntax; the tree is still lossless.
     Internal,
@@ -93,6 +89,8 @@ impl ErrorKind {
             Self::DuplicateSetElement => "glia::syntax::duplicate-set-element",
             Self::InvalidMetadata => "glia::syntax::invalid-metadata",
             Self::NestedFnLiteral => "glia::syntax::nested-fn-literal",
+            Self::TooDeep => "glia::syntax::too-deep",
+            Self::TooLarge => "glia::syntax::too-large",
             Self::Internal => "glia::syntax::internal",
         }
     }

@@ -27,7 +27,7 @@ pub fn format(source: &str) -> Result<String, Vec<SyntaxError>> {
         return Err(parse.errors().to_vec());
     }
     let mut f = Formatter::default();
-    f.node(&parse.syntax());
+    f.node(parse.syntax());
     // Whitespace is only written before a following child, so `out` has no
     // trailing whitespace of the formatter's own (a final `\ ` is a character).
     if !f.out.is_empty() {
@@ -96,7 +96,7 @@ impl Formatter {
         self.col = indent;
     }
 
-    fn node(&mut self, node: &SyntaxNode) {
+    fn node(&mut self, node: SyntaxNode<'_>) {
         let mut layout = Layout {
             kind: node.kind(),
             start_col: self.col,
@@ -108,7 +108,7 @@ impl Formatter {
         };
         let mut prev: Option<SyntaxKind> = None;
         // The whitespace token before the current child, if any.
-        let mut gap: Option<SyntaxToken> = None;
+        let mut gap: Option<SyntaxToken<'_>> = None;
         for child in node.children_with_tokens() {
             let kind = child.kind();
             if kind == SyntaxKind::Whitespace {
@@ -120,7 +120,7 @@ impl Formatter {
             }
             let gap_text = gap.take();
             let gap_text = gap_text.as_ref().map_or("", |t| t.text());
-            self.separate(&layout, prev, kind, &child, gap_text);
+            self.separate(&layout, prev, kind, child, gap_text);
             let is_form = !kind.is_trivia()
                 && kind != SyntaxKind::Comma
                 && !kind.is_opener()
@@ -131,7 +131,7 @@ impl Formatter {
             }
             if is_form && matches!(layout.kind, SyntaxKind::List | SyntaxKind::FnLiteral) {
                 if layout.forms == 0 {
-                    layout.head_is_body = is_body_head(&child);
+                    layout.head_is_body = is_body_head(child);
                     layout.head_line = self.line;
                 } else if layout.forms == 1 && self.line == layout.head_line {
                     layout.first_arg_col = Some(self.col);
@@ -140,15 +140,15 @@ impl Formatter {
             if is_form {
                 layout.forms += 1;
             }
-            self.element(&child);
+            self.element(child);
             prev = Some(kind);
         }
     }
 
-    fn element(&mut self, el: &SyntaxElement) {
+    fn element(&mut self, el: SyntaxElement<'_>) {
         match el {
-            rowan::NodeOrToken::Node(n) => self.node(n),
-            rowan::NodeOrToken::Token(t) => match t.kind() {
+            SyntaxElement::Node(n) => self.node(n),
+            SyntaxElement::Token(t) => match t.kind() {
                 SyntaxKind::Comment | SyntaxKind::Shebang => self.push(t.text().trim_end()),
                 _ => self.push(t.text()),
             },
@@ -162,7 +162,7 @@ impl Formatter {
         layout: &Layout,
         prev: Option<SyntaxKind>,
         next: SyntaxKind,
-        next_el: &SyntaxElement,
+        next_el: SyntaxElement<'_>,
         gap: &str,
     ) {
         let breaks = gap.matches('\n').count().min(2);
@@ -190,16 +190,13 @@ impl Formatter {
     }
 }
 
-fn starts_with_at(el: &SyntaxElement) -> bool {
-    match el {
-        rowan::NodeOrToken::Node(n) => n.text().char_at(0.into()) == Some('@'),
-        rowan::NodeOrToken::Token(t) => t.text().starts_with('@'),
-    }
+fn starts_with_at(el: SyntaxElement<'_>) -> bool {
+    el.text().starts_with('@')
 }
 
 /// Whether a list headed by `head` has a body (indented two spaces).
-fn is_body_head(head: &SyntaxElement) -> bool {
-    let rowan::NodeOrToken::Token(token) = head else {
+fn is_body_head(head: SyntaxElement<'_>) -> bool {
+    let SyntaxElement::Token(token) = head else {
         return false;
     };
     if token.kind() != SyntaxKind::Symbol {

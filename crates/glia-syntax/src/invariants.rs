@@ -15,13 +15,9 @@ pub fn check_invariants(text: &str) {
     let root = parse.syntax();
     assert_eq!(root.to_string(), text, "the tree must print back its input");
     let mut at = 0;
-    for token in root
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-    {
-        let range = token.text_range();
-        assert_eq!(usize::from(range.start()), at, "gap before {token:?}");
-        at = range.end().into();
+    for token in root.tokens() {
+        assert_eq!(token.span().start, at, "gap before {token:?}");
+        at = token.span().end;
     }
     assert_eq!(at, text.len(), "the tokens must cover the whole text");
 

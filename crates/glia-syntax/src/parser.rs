@@ -1,10 +1,9 @@
-//! Parsing: lexer → balancer → lalrpop grammar → rowan green tree.
-
-use rowan::{Checkpoint, GreenNode, GreenNodeBuilder};
+//! Parsing: lexer → balancer → lalrpop grammar → lossless tree.
 
 use crate::balance::balance;
 use crate::error::{ErrorKind, Span, SyntaxError};
-use crate::lexer::{Token, lex};
+use crate::lexer::{Token, tokens};
+use crate::tree::{Checkpoint, SyntaxTree, TreeBuilder};
 use crate::{SyntaxKind, SyntaxNode};
 
 lalrpop_util::lalrpop_mod!(
@@ -12,70 +11,90 @@ lalrpop_util::lalrpop_mod!(
     grammar
 );
 
-/// The grammar's view of a token: which role it plays.
+/// How deep forms may nest. Reading and formatting walk the tree
+/// recursively, so a bound keeps absurd input (`((((...` a million deep) an
+/// error instead of a stack overflow; real code nests a few dozen deep.
+pub const MAX_NESTING: usize = 256;
+
+/// The longest text the reader takes (token offsets are `u32`). A longer
+/// one gets a `too-large` error and an empty tree.
+pub const MAX_TEXT_LEN: usize = u32::MAX as usize;
+
+/// The grammar's view of a significant token: the role it plays and its
+/// index in the token stream.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Tok {
-    Trivia(Token),
-    Atom(Token),
-    Open(Token),
-    Close(Token),
-    Prefix(Token),
-    Caret(Token),
-    Discard(Token),
+    Atom(usize),
+    Open(usize),
+    Close(usize),
+    Prefix(usize),
+    Caret(usize),
+    Discard(usize),
 }
 
-impl From<Token> for Tok {
-    fn from(token: Token) -> Self {
+impl Tok {
+    /// The role of a significant (non-trivia) token.
+    fn new(kind: SyntaxKind, index: usize) -> Self {
         use SyntaxKind as K;
-        match token.kind {
-            K::LParen | K::LBracket | K::LBrace | K::HashBrace | K::HashParen => Tok::Open(token),
-            K::RParen | K::RBracket | K::RBrace | K::MissingClose => Tok::Close(token),
-            K::Caret => Tok::Caret(token),
-            K::HashUnderscore => Tok::Discard(token),
+        match kind {
+            K::LParen | K::LBracket | K::LBrace | K::HashBrace | K::HashParen => Tok::Open(index),
+            K::RParen | K::RBracket | K::RBrace | K::MissingClose => Tok::Close(index),
+            K::Caret => Tok::Caret(index),
+            K::HashUnderscore => Tok::Discard(index),
             K::Quote | K::Backtick | K::Tilde | K::TildeAt | K::At | K::HashQuote => {
-                Tok::Prefix(token)
+                Tok::Prefix(index)
             }
-            kind if kind.is_trivia() => Tok::Trivia(token),
-            _ => Tok::Atom(token),
+            _ => Tok::Atom(index),
         }
     }
 }
 
-/// Streams tokens into the rowan builder on behalf of the grammar's actions.
-pub(crate) struct Sink<'s> {
-    source: &'s str,
-    builder: GreenNodeBuilder<'static>,
+/// Pushes tokens into the tree builder on behalf of the grammar's actions,
+/// slipping in the trivia the grammar never sees.
+pub(crate) struct Sink<'t> {
+    builder: TreeBuilder<'t>,
+    /// The first token not yet pushed.
+    next: usize,
 }
 
 impl Sink<'_> {
-    pub(crate) fn token(&mut self, token: Token) {
-        self.builder
-            .token(token.kind.into(), &self.source[token.start..token.end]);
+    /// Pushes the trivia tokens before `index`.
+    fn flush_before(&mut self, index: usize) {
+        while self.next < index {
+            self.builder.push_token(self.next);
+            self.next += 1;
+        }
     }
 
-    /// Pushes the first token of a form and returns where the form began.
-    pub(crate) fn start(&mut self, token: Token) -> Checkpoint {
+    pub(crate) fn token(&mut self, index: usize) {
+        self.flush_before(index);
+        self.builder.push_token(index);
+        self.next = index + 1;
+    }
+
+    /// Pushes the first token of a form and returns where the form began
+    /// (after the trivia before it, which belongs to the enclosing node).
+    pub(crate) fn start(&mut self, index: usize) -> Checkpoint {
+        self.flush_before(index);
         let checkpoint = self.builder.checkpoint();
-        self.token(token);
+        self.token(index);
         checkpoint
     }
 
     /// [`Sink::start`] for an opener or reader-macro prefix, with the kind of
     /// node it begins.
-    pub(crate) fn begin(&mut self, token: Token) -> (Checkpoint, SyntaxKind) {
-        (self.start(token), node_kind_begun_by(token.kind))
+    pub(crate) fn begin(&mut self, index: usize) -> (Checkpoint, SyntaxKind) {
+        let kind = node_kind_begun_by(self.builder.token(index).kind);
+        (self.start(index), kind)
     }
 
-    /// Wraps everything pushed since `at` in a node of `kind`.
-    pub(crate) fn wrap(&mut self, at: Checkpoint, kind: SyntaxKind) -> Checkpoint {
-        self.builder.start_node_at(at, kind.into());
-        self.builder.finish_node();
-        at
+    pub(crate) fn wrap(&mut self, at: Checkpoint, kind: SyntaxKind) {
+        self.builder.wrap(at, kind);
     }
 }
 
-/// The node an opener or prefix token begins (the grammar only calls this
-/// for those tokens).
+/// The node an opener or prefix token begins (the grammar only asks for
+/// those tokens).
 fn node_kind_begun_by(token: SyntaxKind) -> SyntaxKind {
     use SyntaxKind as K;
     match token {
@@ -94,20 +113,21 @@ fn node_kind_begun_by(token: SyntaxKind) -> SyntaxKind {
 }
 
 /// The result of parsing: a lossless tree and the structural errors found
-/// (unbalanced delimiters, missing forms, invalid and unterminated tokens).
+/// (unbalanced delimiters, missing forms, invalid and unterminated tokens,
+/// nesting beyond [`MAX_NESTING`]).
 #[derive(Debug, Clone)]
 pub struct Parse {
-    green: GreenNode,
+    tree: SyntaxTree,
     errors: Vec<SyntaxError>,
 }
 
 impl Parse {
-    pub fn syntax(&self) -> SyntaxNode {
-        SyntaxNode::new_root(self.green.clone())
+    pub fn syntax(&self) -> SyntaxNode<'_> {
+        self.tree.root()
     }
 
-    pub fn green(&self) -> &GreenNode {
-        &self.green
+    pub fn tree(&self) -> &SyntaxTree {
+        &self.tree
     }
 
     pub fn errors(&self) -> &[SyntaxError] {
@@ -118,51 +138,68 @@ impl Parse {
 /// Parses any text into a lossless syntax tree. Never fails: problems are
 /// reported in [`Parse::errors`] and the tree still holds every byte.
 pub fn parse(source: &str) -> Parse {
-    let tokens = lex(source);
     let mut errors = Vec::new();
-    report_token_errors(source, &tokens, &mut errors);
-    let tokens = balance(tokens, &mut errors);
-    let green = build(source, &tokens).unwrap_or_else(|| {
-        errors.push(SyntaxError::new(
-            ErrorKind::Internal,
-            Span::new(0, source.len()),
-            "internal error: the parser rejected this text (please report it)",
-        ));
-        flat_tree(source, &tokens)
-    });
-    errors.sort_by_key(|e| e.span);
-    Parse { green, errors }
-}
-
-fn build(source: &str, tokens: &[Token]) -> Option<GreenNode> {
-    let mut sink = Sink {
-        source,
-        builder: GreenNodeBuilder::new(),
-    };
-    sink.builder.start_node(SyntaxKind::Root.into());
-    let stream = tokens
-        .iter()
-        .map(|&t| Ok::<_, ()>((t.start, Tok::from(t), t.end)));
-    grammar::RootParser::new().parse(&mut sink, stream).ok()?;
-    sink.builder.finish_node();
-    Some(sink.builder.finish())
-}
-
-/// Every token directly under the root: the fallback that keeps the tree
-/// lossless should the grammar ever reject the balanced stream.
-fn flat_tree(source: &str, tokens: &[Token]) -> GreenNode {
-    let mut builder = GreenNodeBuilder::new();
-    builder.start_node(SyntaxKind::Root.into());
-    for t in tokens {
-        builder.token(t.kind.into(), &source[t.start..t.end]);
+    if source.len() > MAX_TEXT_LEN {
+        errors.push(
+            SyntaxError::new(
+                ErrorKind::TooLarge,
+                Span::new(0, 0),
+                format!("text of {} bytes is too large to parse", source.len()),
+            )
+            .hint(format!(
+                "Glia reads texts of up to {MAX_TEXT_LEN} bytes; split it into several files"
+            )),
+        );
+        let parts = TreeBuilder::new(&[]).finish();
+        return Parse {
+            tree: SyntaxTree::new("", Vec::new(), parts),
+            errors,
+        };
     }
-    builder.finish_node();
-    builder.finish()
+    let tokens = balance(tokens(source), source.len() / 3, &mut errors);
+    report_token_errors(source, &tokens, &mut errors);
+    let significant = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.kind.is_trivia())
+        .map(|(i, t)| Ok::<_, ()>((t.start as usize, Tok::new(t.kind, i), t.end as usize)));
+    let mut sink = Sink {
+        builder: TreeBuilder::new(&tokens),
+        next: 0,
+    };
+    let parts = match grammar::RootParser::new().parse(&mut sink, significant) {
+        Ok(()) => {
+            sink.flush_before(tokens.len());
+            sink.builder.finish()
+        }
+        Err(_) => {
+            errors.push(SyntaxError::new(
+                ErrorKind::Internal,
+                Span::new(0, source.len()),
+                "internal error: the parser rejected this text (please report it)",
+            ));
+            sink.builder.into_flat()
+        }
+    };
+    let tree = SyntaxTree::new(source, tokens, parts);
+    if let Some(deep) = tree.node_nested_beyond(MAX_NESTING) {
+        errors.push(
+            SyntaxError::new(
+                ErrorKind::TooDeep,
+                deep.span(),
+                format!("forms nested more than {MAX_NESTING} deep"),
+            )
+            .label("this form is too deep")
+            .hint("split the data or code into smaller pieces"),
+        );
+    }
+    errors.sort_by_key(|e| e.span);
+    Parse { tree, errors }
 }
 
 fn report_token_errors(source: &str, tokens: &[Token], errors: &mut Vec<SyntaxError>) {
     for t in tokens {
-        let span = Span::new(t.start, t.end);
+        let span = t.span();
         let error = match t.kind {
             SyntaxKind::Error => SyntaxError::new(
                 ErrorKind::InvalidToken,
@@ -173,14 +210,14 @@ fn report_token_errors(source: &str, tokens: &[Token], errors: &mut Vec<SyntaxEr
             .hint("a lone `\\` at the end of input starts a character literal such as `\\a`"),
             SyntaxKind::UnterminatedString => SyntaxError::new(
                 ErrorKind::UnterminatedString,
-                Span::new(t.start, t.start + 1),
+                Span::new(span.start, span.start + 1),
                 "unterminated string",
             )
             .label("this string is never closed")
             .hint("add the closing `\"`"),
             SyntaxKind::UnterminatedRegex => SyntaxError::new(
                 ErrorKind::UnterminatedRegex,
-                Span::new(t.start, t.start + 2),
+                Span::new(span.start, span.start + 2),
                 "unterminated regex",
             )
             .label("this regex is never closed")
@@ -192,7 +229,8 @@ fn report_token_errors(source: &str, tokens: &[Token], errors: &mut Vec<SyntaxEr
             )
             .label("Glia does not read this")
             .hint(
-                "Glia has no tagged literals or reader conditionals; the dispatch macros are                  #{} #() #' #_ #\"regex\" and ##Inf/##-Inf/##NaN",
+                "Glia has no tagged literals or reader conditionals; the dispatch macros are \
+                 #{} #() #' #_ #\"regex\" and ##Inf/##-Inf/##NaN",
             ),
             _ => continue,
         };

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use crate::error::{ErrorKind, Span, SyntaxError};
 use crate::escape::{read_char, unescape};
 use crate::number::{read_number, read_symbolic};
-use crate::{Form, FormKind, Keyword, Parse, Symbol, SyntaxElement, SyntaxKind, SyntaxNode, parse};
+use crate::{
+    Form, FormKind, Keyword, MAX_NESTING, Parse, Symbol, SyntaxElement, SyntaxKind, SyntaxNode,
+    parse,
+};
 
 /// The forms of a text, every error found while parsing and reading it
 /// (sorted by position), and the tree they came from.
@@ -26,7 +29,7 @@ pub struct Read {
 pub fn read(source: &str) -> Read {
     let parse = parse(source);
     let mut errors = parse.errors().to_vec();
-    let forms = read_tree(&parse.syntax(), &mut errors);
+    let forms = read_tree(parse.syntax(), &mut errors);
     errors.sort_by_key(|e| e.span);
     Read {
         forms,
@@ -36,11 +39,12 @@ pub fn read(source: &str) -> Read {
 }
 
 /// Reads the forms directly under `node` (a root), appending errors.
-pub fn read_tree(node: &SyntaxNode, errors: &mut Vec<SyntaxError>) -> Vec<Form> {
+pub fn read_tree(node: SyntaxNode<'_>, errors: &mut Vec<SyntaxError>) -> Vec<Form> {
     let mut lower = Lower {
         errors,
         fn_literal: None,
         fn_literals: 0,
+        depth: 0,
     };
     lower.forms_of(node).into_iter().flatten().collect()
 }
@@ -66,11 +70,13 @@ struct Lower<'e> {
     errors: &'e mut Vec<SyntaxError>,
     fn_literal: Option<FnArgs>,
     fn_literals: u32,
+    /// Nodes being lowered, outermost first; bounded by MAX_NESTING.
+    depth: usize,
 }
 
 /// The syntactic forms among a node's children: every child that is a form
 /// (not trivia, delimiter or prefix token), including missing ones.
-fn form_children(node: &SyntaxNode) -> impl Iterator<Item = SyntaxElement> + '_ {
+fn form_children(node: SyntaxNode<'_>) -> impl Iterator<Item = SyntaxElement<'_>> {
     node.children_with_tokens().filter(|el| {
         let kind = el.kind();
         !(kind.is_trivia()
@@ -87,21 +93,28 @@ impl Lower<'_> {
     }
 
     /// One entry per syntactic form child; `None` where it could not be read.
-    fn forms_of(&mut self, node: &SyntaxNode) -> Vec<Option<Form>> {
-        form_children(node).map(|el| self.element(&el)).collect()
+    fn forms_of(&mut self, node: SyntaxNode<'_>) -> Vec<Option<Form>> {
+        form_children(node).map(|el| self.element(el)).collect()
     }
 
-    fn element(&mut self, el: &SyntaxElement) -> Option<Form> {
+    fn element(&mut self, el: SyntaxElement<'_>) -> Option<Form> {
         match el {
-            rowan::NodeOrToken::Node(node) => self.node(node),
-            rowan::NodeOrToken::Token(token) => {
-                self.atom(token.kind(), token.text(), token.text_range().into())
+            SyntaxElement::Node(node) => {
+                // Too deep was reported by the parser; stop before the stack does.
+                if self.depth >= MAX_NESTING {
+                    return None;
+                }
+                self.depth += 1;
+                let form = self.node(node);
+                self.depth -= 1;
+                form
             }
+            SyntaxElement::Token(token) => self.atom(token.kind(), token.text(), token.span()),
         }
     }
 
-    fn node(&mut self, node: &SyntaxNode) -> Option<Form> {
-        let span: Span = node.text_range().into();
+    fn node(&mut self, node: SyntaxNode<'_>) -> Option<Form> {
+        let span = node.span();
         let kind = match node.kind() {
             SyntaxKind::List => FormKind::List(self.all_forms(node)?),
             SyntaxKind::Vector => FormKind::Vector(self.all_forms(node)?),
@@ -128,15 +141,13 @@ impl Lower<'_> {
 
     /// All child forms, or `None` if any could not be read (its error is
     /// already recorded; a partial collection would only mislead).
-    fn all_forms(&mut self, node: &SyntaxNode) -> Option<Vec<Form>> {
+    fn all_forms(&mut self, node: SyntaxNode<'_>) -> Option<Vec<Form>> {
         self.forms_of(node).into_iter().collect()
     }
 
     /// `'x` → `(quote x)`, `@x` → `(deref x)`, and so on.
-    fn wrapped(&mut self, node: &SyntaxNode, head: &str, span: Span) -> Option<Form> {
-        let prefix_end = node
-            .first_token()
-            .map_or(span.start, |t| t.text_range().end().into());
+    fn wrapped(&mut self, node: SyntaxNode<'_>, head: &str, span: Span) -> Option<Form> {
+        let prefix_end = node.first_token().map_or(span.start, |t| t.span().end);
         let inner = self.forms_of(node).into_iter().next()??;
         Some(Form::list(
             vec![Form::symbol(head, Span::new(span.start, prefix_end)), inner],
@@ -144,7 +155,7 @@ impl Lower<'_> {
         ))
     }
 
-    fn map(&mut self, node: &SyntaxNode, span: Span) -> Option<Form> {
+    fn map(&mut self, node: SyntaxNode<'_>, span: Span) -> Option<Form> {
         let forms = self.forms_of(node);
         if forms.len() % 2 == 1 {
             self.error(
@@ -195,7 +206,7 @@ impl Lower<'_> {
         }
     }
 
-    fn fn_literal(&mut self, node: &SyntaxNode, span: Span) -> Option<Form> {
+    fn fn_literal(&mut self, node: SyntaxNode<'_>, span: Span) -> Option<Form> {
         if self.fn_literal.is_some() {
             self.error(
                 SyntaxError::new(
@@ -233,7 +244,7 @@ impl Lower<'_> {
         ))
     }
 
-    fn meta(&mut self, node: &SyntaxNode, span: Span) -> Option<Form> {
+    fn meta(&mut self, node: SyntaxNode<'_>, span: Span) -> Option<Form> {
         let mut forms = self.forms_of(node).into_iter();
         let (meta, target) = (forms.next()??, forms.next()??);
         let entries = match meta.kind {
