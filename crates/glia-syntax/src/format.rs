@@ -115,17 +115,10 @@ impl Formatter {
                 gap = child.into_token();
                 continue;
             }
-            if kind == SyntaxKind::MissingClose || kind == SyntaxKind::MissingForm {
-                continue;
-            }
             let gap_text = gap.take();
             let gap_text = gap_text.as_ref().map_or("", |t| t.text());
             self.separate(&layout, prev, kind, child, gap_text);
-            let is_form = !kind.is_trivia()
-                && kind != SyntaxKind::Comma
-                && !kind.is_opener()
-                && !kind.is_closer()
-                && kind.prefix_arity().is_none();
+            let is_form = kind.is_form();
             if kind.is_opener() {
                 layout.open_col = self.col + kind.spelling().len() - 1;
             }
@@ -167,7 +160,8 @@ impl Formatter {
     ) {
         let breaks = gap.matches('\n').count().min(2);
         let Some(prev) = prev else {
-            // The first child of the root: leading whitespace goes.
+            // A node's first child: leading whitespace of the root goes; other
+            // nodes begin with their opener or prefix.
             return;
         };
         let after_opening = prev.is_opener() || prev.prefix_arity().is_some();

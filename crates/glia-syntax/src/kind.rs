@@ -107,6 +107,17 @@ impl SyntaxKind {
         )
     }
 
+    /// Whether an element of this kind is a form (an atom, a collection, a
+    /// reader-macro form, or a missing form), rather than trivia, a
+    /// delimiter or a prefix.
+    pub fn is_form(self) -> bool {
+        !(self.is_trivia()
+            || self.is_opener()
+            || self.is_closer()
+            || self.prefix_arity().is_some()
+            || matches!(self, Self::MissingClose | Self::Root))
+    }
+
     pub fn is_opener(self) -> bool {
         matches!(
             self,

@@ -38,11 +38,14 @@ pub fn print_str(form: &Form) -> String {
 }
 
 pub fn str(form: &Form) -> String {
+    // What Java's `toString` gives for each of Clojure's types.
     match &form.kind {
         FormKind::Nil => String::new(),
         FormKind::Str(s) => s.clone(),
         FormKind::Char(c) => c.to_string(),
         FormKind::Float(f) => java_double_to_string(*f),
+        FormKind::BigInt(b) => b.to_string(),
+        FormKind::Regex(pattern) => pattern.clone(),
         _ => pr_str(form),
     }
 }
@@ -153,7 +156,17 @@ pub fn java_double_to_string(f: f64) -> String {
         }
         s
     } else {
-        let s = format!("{f:e}");
+        let mut s = format!("{f:e}");
+        if !s.contains('.') {
+            // Java prints at least two digits, choosing the two-digit decimal
+            // closest to the double when it still reads back as that double
+            // (`4.9E-324` for the smallest subnormal, where the shortest
+            // digit string is `5e-324`).
+            let two_digits = format!("{f:.1e}");
+            if two_digits.parse::<f64>() == Ok(f) {
+                s = two_digits;
+            }
+        }
         let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
         let point = if mantissa.contains('.') { "" } else { ".0" };
         format!("{mantissa}{point}E{exponent}")
@@ -214,6 +227,8 @@ mod tests {
             (0.1 + 0.2, "0.30000000000000004"),
             (f64::MAX, "1.7976931348623157E308"),
             (f64::MIN_POSITIVE, "2.2250738585072014E-308"),
+            (5e-324, "4.9E-324"),
+            (1e23, "1.0E23"),
         ];
         for (f, expected) in cases {
             assert_eq!(java_double_to_string(f), expected, "{f:?}");

@@ -77,14 +77,7 @@ struct Lower<'e> {
 /// The syntactic forms among a node's children: every child that is a form
 /// (not trivia, delimiter or prefix token), including missing ones.
 fn form_children(node: SyntaxNode<'_>) -> impl Iterator<Item = SyntaxElement<'_>> {
-    node.children_with_tokens().filter(|el| {
-        let kind = el.kind();
-        !(kind.is_trivia()
-            || kind.is_opener()
-            || kind.is_closer()
-            || kind == SyntaxKind::MissingClose
-            || kind.prefix_arity().is_some())
-    })
+    node.children_with_tokens().filter(|el| el.kind().is_form())
 }
 
 impl Lower<'_> {
