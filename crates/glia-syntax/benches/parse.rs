@@ -6,8 +6,17 @@
 
 use std::hint::black_box;
 
+use mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use glia_syntax::{format, lexer, parse, read};
+
+// The allocator of the `ww` binary. With glibc's, the 1 MB bench frees
+// ~14 MB a round and glibc hands it back to the kernel each time, so the
+// numbers measure page faults as much as parsing (see doc/performance.md,
+// which reports both).
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 /// A deterministic pseudo-random source of realistic Glia: functions with
 /// docstrings, lets, maps, vectors, strings with escapes, comments, numbers
@@ -65,9 +74,17 @@ fn generate(target_len: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let source = generate(1 << 20);
-    assert!(
-        parse(&source).errors().is_empty(),
-        "the generated source must be valid"
+    let tree = parse(&source);
+    assert!(tree.errors().is_empty(), "the generated source must be valid");
+    let root = tree.syntax();
+    eprintln!(
+        "input: {} bytes, {} tokens ({} significant), {} nodes",
+        source.len(),
+        root.tokens().count(),
+        root.tokens().filter(|t| !t.kind().is_trivia()).count(),
+        root.descendants_with_tokens()
+            .filter(|e| e.into_node().is_some())
+            .count(),
     );
     let mut group = c.benchmark_group("reader-1MB");
     group.throughput(Throughput::Bytes(source.len() as u64));

@@ -21,14 +21,20 @@ enum Child {
 #[derive(Debug, Clone)]
 struct NodeData {
     kind: SyntaxKind,
-    span: Span,
+    start: u32,
+    end: u32,
     /// The node's children are `edges[first..first + len]`.
     first: u32,
     len: u32,
-    parent: Option<u32>,
+    /// The parent node, or [`NO_PARENT`] for the root.
+    parent: u32,
     /// Nodes on the longest path down from here, this one included.
     height: u32,
 }
+
+/// Offsets and indices are `u32` (texts are at most 4 GiB), which keeps a
+/// node at 28 bytes; the root's parent is this sentinel.
+const NO_PARENT: u32 = u32::MAX;
 
 /// A lossless syntax tree: its tokens cover the source text exactly.
 #[derive(Clone)]
@@ -131,28 +137,35 @@ impl<'t> TreeBuilder<'t> {
         let id = self.nodes.len() as u32;
         let first = self.edges.len() as u32;
         let start = at.0.min(self.pending.len());
-        let mut span: Option<Span> = None;
+        // Children are in source order: the node spans the first's start
+        // to the last's end.
+        let mut span: Option<(u32, u32)> = None;
         let mut height = 1;
         for child in self.pending.drain(start..) {
-            let child_span = match child {
-                Child::Token(t) => self.tokens[t as usize].span(),
+            let (child_start, child_end) = match child {
+                Child::Token(t) => {
+                    let t = self.tokens[t as usize];
+                    (t.start, t.end)
+                }
                 Child::Node(n) => {
                     let node = &mut self.nodes[n as usize];
-                    node.parent = Some(id);
+                    node.parent = id;
                     height = height.max(node.height + 1);
-                    node.span
+                    (node.start, node.end)
                 }
             };
-            span = Some(span.map_or(child_span, |s| s.cover(child_span)));
+            span = Some((span.map_or(child_start, |s| s.0), child_end));
             self.edges.push(child);
         }
+        let (node_start, node_end) = span.unwrap_or_default();
         let len = self.edges.len() as u32 - first;
         self.nodes.push(NodeData {
             kind,
-            span: span.unwrap_or_default(),
+            start: node_start,
+            end: node_end,
             first,
             len,
-            parent: None,
+            parent: NO_PARENT,
             height,
         });
         self.pending.push(Child::Node(id));
@@ -209,7 +222,8 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub fn span(self) -> Span {
-        self.data().span
+        let data = self.data();
+        Span::new(data.start as usize, data.end as usize)
     }
 
     pub fn text(self) -> &'t str {
@@ -218,7 +232,8 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub fn parent(self) -> Option<SyntaxNode<'t>> {
-        self.data().parent.map(|id| SyntaxNode {
+        let id = self.data().parent;
+        (id != NO_PARENT).then_some(SyntaxNode {
             tree: self.tree,
             id,
         })
