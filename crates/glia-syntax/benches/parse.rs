@@ -75,7 +75,10 @@ fn generate(target_len: usize) -> String {
 fn bench(c: &mut Criterion) {
     let source = generate(1 << 20);
     let tree = parse(&source);
-    assert!(tree.errors().is_empty(), "the generated source must be valid");
+    assert!(
+        tree.errors().is_empty(),
+        "the generated source must be valid"
+    );
     let root = tree.syntax();
     eprintln!(
         "input: {} bytes, {} tokens ({} significant), {} nodes",

@@ -37,6 +37,19 @@ struct Balancer<'t> {
     errors: &'t mut Vec<SyntaxError>,
     needs: Vec<Need>,
     stack: Vec<Open>,
+    /// How many openers on `stack` each closer (`)`, `]`, `}`) would close,
+    /// so that a stray closer is known in O(1) instead of by scanning the
+    /// stack (which made `((((…]]]]` quadratic).
+    closable: [usize; 3],
+}
+
+/// The index of a closer in [`Balancer::closable`].
+fn closer_slot(closer: SyntaxKind) -> usize {
+    match closer {
+        SyntaxKind::RParen => 0,
+        SyntaxKind::RBracket => 1,
+        _ => 2,
+    }
 }
 
 /// Repairs `tokens` in place of the grammar's error recovery; see the module docs.
@@ -50,13 +63,14 @@ pub fn balance(
         errors,
         needs: Vec::new(),
         stack: Vec::new(),
+        closable: [0; 3],
     };
     let mut end = 0u32;
     for token in tokens {
         end = token.end;
         b.push(token);
     }
-    while let Some(open) = b.stack.pop() {
+    while let Some(open) = b.pop_level() {
         b.close_unclosed(open, end, None);
     }
     b.fill_missing_forms(end);
@@ -69,6 +83,9 @@ impl Balancer<'_> {
         if kind.is_opener() {
             self.form_started();
             let outer_needs = std::mem::take(&mut self.needs);
+            if let Some(closer) = kind.closer() {
+                self.closable[closer_slot(closer)] += 1;
+            }
             self.stack.push(Open {
                 opener: self.out.len(),
                 outer_needs,
@@ -102,12 +119,25 @@ impl Balancer<'_> {
         self.needs.pop();
     }
 
+    /// Pops the innermost open level, keeping `closable` in step.
+    fn pop_level(&mut self) -> Option<Open> {
+        let open = self.stack.pop()?;
+        if let Some(closer) = self.out[open.opener].kind.closer() {
+            self.closable[closer_slot(closer)] -= 1;
+        }
+        Some(open)
+    }
+
     fn close(&mut self, token: Token) {
-        let Some(depth) = self
-            .stack
-            .iter()
-            .rposition(|open| self.out[open.opener].kind.closer() == Some(token.kind))
-        else {
+        // Scanning is amortised O(1): every level passed over is closed below.
+        let depth = (self.closable[closer_slot(token.kind)] > 0)
+            .then(|| {
+                self.stack
+                    .iter()
+                    .rposition(|open| self.out[open.opener].kind.closer() == Some(token.kind))
+            })
+            .flatten();
+        let Some(depth) = depth else {
             let span = token.span();
             self.errors.push(
                 SyntaxError::new(
@@ -125,10 +155,10 @@ impl Balancer<'_> {
             return;
         };
         while self.stack.len() > depth + 1 {
-            let open = self.stack.pop().expect("stack is deeper than depth");
+            let open = self.pop_level().expect("stack is deeper than depth");
             self.close_unclosed(open, token.start, Some(token));
         }
-        let open = self.stack.pop().expect("depth indexes the stack");
+        let open = self.pop_level().expect("depth indexes the stack");
         self.fill_missing_forms(token.start);
         self.out.push(token);
         self.needs = open.outer_needs;

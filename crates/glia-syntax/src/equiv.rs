@@ -2,6 +2,7 @@
 //! literal map keys or set elements duplicates (`{[1 2] :a (1 2) :b}` is a
 //! duplicate key, `#{1 1.0}` is not, `#{0.0 -0.0}` is).
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use num_bigint::BigInt;
@@ -22,12 +23,24 @@ impl Form {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equiv(y))
             }
             (Map(a), Map(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.iter().any(|(k2, v2)| k.equiv(k2) && v.equiv(v2)))
+                a.len() == b.len() && {
+                    let index = index_by_hash(b.iter().map(|(k, v)| (k, v)));
+                    a.iter().all(|(k, v)| {
+                        index.get(&k.equiv_hash()).is_some_and(|bucket| {
+                            bucket.iter().any(|(k2, v2)| k.equiv(k2) && v.equiv(v2))
+                        })
+                    })
+                }
             }
             (Set(a), Set(b)) => {
-                a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.equiv(y)))
+                a.len() == b.len() && {
+                    let index = index_by_hash(b.iter().map(|x| (x, x)));
+                    a.iter().all(|x| {
+                        index
+                            .get(&x.equiv_hash())
+                            .is_some_and(|bucket| bucket.iter().any(|(y, _)| x.equiv(y)))
+                    })
+                }
             }
             (Regex(_), Regex(_)) => false,
             (a, b) => a == b,
@@ -78,6 +91,21 @@ impl Form {
             }
         }
     }
+}
+
+/// Pairs grouped by the hash of their first form, so that comparing two
+/// maps or sets is linear rather than quadratic in their size.
+fn index_by_hash<'f>(
+    pairs: impl Iterator<Item = (&'f Form, &'f Form)>,
+) -> HashMap<u64, Vec<(&'f Form, &'f Form)>> {
+    let mut index: HashMap<u64, Vec<(&Form, &Form)>> = HashMap::new();
+    for (key, value) in pairs {
+        index
+            .entry(key.equiv_hash())
+            .or_default()
+            .push((key, value));
+    }
+    index
 }
 
 fn integer(form: &Form) -> BigInt {

@@ -45,3 +45,33 @@ fn reader_macro_nesting_up_to_the_limit_reads() {
     assert!(read.errors.is_empty(), "{:?}", read.errors.first());
     assert_eq!(read.forms.len(), 1);
 }
+
+#[test]
+fn many_stray_closers_under_many_openers_stay_linear() {
+    // Each `]` is stray; finding that must not scan the 100,000 open `(`.
+    let n = 100_000;
+    let source = format!("{}{}", "(".repeat(n), "]".repeat(n));
+    let parse = glia_syntax::parse(&source);
+    assert_eq!(parse.syntax().to_string(), source);
+    let stray = parse
+        .errors()
+        .iter()
+        .filter(|e| e.kind == ErrorKind::UnmatchedDelimiter)
+        .count();
+    assert_eq!(stray, n);
+}
+
+#[test]
+fn comparing_large_literal_maps_stays_linear() {
+    // Two equal 20,000-entry maps in a set: a duplicate, found without
+    // comparing every entry with every other.
+    let n = 20_000;
+    let entries: Vec<String> = (0..n).map(|i| format!(":k{i} {i}")).collect();
+    let reversed: Vec<String> = entries.iter().rev().cloned().collect();
+    let source = format!("#{{{{{}}} {{{}}}}}", entries.join(" "), reversed.join(" "));
+    let read = read(&source);
+    assert_eq!(
+        read.errors.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![ErrorKind::DuplicateSetElement]
+    );
+}
