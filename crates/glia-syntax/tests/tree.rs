@@ -1,5 +1,7 @@
 //! Snapshots of lossless trees: every byte of each input is in its tree.
 
+mod common;
+
 use glia_syntax::parse;
 
 fn tree(source: &str) -> String {
@@ -20,26 +22,14 @@ fn tree(source: &str) -> String {
     out
 }
 
-macro_rules! snap {
-    ($name:ident, $source:expr) => {
-        #[test]
-        fn $name() {
-            insta::assert_snapshot!(tree($source));
-        }
-    };
+snapshots! {
+    tree;
+    atoms_and_trivia => "#!/usr/bin/env ww\n(def x 42) ; answer\n, :kw \\a \"s\\n\"",
+    collections => "[1 (2) {:a #{3}}]",
+    reader_macros => "'a `(b ~c ~@d) @e #'f #(g % %2) #\"r+\"",
+    metadata_and_discard => "^:private ^{:doc \"d\"} x #_ #_ skip1 skip2 kept",
+    unclosed_and_stray => "(a [b) c)]",
+    missing_forms => "(' ^:m) #_",
+    garbage => "\u{0}\\ #inst ## \"open",
+    prefix_before_unclosed_collection => "^{",
 }
-
-snap!(
-    atoms_and_trivia,
-    "#!/usr/bin/env ww\n(def x 42) ; answer\n, :kw \\a \"s\\n\""
-);
-snap!(collections, "[1 (2) {:a #{3}}]");
-snap!(reader_macros, "'a `(b ~c ~@d) @e #'f #(g % %2) #\"r+\"");
-snap!(
-    metadata_and_discard,
-    "^:private ^{:doc \"d\"} x #_ #_ skip1 skip2 kept"
-);
-snap!(unclosed_and_stray, "(a [b) c)]");
-snap!(missing_forms, "(' ^:m) #_");
-snap!(garbage, "\u{0}\\ #inst ## \"open");
-snap!(prefix_before_unclosed_collection, "^{");
