@@ -89,26 +89,25 @@ fn decode_escape(after: &str) -> (Result<char, String>, usize) {
                 ),
             }
         }
-        '0'..='7' => {
-            let digits = after
-                .bytes()
-                .take(3)
-                .take_while(|b| (b'0'..=b'7').contains(b))
-                .count();
-            let value = u32::from_str_radix(&after[..digits], 8).unwrap_or(u32::MAX);
-            if value > 0o377 {
-                (
+        '0'..='9' => {
+            // As Clojure: up to three digits, all of which must be octal.
+            let digits = after.bytes().take(3).take_while(u8::is_ascii_digit).count();
+            let text = &after[..digits];
+            match u32::from_str_radix(text, 8) {
+                Err(_) => (
                     Err(format!(
-                        "octal escape `\\{}` is above \\377",
-                        &after[..digits]
+                        "`\\{text}` is not an octal escape (digits 0-7 only)"
                     )),
                     digits,
-                )
-            } else {
-                (
+                ),
+                Ok(value) if value > 0o377 => (
+                    Err(format!("octal escape `\\{text}` is above \\377")),
+                    digits,
+                ),
+                Ok(value) => (
                     char::from_u32(value).ok_or_else(|| "invalid octal escape".into()),
                     digits,
-                )
+                ),
             }
         }
         other => (Err(format!("unknown escape `\\{other}`")), other.len_utf8()),
@@ -182,6 +181,7 @@ mod tests {
     fn all_escapes() {
         assert_eq!(ok(r#"\t\b\n\f\r\"\\"#), "\t\u{8}\n\u{c}\r\"\\");
         assert_eq!(ok(r"\u0041\101\0\377"), "AA\0\u{ff}");
+        assert_eq!(ok(r"\0a\12x"), "\0a\nx");
         assert_eq!(ok(r"\uD83D\uDE00"), "😀");
     }
 
@@ -192,6 +192,15 @@ mod tests {
         assert_eq!(s, "abx");
         let spans: Vec<_> = errors.iter().map(|e| (e.span.start, e.span.end)).collect();
         assert_eq!(spans, vec![(11, 13), (14, 18), (19, 23)]);
+    }
+
+    #[test]
+    fn octal_escapes_take_up_to_three_digits_as_clojure_does() {
+        for bad in [r"\08", r"\8", r"\19", r"\400"] {
+            let mut errors = Vec::new();
+            unescape(bad, 0, &mut errors);
+            assert_eq!(errors.len(), 1, "{bad}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!   escaped, characters as `\a`; reading the output gives the data back.
 //! * [`print_str`]: for humans (`print`, `println`): strings and characters
 //!   raw at every depth.
-//! * [`str`]: Clojure's `str` of one value: `nil` is empty, a string or
+//! * [`str()`]: Clojure's `str` of one value: `nil` is empty, a string or
 //!   character is raw, anything else prints readably (as `toString` does).
 //!
 //! The `write_*` helpers are shared with the evaluator's value printer so that
