@@ -89,29 +89,49 @@ fn decode_escape(after: &str) -> (Result<char, String>, usize) {
                 ),
             }
         }
-        '0'..='9' => {
-            // As Clojure: up to three digits, all of which must be octal.
-            let digits = after.bytes().take(3).take_while(u8::is_ascii_digit).count();
-            let text = &after[..digits];
-            match u32::from_str_radix(text, 8) {
-                Err(_) => (
-                    Err(format!(
-                        "`\\{text}` is not an octal escape (digits 0-7 only)"
-                    )),
-                    digits,
-                ),
-                Ok(value) if value > 0o377 => (
-                    Err(format!("octal escape `\\{text}` is above \\377")),
-                    digits,
-                ),
-                Ok(value) => (
-                    char::from_u32(value).ok_or_else(|| "invalid octal escape".into()),
-                    digits,
-                ),
-            }
-        }
+        '0'..='9' => octal_escape(after),
         other => (Err(format!("unknown escape `\\{other}`")), other.len_utf8()),
     }
+}
+
+/// An octal escape, read as Clojure reads it: a digit, then up to two more
+/// characters that must be octal digits unless whitespace, a macro character
+/// or the end of the string comes first (`"\\12x"` is an error, `"\\12 x"`
+/// is not).
+fn octal_escape(after: &str) -> (Result<char, String>, usize) {
+    let mut value = 0u32;
+    let mut used = 0;
+    for (i, c) in after.char_indices().take(3) {
+        if i > 0 && (c.is_whitespace() || c == ',' || "\";'@^`~()[]{}\\%#".contains(c)) {
+            break;
+        }
+        used = i + c.len_utf8();
+        match c.to_digit(8) {
+            Some(d) => value = value * 8 + d,
+            None => {
+                return (
+                    Err(format!(
+                        "`{c}` is not an octal digit in `\\{}`",
+                        &after[..used]
+                    )),
+                    used,
+                );
+            }
+        }
+    }
+    if value > 0o377 {
+        return (
+            Err(format!(
+                "octal escape `\\{}` is above \\377",
+                &after[..used]
+            )),
+            used,
+        );
+    }
+    (
+        char::from_u32(value).ok_or_else(|| "invalid octal escape".into()),
+        used,
+    )
 }
 
 fn hex4(s: &str) -> Option<u32> {
@@ -181,7 +201,7 @@ mod tests {
     fn all_escapes() {
         assert_eq!(ok(r#"\t\b\n\f\r\"\\"#), "\t\u{8}\n\u{c}\r\"\\");
         assert_eq!(ok(r"\u0041\101\0\377"), "AA\0\u{ff}");
-        assert_eq!(ok(r"\0a\12x"), "\0a\nx");
+        assert_eq!(ok(r"\0 a\12(x"), "\0 a\n(x");
         assert_eq!(ok(r"\uD83D\uDE00"), "😀");
     }
 
@@ -196,7 +216,7 @@ mod tests {
 
     #[test]
     fn octal_escapes_take_up_to_three_digits_as_clojure_does() {
-        for bad in [r"\08", r"\8", r"\19", r"\400"] {
+        for bad in [r"\08", r"\8", r"\19", r"\400", r"\12x", r"\0a"] {
             let mut errors = Vec::new();
             unescape(bad, 0, &mut errors);
             assert_eq!(errors.len(), 1, "{bad}");
