@@ -70,7 +70,7 @@ struct Lower<'e> {
     errors: &'e mut Vec<SyntaxError>,
     fn_literal: Option<FnArgs>,
     fn_literals: u32,
-    /// Nodes being lowered, outermost first; bounded by MAX_NESTING.
+    /// How many nodes deep the lowering is; bounded by MAX_NESTING.
     depth: usize,
 }
 
