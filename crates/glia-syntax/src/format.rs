@@ -288,6 +288,11 @@ mod tests {
     }
 
     #[test]
+    fn line_endings_become_newlines() {
+        assert_eq!(fmt("(a ; c\r\n b)\r\n\r\n(d)"), "(a ; c\n b)\n\n(d)\n");
+    }
+
+    #[test]
     fn refuses_broken_text() {
         assert!(format("(a").is_err());
     }
