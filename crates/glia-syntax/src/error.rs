@@ -24,11 +24,6 @@ impl Span {
     pub fn is_empty(self) -> bool {
         self.start == self.end
     }
-
-    /// The smallest span covering both.
-    pub fn cover(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
 }
 
 impl From<Span> for SourceSpan {

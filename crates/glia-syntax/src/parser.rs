@@ -35,15 +35,12 @@ pub(crate) enum Tok {
 impl Tok {
     /// The role of a significant (non-trivia) token.
     fn new(kind: SyntaxKind, index: usize) -> Self {
-        use SyntaxKind as K;
         match kind {
-            K::LParen | K::LBracket | K::LBrace | K::HashBrace | K::HashParen => Tok::Open(index),
-            K::RParen | K::RBracket | K::RBrace | K::MissingClose => Tok::Close(index),
-            K::Caret => Tok::Caret(index),
-            K::HashUnderscore => Tok::Discard(index),
-            K::Quote | K::Backtick | K::Tilde | K::TildeAt | K::At | K::HashQuote => {
-                Tok::Prefix(index)
-            }
+            SyntaxKind::Caret => Tok::Caret(index),
+            SyntaxKind::HashUnderscore => Tok::Discard(index),
+            _ if kind.is_opener() => Tok::Open(index),
+            _ if kind.is_closer() || kind == SyntaxKind::MissingClose => Tok::Close(index),
+            _ if kind.prefix_arity().is_some() => Tok::Prefix(index),
             _ => Tok::Atom(index),
         }
     }
