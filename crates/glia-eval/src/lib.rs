@@ -2,6 +2,50 @@
 //! library). It does no I/O: all outside contact is an effect that the
 //! embedding handles.
 //!
-//! The crate is a placeholder in the workspace until the evaluator lands;
-//! it exists now so that the layering (`glia-syntax` below, `glia-effects`
-//! above) is fixed from the start.
+//! Text is read by glia-syntax into forms; each top-level form is
+//! macro-expanded and compiled ([`compiler`]) into bytecode ([`chunk`]),
+//! which the [`vm`] runs with its call stack on the heap. Values
+//! ([`value`]) are Clojure's, with Clojure's equality and printing.
+//!
+//! ```
+//! let mut glia = glia_eval::Glia::new();
+//! let v = glia.eval_str("example", "(defn sq [x] (* x x)) (sq 12)").unwrap();
+//! assert_eq!(glia_eval::value::pr_str(&v), "144");
+//! ```
+
+mod builtins;
+mod chunk;
+mod compiler;
+mod convert;
+mod error;
+mod eval;
+mod namespace;
+mod report;
+pub mod value;
+pub mod vm;
+
+pub use error::{Error, ErrorType, Exception, TraceFrame};
+pub use eval::{EvalError, Glia};
+pub use namespace::{Namespace, Var};
+pub use report::Report;
+pub use value::Value;
+pub use vm::{Limits, Vm};
+
+/// The namespace of the core library (`clojure.core` is an alias of it).
+pub const CORE_NS: &str = "glia.core";
+
+/// A text that code was compiled from, for error reports.
+#[derive(Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: std::sync::Arc<str>,
+}
+
+impl Source {
+    pub fn new(name: &str, text: &str) -> Source {
+        Source {
+            name: name.to_string(),
+            text: text.into(),
+        }
+    }
+}

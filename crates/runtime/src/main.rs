@@ -3,6 +3,8 @@
 //! Each subcommand of design.md's table arrives with the issue that builds
 //! it; until then `ww` knows only what exists, and says so.
 
+use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +36,16 @@ enum Command {
     /// The node (libp2p, WAGI HTTP, admin plane, init.d) is not built yet:
     /// for now this reports the version of every layer that exists and exits.
     Run,
+    /// Evaluate Glia: `-e EXPR` prints the last value readably; `FILE` or
+    /// `-` (stdin) runs a script. Errors are reported on stderr (exit 1).
+    Eval {
+        /// The expression(s) to evaluate.
+        #[arg(short = 'e', long = "expr", value_name = "EXPR", conflicts_with = "file")]
+        expr: Option<String>,
+        /// A script to run; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +55,45 @@ fn main() -> ExitCode {
             println!("layers: glia-syntax (reader, printer, formatter)");
             eprintln!("ww run: the node is not built yet; nothing to boot");
             ExitCode::SUCCESS
+        }
+        Command::Eval { expr, file } => eval(expr, file),
+    }
+}
+
+fn eval(expr: Option<String>, file: Option<PathBuf>) -> ExitCode {
+    let (name, text, print_result) = match (expr, file) {
+        (Some(e), _) => ("<expr>".to_string(), e, true),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("ww eval: cannot read standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            ("<stdin>".to_string(), text, false)
+        }
+        (None, Some(path)) => match std::fs::read_to_string(&path) {
+            Ok(text) => (path.display().to_string(), text, false),
+            Err(e) => {
+                eprintln!("ww eval: cannot read {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, None) => {
+            eprintln!("ww eval: give an expression with -e EXPR, a FILE, or - for standard input");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut glia = glia_eval::Glia::new();
+    match glia.eval_str(&name, &text) {
+        Ok(v) => {
+            if print_result {
+                println!("{}", glia_eval::value::pr_str(&v));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprint!("{}", e.report().render_plain());
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,157 @@
+//! Atoms, metadata, vars, gensyms and macro expansion.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use glia_syntax::Span;
+
+use super::{Builtin, expected, pure, with_vm};
+use crate::compiler::Compiler;
+use crate::convert::{Spans, form_to_value, value_to_form};
+use crate::error::Error;
+use crate::value::{Atom, Value};
+use crate::vm::Vm;
+
+fn atom(a: &mut [Value]) -> Result<Value, Error> {
+    crate::vm::charge(64)?;
+    let meta = a.get(2).cloned().filter(|_| matches!(a.get(1), Some(Value::Keyword(k)) if k.name() == "meta"));
+    Ok(Value::Atom(Rc::new(Atom {
+        value: RefCell::new(std::mem::take(&mut a[0])),
+        meta: RefCell::new(meta),
+        id: Cell::new(0),
+    })))
+}
+
+fn deref(a: &mut [Value]) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Atom(x) => Ok(x.value.borrow().clone()),
+        Value::Var(v) => v.get().ok_or_else(|| Error::new(crate::error::ErrorType::UnboundSymbol, format!("`{}` has no value", v.qualified_name()))),
+        other => Err(expected("an atom or var", "deref", other)),
+    }
+}
+
+fn reset(a: &mut [Value]) -> Result<Value, Error> {
+    let Value::Atom(x) = a[0].clone() else { return Err(expected("an atom", "reset!", &a[0])) };
+    let v = std::mem::take(&mut a[1]);
+    *x.value.borrow_mut() = v.clone();
+    Ok(v)
+}
+
+/// Sets the atom to `new` if it still holds `old` (by identity for
+/// reference values, by value for the rest, as Clojure's `identical?` on
+/// boxed values effectively is for the values programs compare).
+fn compare_and_set(a: &mut [Value]) -> Result<Value, Error> {
+    let Value::Atom(x) = a[0].clone() else { return Err(expected("an atom", "compare-and-set!", &a[0])) };
+    let same = *x.value.borrow() == a[1];
+    if same {
+        *x.value.borrow_mut() = std::mem::take(&mut a[2]);
+    }
+    Ok(Value::Bool(same))
+}
+
+fn meta(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(a[0].meta().unwrap_or_default())
+}
+
+fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
+    let m = std::mem::take(&mut a[1]);
+    let meta = match m {
+        Value::Nil => None,
+        Value::Map(_) => Some(m),
+        other => return Err(expected("a map", "with-meta", &other)),
+    };
+    Ok(match std::mem::take(&mut a[0]) {
+        Value::Vector(mut v) => {
+            Rc::make_mut(&mut v).meta = meta;
+            Value::Vector(v)
+        }
+        Value::Map(mut v) => {
+            Rc::make_mut(&mut v).meta = meta;
+            Value::Map(v)
+        }
+        Value::Set(mut v) => {
+            Rc::make_mut(&mut v).meta = meta;
+            Value::Set(v)
+        }
+        Value::Fn(f) => Value::Fn(Rc::new(crate::chunk::Closure {
+            proto: f.proto.clone(),
+            captured: f.captured.clone(),
+            meta,
+        })),
+        v @ (Value::List(_) | Value::Symbol(_)) => v,
+        other => return Err(expected("a collection, symbol or fn", "with-meta", &other)),
+    })
+}
+
+fn gensym(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
+    let prefix = match a.first() {
+        None => "G__".to_string(),
+        Some(Value::Str(s)) => (**s).clone(),
+        Some(Value::Symbol(s)) => s.name.to_string(),
+        Some(other) => return Err(expected("a string prefix", "gensym", other)),
+    };
+    Ok(Value::symbol(None, &format!("{prefix}{}", vm.next_gensym())))
+}
+
+fn expand(vm: &mut Vm, form: &Value, all: bool) -> Result<Value, Error> {
+    let source = Rc::new(crate::Source::new("macroexpand", ""));
+    let spans = Spans::default();
+    let mut f = value_to_form(form, Span::default(), &spans)?;
+    let mut expanded_any = false;
+    loop {
+        let mut compiler = Compiler::new(vm, source.clone());
+        match compiler.macroexpand_1(&f)? {
+            Some(next) => {
+                f = next;
+                expanded_any = true;
+                if !all {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    if !expanded_any {
+        return Ok(form.clone());
+    }
+    let ns = vm.current_ns.name.clone();
+    Ok(form_to_value(&f, &ns, &mut Spans::default()))
+}
+
+fn macroexpand_1(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
+    expand(vm, &a[0], false)
+}
+
+fn macroexpand(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
+    expand(vm, &a[0], true)
+}
+
+fn var_get(a: &mut [Value]) -> Result<Value, Error> {
+    deref(a)
+}
+
+fn is_bound(a: &mut [Value]) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Var(v) => Ok(Value::Bool(v.get().is_some())),
+        other => Err(expected("a var", "bound?", other)),
+    }
+}
+
+fn hash(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(Value::Int(crate::value::hash_value(&a[0]) as i64))
+}
+
+pub static BUILTINS: &[Builtin] = &[
+    pure("atom", 1, 3, atom),
+    pure("deref", 1, 1, deref),
+    pure("reset!", 2, 2, reset),
+    pure("compare-and-set!", 3, 3, compare_and_set),
+    pure("meta", 1, 1, meta),
+    pure("with-meta", 2, 2, with_meta),
+    with_vm("gensym", 0, 1, gensym),
+    with_vm("macroexpand-1", 1, 1, macroexpand_1),
+    with_vm("macroexpand", 1, 1, macroexpand),
+    pure("var-get", 1, 1, var_get),
+    pure("bound?", 1, 1, is_bound),
+    pure("hash", 1, 1, hash),
+];

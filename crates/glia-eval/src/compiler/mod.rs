@@ -1,0 +1,542 @@
+//! The compiler: forms to bytecode.
+//!
+//! One pass over the (macro-expanded) forms. Locals live in numbered frame
+//! slots; a fn captures the values of the outer locals it uses when it is
+//! created (locals are immutable, so a copy is exact). Globals compile to
+//! the var itself, read at run time. Calls in tail position become tail
+//! calls; `recur` is checked to be in tail position here, at compile time.
+
+mod destructure;
+mod scope;
+mod special;
+mod syntax_quote;
+
+use std::rc::Rc;
+
+use glia_syntax::{Form, FormKind, Span, Symbol};
+
+use crate::Source;
+use crate::chunk::{CaptureFrom, Closure, Code, FnProto, Op};
+use crate::convert::{Spans, form_to_value, keyword_value, value_to_form};
+use crate::error::{Error, ErrorType};
+use crate::namespace::Var;
+use crate::value::Value;
+use crate::vm::Vm;
+
+use scope::{FnScope, Local};
+
+pub use destructure::Destructurer;
+
+/// Forms nested deeper than this (possible only through macros: the reader
+/// stops at 256) are refused rather than risk the native stack.
+const MAX_DEPTH: u32 = 2_000;
+
+/// Special forms: never resolved as vars, never qualified by syntax-quote.
+pub const SPECIAL_FORMS: &[&str] = &[
+    "def", "if", "do", "let", "let*", "fn", "fn*", "loop", "loop*", "recur", "quote", "var",
+    "throw", "try", "catch", "finally", "letfn", "letfn*", "case", "case*", "defmacro",
+    "binding", "ns", "in-ns", "syntax-quote", "unquote", "unquote-splicing", "&",
+];
+
+pub struct Compiler<'vm> {
+    pub(crate) vm: &'vm mut Vm,
+    fns: Vec<FnScope>,
+    source: Rc<Source>,
+    depth: u32,
+}
+
+/// How a symbol resolved.
+enum Resolved {
+    Local(u16, bool),
+    Capture(u16, bool),
+    SelfFn,
+    Var(Rc<Var>),
+}
+
+impl<'vm> Compiler<'vm> {
+    pub fn new(vm: &'vm mut Vm, source: Rc<Source>) -> Self {
+        Compiler {
+            vm,
+            fns: Vec::new(),
+            source,
+            depth: 0,
+        }
+    }
+
+    /// Compiles a top-level form into a closure of no arguments.
+    pub fn compile_toplevel(mut self, form: &Form) -> Result<Rc<Closure>, Error> {
+        self.fns.push(FnScope::new("toplevel".into(), None));
+        self.compile(form, true)?;
+        self.emit(Op::Return, form.span);
+        let scope = self.fns.pop().expect("toplevel scope");
+        let code = scope
+            .code
+            .finish(0, false, "toplevel".into(), self.source.clone());
+        Ok(Rc::new(Closure {
+            proto: Rc::new(FnProto {
+                name: "toplevel".into(),
+                fixed: vec![Rc::new(code)],
+                variadic: None,
+                captures: Vec::new(),
+            }),
+            captured: Box::new([]),
+            meta: None,
+        }))
+    }
+
+    fn scope(&mut self) -> &mut FnScope {
+        self.fns.last_mut().expect("a fn scope")
+    }
+
+    fn emit(&mut self, op: Op, span: Span) -> u32 {
+        self.scope().code.emit(op, span)
+    }
+
+    fn constant(&mut self, v: Value, span: Span) {
+        let op = match v {
+            Value::Nil => Op::Nil,
+            Value::Bool(true) => Op::True,
+            Value::Bool(false) => Op::False,
+            Value::Int(i) if i32::try_from(i).is_ok() => Op::Int(i as i32),
+            v => {
+                let i = self.scope().code.constant(v);
+                Op::Const(i)
+            }
+        };
+        self.emit(op, span);
+    }
+
+    pub(crate) fn compile(&mut self, form: &Form, tail: bool) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(Error::new(ErrorType::Compile, "code nested too deeply")
+                .at(form.span)
+                .with_hint(format!("forms may nest at most {MAX_DEPTH} deep after macro expansion")));
+        }
+        let result = self.compile_inner(form, tail);
+        self.depth -= 1;
+        result.map_err(|e| e.at(form.span))
+    }
+
+    fn compile_inner(&mut self, form: &Form, tail: bool) -> Result<(), Error> {
+        let span = form.span;
+        match &form.kind {
+            FormKind::Symbol(s) => self.compile_symbol(s, span),
+            FormKind::Keyword(k) => {
+                let v = keyword_value(k, &self.vm.current_ns.name);
+                self.constant(v, span);
+                Ok(())
+            }
+            FormKind::List(items) if items.is_empty() => {
+                self.constant(Value::list([]), span);
+                Ok(())
+            }
+            FormKind::List(items) => self.compile_list(form, items, tail),
+            FormKind::Vector(items) => {
+                if is_constant(form) {
+                    return self.compile_quoted(form);
+                }
+                for item in items {
+                    self.compile(item, false)?;
+                }
+                self.emit(Op::Vector(items.len() as u32), span);
+                self.with_meta(form)
+            }
+            FormKind::Map(entries) => {
+                if is_constant(form) {
+                    return self.compile_quoted(form);
+                }
+                for (k, v) in entries {
+                    self.compile(k, false)?;
+                    self.compile(v, false)?;
+                }
+                self.emit(Op::Map(entries.len() as u32), span);
+                self.with_meta(form)
+            }
+            FormKind::Set(items) => {
+                if is_constant(form) {
+                    return self.compile_quoted(form);
+                }
+                for item in items {
+                    self.compile(item, false)?;
+                }
+                self.emit(Op::Set(items.len() as u32), span);
+                self.with_meta(form)
+            }
+            _ => self.compile_quoted(form),
+        }
+    }
+
+    /// A literal collection with metadata gets it attached at run time.
+    fn with_meta(&mut self, form: &Form) -> Result<(), Error> {
+        if let Some(meta) = &form.meta {
+            let with_meta = self.core_var("with-meta");
+            let i = self.scope().code.var(&with_meta);
+            self.compile(meta, false)?;
+            self.emit(Op::CallVar { var: i, argc: 2 }, form.span);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn compile_quoted(&mut self, form: &Form) -> Result<(), Error> {
+        let mut spans = Spans::default();
+        let v = form_to_value(form, &self.vm.current_ns.name, &mut spans);
+        self.constant(v, form.span);
+        Ok(())
+    }
+
+    fn compile_symbol(&mut self, s: &Symbol, span: Span) -> Result<(), Error> {
+        match self.resolve(s, span)? {
+            Resolved::Local(slot, boxed) => {
+                self.emit(Op::Local(slot), span);
+                if boxed {
+                    self.emit(Op::Deref, span);
+                }
+            }
+            Resolved::Capture(i, boxed) => {
+                self.emit(Op::Capture(i), span);
+                if boxed {
+                    self.emit(Op::Deref, span);
+                }
+            }
+            Resolved::SelfFn => {
+                self.emit(Op::SelfFn, span);
+            }
+            Resolved::Var(var) => {
+                if var.is_macro.get() {
+                    return Err(Error::new(
+                        ErrorType::Compile,
+                        format!("cannot take the value of the macro `{}`", var.qualified_name()),
+                    )
+                    .at(span)
+                    .with_hint("a macro can only be called; use a function if you need a value"));
+                }
+                let i = self.scope().code.var(&var);
+                self.emit(Op::Var(i), span);
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves a symbol: locals (innermost fn outwards, capturing through
+    /// every fn in between), then vars.
+    fn resolve(&mut self, s: &Symbol, span: Span) -> Result<Resolved, Error> {
+        if s.ns.is_none() {
+            if let Some(r) = self.resolve_local(self.fns.len() - 1, &s.name) {
+                return Ok(r);
+            }
+        }
+        self.resolve_var(s)
+            .map(Resolved::Var)
+            .ok_or_else(|| self.unbound(s, span))
+    }
+
+    fn resolve_local(&mut self, level: usize, name: &str) -> Option<Resolved> {
+        let scope = &self.fns[level];
+        if let Some(local) = scope.find_local(name) {
+            return Some(Resolved::Local(local.slot, local.boxed));
+        }
+        if let Some((i, boxed)) = scope.find_capture(name) {
+            return Some(Resolved::Capture(i, boxed));
+        }
+        if scope.self_name.as_deref() == Some(name) {
+            return Some(Resolved::SelfFn);
+        }
+        if level == 0 {
+            return None;
+        }
+        let (from, boxed) = match self.resolve_local(level - 1, name)? {
+            Resolved::Local(slot, boxed) => (CaptureFrom::Slot(slot), boxed),
+            Resolved::Capture(i, boxed) => (CaptureFrom::Capture(i), boxed),
+            Resolved::SelfFn => (CaptureFrom::SelfFn, false),
+            Resolved::Var(_) => return None,
+        };
+        let scope = &mut self.fns[level];
+        scope.captures.push((name.into(), from, boxed));
+        Some(Resolved::Capture((scope.captures.len() - 1) as u16, boxed))
+    }
+
+    pub(crate) fn is_local(&self, name: &str) -> bool {
+        self.fns.iter().any(|f| {
+            f.find_local(name).is_some()
+                || f.find_capture(name).is_some()
+                || f.self_name.as_deref() == Some(name)
+        })
+    }
+
+    pub(crate) fn resolve_var(&self, s: &Symbol) -> Option<Rc<Var>> {
+        self.vm.resolve_var(s.ns.as_deref(), &s.name)
+    }
+
+    fn core_var(&self, name: &str) -> Rc<Var> {
+        self.vm.core.intern(name)
+    }
+
+    fn unbound(&self, s: &Symbol, span: Span) -> Error {
+        let name = glia_syntax::printer::str(&Form::new(FormKind::Symbol(s.clone()), span));
+        let mut candidates: Vec<String> = self
+            .fns
+            .iter()
+            .flat_map(|f| f.locals.iter().map(|l| l.name.to_string()))
+            .collect();
+        candidates.extend(self.vm.current_ns.mappings.borrow().keys().map(|k| k.to_string()));
+        candidates.extend(self.vm.core.mappings.borrow().keys().map(|k| k.to_string()));
+        candidates.extend(SPECIAL_FORMS.iter().map(|s| s.to_string()));
+        let best = candidates
+            .iter()
+            .filter(|c| **c != s.name)
+            .map(|c| (strsim::damerau_levenshtein(c, &s.name), c))
+            .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < s.name.len().max(2))
+            .min();
+        let error = Error::new(
+            ErrorType::UnboundSymbol,
+            format!("unable to resolve symbol `{name}` in this context"),
+        )
+        .at(span)
+        .with_data(Value::symbol(s.ns.as_deref(), &s.name));
+        match best {
+            Some((_, c)) => error.with_hint(format!("did you mean `{c}`?")),
+            None => error.with_hint("define it with `def` or `defn` first, or bind it with `let`"),
+        }
+    }
+
+    fn compile_list(&mut self, form: &Form, items: &[Form], tail: bool) -> Result<(), Error> {
+        let head = &items[0];
+        let args = &items[1..];
+        let span = form.span;
+        if let FormKind::Symbol(s) = &head.kind {
+            let local = s.ns.is_none() && self.is_local(&s.name);
+            if s.ns.is_none() && !local {
+                if let Some(result) = self.compile_special(&s.name, form, args, tail) {
+                    return result;
+                }
+            }
+            if !local {
+                if let Some(var) = self.resolve_var(s) {
+                    if var.is_macro.get() {
+                        let expansion = self.expand_macro(&var, form)?;
+                        return self.compile(&expansion, tail);
+                    }
+                    if let Some(op) = intrinsic(&var, args.len()) {
+                        for a in args {
+                            self.compile(a, false)?;
+                        }
+                        self.emit(op, span);
+                        return Ok(());
+                    }
+                    let i = self.scope().code.var(&var);
+                    let start = self.scope().code.ops.len();
+                    let argc = self.compile_args(args, span)?;
+                    if tail {
+                        self.emit_tail(Op::TailCallVar { var: i, argc }, span, start);
+                    } else {
+                        self.emit(Op::CallVar { var: i, argc }, span);
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        let start = self.scope().code.ops.len();
+        self.compile(head, false)?;
+        let argc = self.compile_args(args, span)?;
+        if tail {
+            self.emit_tail(Op::TailCall(argc), span, start);
+        } else {
+            self.emit(Op::Call(argc), span);
+        }
+        Ok(())
+    }
+
+    fn compile_args(&mut self, args: &[Form], span: Span) -> Result<u16, Error> {
+        let argc = u16::try_from(args.len()).map_err(|_| {
+            Error::new(ErrorType::Compile, "too many arguments in one call")
+                .at(span)
+                .with_hint("pass a collection instead (at most 65535 arguments)")
+        })?;
+        for a in args {
+            self.compile(a, false)?;
+        }
+        Ok(argc)
+    }
+
+    /// Emits a tail call whose code began at `start`, first turning each
+    /// slot's single read there into a move (every slot is dead after a
+    /// tail call).
+    fn emit_tail(&mut self, op: Op, span: Span, start: usize) {
+        let op = match op {
+            _ if !self.scope().code.calls_not_tail => {
+                scope_moves(&mut self.scope().code, start, 0);
+                op
+            }
+            Op::TailCall(argc) => Op::Call(argc),
+            Op::TailCallVar { var, argc } => Op::CallVar { var, argc },
+            other => other,
+        };
+        self.emit(op, span);
+    }
+
+    /// Runs a macro at compile time, with the same VM as everything else.
+    fn expand_macro(&mut self, var: &Rc<Var>, form: &Form) -> Result<Form, Error> {
+        let Some(f) = var.get() else {
+            return Err(Error::new(
+                ErrorType::UnboundSymbol,
+                format!("the macro `{}` is declared but has no definition", var.qualified_name()),
+            )
+            .at(form.span));
+        };
+        let mut spans = Spans::default();
+        let ns = self.vm.current_ns.name.clone();
+        let whole = form_to_value(form, &ns, &mut spans);
+        let FormKind::List(items) = &form.kind else { unreachable!() };
+        let mut args = vec![whole, self.env_value()];
+        args.extend(items[1..].iter().map(|a| form_to_value(a, &ns, &mut spans)));
+        let result = self.vm.call_value(&f, args).map_err(|e| {
+            let mut err = Error::new(
+                ErrorType::Compile,
+                format!("macro `{}` failed: {}", var.qualified_name(), e.message()),
+            )
+            .at(form.span);
+            err.hint = e.hint().or(Some("the error happened while the macro was expanding".into()));
+            err.data = Some(Value::Error(e));
+            err
+        })?;
+        value_to_form(&result, form.span, &spans)
+    }
+
+    /// `&env`: a map from each local's symbol to nil.
+    fn env_value(&self) -> Value {
+        let mut map = crate::value::Map::default();
+        for f in &self.fns {
+            for l in &f.locals {
+                map.insert(Value::symbol(None, &l.name), Value::Nil);
+            }
+        }
+        Value::Map(Rc::new(map))
+    }
+
+    pub(crate) fn macroexpand_1(&mut self, form: &Form) -> Result<Option<Form>, Error> {
+        let FormKind::List(items) = &form.kind else { return Ok(None) };
+        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else { return Ok(None) };
+        if s.ns.is_none() && (SPECIAL_FORMS.contains(&s.name.as_str()) || self.is_local(&s.name)) {
+            return Ok(None);
+        }
+        match self.resolve_var(s) {
+            Some(var) if var.is_macro.get() => self.expand_macro(&var, form).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// Finishes the fn scope on top into a prototype.
+    fn finish_fn(&mut self, scope: FnScope, arities: Vec<Code>) -> Rc<FnProto> {
+        let mut fixed = Vec::new();
+        let mut variadic = None;
+        for code in arities {
+            if code.variadic {
+                variadic = Some(Rc::new(code));
+            } else {
+                fixed.push(Rc::new(code));
+            }
+        }
+        Rc::new(FnProto {
+            name: scope.name.clone(),
+            fixed,
+            variadic,
+            captures: scope.captures.iter().map(|(_, from, _)| *from).collect(),
+        })
+    }
+
+    fn push_local(&mut self, name: &str, slot: u16, boxed: bool) {
+        self.scope().locals.push(Local {
+            name: name.into(),
+            slot,
+            boxed,
+        });
+    }
+}
+
+/// Rewrites, in the code emitted since `start`, each read of a slot
+/// `>= first` that is the only use of that slot there (and not inside a
+/// loop there) into a move. Sound because those slots are dead once that
+/// code completes: a `recur` rebinds them, a tail call discards the frame.
+pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
+    use std::collections::HashMap;
+    let range = &code.ops[start..];
+    // Code inside a backward jump's span runs repeatedly: never move there.
+    let mut looping = vec![false; range.len()];
+    for (i, op) in range.iter().enumerate() {
+        if let Op::Jump(t) = op {
+            let t = *t as usize;
+            if t >= start && t - start <= i {
+                looping[t - start..=i].iter_mut().for_each(|l| *l = true);
+            }
+        }
+    }
+    // Per slot: how many uses, and where the one movable read is.
+    let mut uses: HashMap<u16, (usize, Option<usize>)> = HashMap::new();
+    let mut used = |slot: u16, movable_at: Option<usize>| {
+        let entry = uses.entry(slot).or_insert((0, None));
+        entry.0 += 1;
+        entry.1 = movable_at;
+    };
+    for (i, op) in range.iter().enumerate() {
+        match op {
+            Op::Local(s) => used(*s, (!looping[i]).then_some(i)),
+            Op::SetLocal(s) | Op::SetCell(s) | Op::MoveLocal(s) => {
+                used(*s, None);
+                used(*s, None);
+            }
+            Op::Closure(f) => {
+                for from in &code.fns[*f as usize].captures {
+                    if let CaptureFrom::Slot(s) = from {
+                        used(*s, None);
+                        used(*s, None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (slot, (count, at)) in uses {
+        if let (true, 1, Some(i)) = (slot >= first, count, at) {
+            code.ops[start + i] = Op::MoveLocal(slot);
+        }
+    }
+}
+
+/// Whether a literal collection contains only constants (then it is built
+/// once, at compile time).
+fn is_constant(form: &Form) -> bool {
+    form.meta.is_none()
+        && match &form.kind {
+            FormKind::Symbol(_) | FormKind::List(_) => false,
+            FormKind::Vector(items) | FormKind::Set(items) => items.iter().all(is_constant),
+            FormKind::Map(entries) => entries.iter().all(|(k, v)| is_constant(k) && is_constant(v)),
+            _ => true,
+        }
+}
+
+/// The inlined op for a call to an unshadowed core fn, if it has one.
+fn intrinsic(var: &Var, argc: usize) -> Option<Op> {
+    if &*var.ns != crate::CORE_NS {
+        return None;
+    }
+    let Some(Value::Builtin(b)) = var.get() else { return None };
+    if *b.name != *var.name {
+        return None;
+    }
+    Some(match (&*var.name, argc) {
+        ("+", 2) => Op::Add,
+        ("-", 2) => Op::Sub,
+        ("*", 2) => Op::Mul,
+        ("<", 2) => Op::Lt,
+        (">", 2) => Op::Gt,
+        ("<=", 2) => Op::Le,
+        (">=", 2) => Op::Ge,
+        ("==", 2) => Op::NumEq,
+        ("=", 2) => Op::Equiv,
+        ("inc", 1) => Op::Inc,
+        ("dec", 1) => Op::Dec,
+        _ => return None,
+    })
+}

@@ -1,0 +1,127 @@
+//! Syntax-quote, expanded at compile time into list-building code as
+//! Clojure's reader does: symbols are namespace-qualified (special forms
+//! excepted), `x#` becomes one auto-gensym per syntax-quote, `~x` splices a
+//! value, `~@xs` a sequence.
+
+use std::collections::HashMap;
+
+use glia_syntax::{Form, FormKind, Span, Symbol};
+
+use crate::error::{Error, ErrorType};
+
+/// Resolves an unqualified symbol the way syntax-quote must: to the
+/// namespace of the var it names, else to the current namespace.
+pub trait Qualify {
+    fn qualify(&self, name: &str) -> Option<String>;
+    fn is_special(&self, name: &str) -> bool;
+    fn next_id(&mut self) -> u64;
+}
+
+fn core(name: &str, span: Span) -> Form {
+    Form::new(
+        FormKind::Symbol(Symbol {
+            ns: Some("glia.core".into()),
+            name: name.into(),
+        }),
+        span,
+    )
+}
+
+fn quoted(form: Form) -> Form {
+    let span = form.span;
+    Form::list(vec![Form::symbol("quote", span), form], span)
+}
+
+fn is_call(form: &Form, name: &str) -> Option<Form> {
+    match &form.kind {
+        FormKind::List(items) if items.len() == 2 && items[0].as_simple_symbol() == Some(name) => {
+            Some(items[1].clone())
+        }
+        _ => None,
+    }
+}
+
+pub struct SyntaxQuote<'q, Q: Qualify> {
+    pub q: &'q mut Q,
+    gensyms: HashMap<String, String>,
+}
+
+impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
+    pub fn new(q: &'q mut Q) -> Self {
+        SyntaxQuote {
+            q,
+            gensyms: HashMap::new(),
+        }
+    }
+
+    pub fn expand(&mut self, form: &Form) -> Result<Form, Error> {
+        let span = form.span;
+        if let Some(x) = is_call(form, "unquote") {
+            return Ok(x);
+        }
+        if is_call(form, "unquote-splicing").is_some() {
+            return Err(Error::new(ErrorType::Compile, "`~@` used outside a list, vector, map or set")
+                .at(span)
+                .with_hint("splice into a collection: `(a ~@xs)`"));
+        }
+        Ok(match &form.kind {
+            FormKind::Symbol(s) => quoted(Form::new(FormKind::Symbol(self.symbol(s)), span)),
+            FormKind::List(items) if items.is_empty() => {
+                Form::list(vec![core("list", span)], span)
+            }
+            FormKind::List(items) => {
+                Form::list(vec![core("seq", span), self.concat(items, span)?], span)
+            }
+            FormKind::Vector(items) => Form::list(
+                vec![core("apply", span), core("vector", span), self.concat(items, span)?],
+                span,
+            ),
+            FormKind::Set(items) => Form::list(
+                vec![core("apply", span), core("hash-set", span), self.concat(items, span)?],
+                span,
+            ),
+            FormKind::Map(entries) => {
+                let flat: Vec<Form> = entries.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect();
+                Form::list(
+                    vec![core("apply", span), core("hash-map", span), self.concat(&flat, span)?],
+                    span,
+                )
+            }
+            // Self-evaluating literals.
+            _ => form.clone(),
+        })
+    }
+
+    fn concat(&mut self, items: &[Form], span: Span) -> Result<Form, Error> {
+        let mut parts = vec![core("concat", span)];
+        for item in items {
+            if let Some(x) = is_call(item, "unquote-splicing") {
+                parts.push(x);
+            } else {
+                parts.push(Form::list(vec![core("list", item.span), self.expand(item)?], item.span));
+            }
+        }
+        Ok(Form::list(parts, span))
+    }
+
+    fn symbol(&mut self, s: &Symbol) -> Symbol {
+        if s.ns.is_some() {
+            return s.clone();
+        }
+        if let Some(base) = s.name.strip_suffix('#') {
+            let name = self
+                .gensyms
+                .entry(s.name.clone())
+                .or_insert_with(|| format!("{base}__{}__auto__", self.q.next_id()))
+                .clone();
+            return Symbol::simple(name);
+        }
+        if self.q.is_special(&s.name) || s.name.ends_with('.') || s.name == "&" {
+            return s.clone();
+        }
+        Symbol {
+            ns: self.q.qualify(&s.name),
+            name: s.name.clone(),
+        }
+    }
+}

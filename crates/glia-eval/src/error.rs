@@ -1,0 +1,193 @@
+//! Runtime errors as values.
+//!
+//! Builtins and the compiler return an [`Error`]: a type, a message, an
+//! optional hint and data. When it is raised the VM turns it into an
+//! [`Exception`], the catchable value `try` sees: a map with
+//! `:glia.error/type`, `:glia.error/message`, `:glia.error/hint` and
+//! `:glia.error/data`, plus the stack trace of source spans where it was
+//! raised.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use glia_syntax::Span;
+
+use crate::value::{Keyword, Map, Value};
+
+/// The `:glia.error/*` type of an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorType {
+    Arithmetic,
+    UnboundSymbol,
+    Arity,
+    TypeMismatch,
+    NotCallable,
+    IndexOutOfBounds,
+    IllegalArgument,
+    StackOverflow,
+    Compile,
+    Syntax,
+    ExInfo,
+    Internal,
+}
+
+impl ErrorType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorType::Arithmetic => "arithmetic",
+            ErrorType::UnboundSymbol => "unbound-symbol",
+            ErrorType::Arity => "arity",
+            ErrorType::TypeMismatch => "type-mismatch",
+            ErrorType::NotCallable => "not-callable",
+            ErrorType::IndexOutOfBounds => "index-out-of-bounds",
+            ErrorType::IllegalArgument => "illegal-argument",
+            ErrorType::StackOverflow => "stack-overflow",
+            ErrorType::Compile => "compile",
+            ErrorType::Syntax => "syntax",
+            ErrorType::ExInfo => "ex-info",
+            ErrorType::Internal => "internal",
+        }
+    }
+
+    pub fn keyword(self) -> Keyword {
+        Keyword::intern(Some("glia.error"), self.name())
+    }
+}
+
+/// An error before it is raised.
+#[derive(Clone, Debug)]
+pub struct Error {
+    pub ty: Keyword,
+    pub message: String,
+    pub hint: Option<String>,
+    pub data: Option<Value>,
+    /// Where it happened, when the raiser knows better than the VM (the
+    /// compiler points at the offending form).
+    pub span: Option<Span>,
+}
+
+impl Error {
+    pub fn new(ty: ErrorType, message: impl Into<String>) -> Self {
+        Error {
+            ty: ty.keyword(),
+            message: message.into(),
+            hint: None,
+            data: None,
+            span: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_data(mut self, data: Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span.get_or_insert(span);
+        self
+    }
+
+    pub fn type_mismatch(message: impl Into<String>) -> Self {
+        Error::new(ErrorType::TypeMismatch, message)
+    }
+
+    pub fn illegal_argument(message: impl Into<String>) -> Self {
+        Error::new(ErrorType::IllegalArgument, message)
+    }
+}
+
+/// One entry of a stack trace: the function and the span of the call or
+/// operation that was executing in it.
+#[derive(Clone, Debug)]
+pub struct TraceFrame {
+    pub function: Rc<str>,
+    pub source: Rc<crate::Source>,
+    pub span: Span,
+}
+
+/// A raised error (or an `ex-info`): the value `catch` binds.
+pub struct Exception {
+    /// `:glia.error/type`, `:glia.error/message`, `:glia.error/hint`,
+    /// `:glia.error/data` and `:glia.error/cause`, when present.
+    pub map: Map,
+    /// Innermost first; filled in when the exception is first thrown.
+    pub trace: RefCell<Vec<TraceFrame>>,
+}
+
+fn key(name: &str) -> Value {
+    Value::keyword(Some("glia.error"), name)
+}
+
+impl Exception {
+    pub fn from_error(error: Error) -> Exception {
+        let mut map = Map::default();
+        map.insert(key("type"), Value::Keyword(error.ty));
+        map.insert(key("message"), Value::str(error.message));
+        if let Some(hint) = error.hint {
+            map.insert(key("hint"), Value::str(hint));
+        }
+        if let Some(data) = error.data {
+            map.insert(key("data"), data);
+        }
+        Exception {
+            map,
+            trace: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// `(ex-info message data cause?)`. The type is the data's
+    /// `:glia.error/type` when it has one, else `:glia.error/ex-info`.
+    pub fn ex_info(message: String, data: Value, cause: Option<Value>) -> Exception {
+        let ty = match &data {
+            Value::Map(m) => m.get(&key("type")).cloned(),
+            _ => None,
+        }
+        .unwrap_or(Value::Keyword(ErrorType::ExInfo.keyword()));
+        let mut map = Map::default();
+        map.insert(key("type"), ty);
+        map.insert(key("message"), Value::str(message));
+        map.insert(key("data"), data);
+        if let Some(cause) = cause {
+            map.insert(key("cause"), cause);
+        }
+        Exception {
+            map,
+            trace: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(&key(name))
+    }
+
+    pub fn type_keyword(&self) -> Option<&Keyword> {
+        match self.get("type") {
+            Some(Value::Keyword(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self.get("message") {
+            Some(Value::Str(s)) => (**s).clone(),
+            Some(other) => crate::value::str_of(other),
+            None => String::new(),
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        self.get("hint").map(crate::value::str_of)
+    }
+}
+
+impl fmt::Debug for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#error {}", self.message())
+    }
+}

@@ -1,0 +1,106 @@
+//! Namespaces and vars.
+//!
+//! Globals are late-bound: compiled code holds the `Rc<Var>` and reads its
+//! root on every use, so redefinition (at the REPL, or by a later `defn`)
+//! is visible to every existing caller, and recursion by name works before
+//! the definition finishes.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use crate::value::Value;
+
+pub struct Var {
+    pub ns: Rc<str>,
+    pub name: Rc<str>,
+    /// `None` while declared but unbound.
+    pub root: RefCell<Option<Value>>,
+    pub dynamic: Cell<bool>,
+    pub is_macro: Cell<bool>,
+    pub meta: RefCell<Option<Value>>,
+}
+
+impl Var {
+    pub fn new(ns: Rc<str>, name: Rc<str>) -> Var {
+        Var {
+            ns,
+            name,
+            root: RefCell::new(None),
+            dynamic: Cell::new(false),
+            is_macro: Cell::new(false),
+            meta: RefCell::new(None),
+        }
+    }
+
+    pub fn qualified_name(&self) -> String {
+        format!("{}/{}", self.ns, self.name)
+    }
+
+    pub fn get(&self) -> Option<Value> {
+        self.root.borrow().clone()
+    }
+
+    pub fn set(&self, v: Value) {
+        *self.root.borrow_mut() = Some(v);
+    }
+}
+
+impl fmt::Debug for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#'{}", self.qualified_name())
+    }
+}
+
+#[derive(Debug)]
+pub struct Namespace {
+    pub name: Rc<str>,
+    pub mappings: RefCell<HashMap<Rc<str>, Rc<Var>>>,
+    pub aliases: RefCell<HashMap<Rc<str>, Rc<str>>>,
+}
+
+impl Namespace {
+    pub fn new(name: &str) -> Namespace {
+        Namespace {
+            name: name.into(),
+            mappings: RefCell::new(HashMap::new()),
+            aliases: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<Rc<Var>> {
+        self.mappings.borrow().get(name).cloned()
+    }
+
+    /// The var `name` in this namespace, created unbound if missing.
+    pub fn intern(&self, name: &str) -> Rc<Var> {
+        if let Some(var) = self.lookup(name) {
+            if *var.ns == *self.name {
+                return var;
+            }
+        }
+        let var = Rc::new(Var::new(self.name.clone(), name.into()));
+        self.mappings.borrow_mut().insert(name.into(), var.clone());
+        var
+    }
+}
+
+/// All namespaces of one VM.
+#[derive(Debug, Default)]
+pub struct Namespaces {
+    pub table: HashMap<Rc<str>, Rc<Namespace>>,
+}
+
+impl Namespaces {
+    pub fn get(&self, name: &str) -> Option<Rc<Namespace>> {
+        self.table.get(name).cloned()
+    }
+
+    pub fn get_or_create(&mut self, name: &str) -> Rc<Namespace> {
+        self.table
+            .entry(name.into())
+            .or_insert_with(|| Rc::new(Namespace::new(name)))
+            .clone()
+    }
+}

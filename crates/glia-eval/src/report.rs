@@ -1,0 +1,107 @@
+//! Rendering an [`EvalError`] with miette: the message, the snippet of
+//! source where it happened with a caret, the hint, and the stack trace as
+//! `file:line:column` entries.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::EvalError;
+
+#[derive(Debug)]
+pub struct Report {
+    message: String,
+    code: String,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    span: Option<SourceSpan>,
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+impl Report {
+    pub fn new(e: &EvalError) -> Report {
+        let ex = &e.exception;
+        let trace = ex.trace.borrow();
+        // Point at the innermost frame in user code, not inside glia.core.
+        let at = trace
+            .iter()
+            .find(|f| f.source.name != "glia/core.glia")
+            .or(trace.first());
+        let (source, span) = match (e.span, at) {
+            (Some(span), _) => (Some(e.source.clone()), Some(span)),
+            (None, Some(f)) => (Some(f.source.clone()), Some(f.span)),
+            (None, None) => (None, None),
+        };
+        let mut help = ex.hint().unwrap_or_default();
+        if !trace.is_empty() {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str("stack trace (innermost first):");
+            for f in trace.iter().take(20) {
+                let (line, col) = line_col(&f.source.text, f.span.start);
+                help.push_str(&format!("\n  at {} ({}:{line}:{col})", f.function, f.source.name));
+            }
+            if trace.len() > 20 {
+                help.push_str(&format!("\n  ... and {} more frames", trace.len() - 20));
+            }
+        }
+        Report {
+            message: ex.message(),
+            code: e.type_name().trim_start_matches(':').replace('/', "::").replace('.', "::"),
+            help: (!help.is_empty()).then_some(help),
+            source: source.map(|s| NamedSource::new(s.name.clone(), s.text.clone()).with_language("clojure")),
+            span: span.map(SourceSpan::from),
+        }
+    }
+
+    /// The report as plain text (no colours), as a terminal shows it.
+    pub fn render_plain(&self) -> String {
+        let mut out = String::new();
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, self);
+        out
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        self.source.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            Some("here".into()),
+            span,
+        ))))
+    }
+}

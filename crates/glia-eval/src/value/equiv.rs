@@ -1,0 +1,181 @@
+//! Clojure's `=`, a hash consistent with it, and `compare`.
+//!
+//! * Integers (`Int`, `BigInt`) compare by value with each other, never
+//!   with doubles: `(= 1 1.0)` is false. `(= 0.0 -0.0)` is true.
+//! * Lists and vectors with equal elements are equal; maps and sets compare
+//!   by content (sorted or not).
+//! * Functions, atoms, vars, regexes and exceptions compare by identity.
+
+use std::cmp::Ordering;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::rc::Rc;
+
+use num_traits::ToPrimitive;
+
+use super::{Value, num};
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        use Value::*;
+        match (self, other) {
+            (Nil, Nil) => true,
+            (Bool(a), Bool(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Int(a), BigInt(b)) | (BigInt(b), Int(a)) => b.to_i64() == Some(*a),
+            (BigInt(a), BigInt(b)) => a == b,
+            (Double(a), Double(b)) => a == b,
+            (Ratio(a), Ratio(b)) => a == b,
+            (Char(a), Char(b)) => a == b,
+            (Str(a), Str(b)) => a == b,
+            (Keyword(a), Keyword(b)) => a == b,
+            (Symbol(a), Symbol(b)) => a == b,
+            (List(_) | Vector(_), List(_) | Vector(_)) => sequential_eq(self, other),
+            (Map(a), Map(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+            }
+            (Map(a), SortedMap(b)) | (SortedMap(b), Map(a)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+            }
+            (SortedMap(a), SortedMap(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+            }
+            (Set(a), Set(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
+            (Set(a), SortedSet(b)) | (SortedSet(b), Set(a)) => {
+                a.len() == b.len() && a.iter().all(|x| b.contains(x))
+            }
+            (SortedSet(a), SortedSet(b)) => {
+                a.len() == b.len() && a.iter().all(|x| b.contains(x))
+            }
+            (Fn(a), Fn(b)) => Rc::ptr_eq(a, b),
+            (Builtin(a), Builtin(b)) => std::ptr::eq(*a, *b),
+            (Var(a), Var(b)) => Rc::ptr_eq(a, b),
+            (Atom(a), Atom(b)) => Rc::ptr_eq(a, b),
+            (Regex(a), Regex(b)) => Rc::ptr_eq(a, b),
+            (Bytes(a), Bytes(b)) => a == b,
+            (Error(a), Error(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+// `=` is an equivalence on everything but NaN, as in Clojure; maps and sets
+// never hold NaN keys meaningfully there either.
+impl Eq for Value {}
+
+fn sequential_eq(a: &Value, b: &Value) -> bool {
+    let (Some(xs), Some(ys)) = (sequential_items(a), sequential_items(b)) else {
+        return false;
+    };
+    xs.len() == ys.len() && xs.zip(ys).all(|(x, y)| x == y)
+}
+
+/// The elements of a list or vector.
+pub fn sequential_items(v: &Value) -> Option<Box<dyn ExactSizeIterator<Item = &Value> + '_>> {
+    match v {
+        Value::List(l) => Some(Box::new(l.iter())),
+        Value::Vector(v) => Some(Box::new(v.items.iter())),
+        _ => None,
+    }
+}
+
+fn mix(mut h: u64) -> u64 {
+    // The finaliser of MurmurHash3: spreads small integers over all bits,
+    // which the HAMT's fixed pass-through hasher relies on.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+fn hash_of<T: Hash + ?Sized>(tag: u8, x: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    tag.hash(&mut h);
+    x.hash(&mut h);
+    h.finish()
+}
+
+pub fn hash_combine_ordered(acc: u64, h: u64) -> u64 {
+    acc.wrapping_mul(31).wrapping_add(h)
+}
+
+/// A hash with `a = b` ⇒ `hash(a) == hash(b)`.
+pub fn hash_value(v: &Value) -> u64 {
+    use Value::*;
+    match v {
+        Nil => 0,
+        Bool(b) => mix(2 + u64::from(*b)),
+        Int(i) => mix(*i as u64),
+        BigInt(b) => match b.to_i64() {
+            Some(i) => mix(i as u64),
+            None => hash_of(3, &**b),
+        },
+        Double(d) => {
+            let d = if *d == 0.0 { 0.0 } else { *d };
+            mix(d.to_bits() ^ 0x5bd1_e995)
+        }
+        Ratio(r) => hash_of(4, &**r),
+        Char(c) => mix(u64::from(*c as u32) ^ 0x1000_0000_0000),
+        Str(s) => hash_of(5, s.as_str()),
+        Keyword(k) => k.hash_code(),
+        Symbol(s) => hash_of(6, &**s),
+        List(_) | Vector(_) => sequential_items(v)
+            .into_iter()
+            .flat_map(|items| items)
+            .fold(1, |acc, x| hash_combine_ordered(acc, hash_value(x))),
+        Map(m) => unordered(m.iter().map(|(k, v)| hash_value(k) ^ mix(hash_value(v)))),
+        SortedMap(m) => unordered(m.iter().map(|(k, v)| hash_value(k) ^ mix(hash_value(v)))),
+        Set(s) => unordered(s.iter().map(hash_value)),
+        SortedSet(s) => unordered(s.iter().map(hash_value)),
+        Bytes(b) => hash_of(7, b.as_slice()),
+        Fn(f) => mix(Rc::as_ptr(f) as *const u8 as u64),
+        Builtin(b) => mix(*b as *const _ as u64),
+        Var(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Atom(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Regex(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Error(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+    }
+}
+
+fn unordered(hashes: impl Iterator<Item = u64>) -> u64 {
+    mix(hashes.fold(0x2545_f491_4f6c_dd1d, u64::wrapping_add))
+}
+
+/// Clojure's `compare`: numbers by value across types, strings, chars,
+/// keywords and symbols lexicographically, vectors by length then element,
+/// booleans `false < true`, `nil` before everything. Other pairs are not
+/// comparable.
+pub fn compare(a: &Value, b: &Value) -> Result<Ordering, String> {
+    use Value::*;
+    Ok(match (a, b) {
+        (Nil, Nil) => Ordering::Equal,
+        (Nil, _) => Ordering::Less,
+        (_, Nil) => Ordering::Greater,
+        (x, y) if x.is_number() && y.is_number() => num::compare_numbers(x, y),
+        (Bool(x), Bool(y)) => x.cmp(y),
+        (Str(x), Str(y)) => x.cmp(y),
+        (Char(x), Char(y)) => x.cmp(y),
+        (Keyword(x), Keyword(y)) => x.cmp(y),
+        (Symbol(x), Symbol(y)) => x.cmp(y),
+        (Vector(x), Vector(y)) => match x.items.len().cmp(&y.items.len()) {
+            Ordering::Equal => {
+                for (p, q) in x.items.iter().zip(y.items.iter()) {
+                    match compare(p, q)? {
+                        Ordering::Equal => {}
+                        other => return Ok(other),
+                    }
+                }
+                Ordering::Equal
+            }
+            other => other,
+        },
+        _ => {
+            return Err(format!(
+                "cannot compare {} with {}",
+                a.type_name(),
+                b.type_name()
+            ));
+        }
+    })
+}
+

@@ -1,0 +1,139 @@
+//! Persistent hash maps. Up to [`SMALL`] entries a map is a vector of pairs
+//! in insertion order (as Clojure's array maps print); beyond that it is an
+//! imbl HAMT keyed by Glia's own hash with a fixed hasher, so iteration
+//! order is the same on every run.
+
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use imbl::shared_ptr::RcK;
+
+use super::{Value, hash_value};
+
+/// The largest map kept in insertion order.
+pub const SMALL: usize = 8;
+
+/// Passes Glia's precomputed hash through (keys hash themselves with
+/// [`hash_value`], which is already well mixed and consistent with `=`).
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type FixedState = BuildHasherDefault<PassThrough>;
+pub type HashMap = imbl::GenericHashMap<Value, Value, FixedState, RcK>;
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(hash_value(self));
+    }
+}
+
+#[derive(Clone)]
+pub enum Repr {
+    Small(Vec<(Value, Value)>),
+    Hash(HashMap),
+}
+
+#[derive(Clone)]
+pub struct Map {
+    pub repr: Repr,
+    pub meta: Option<Value>,
+}
+
+impl Default for Map {
+    fn default() -> Self {
+        Map {
+            repr: Repr::Small(Vec::new()),
+            meta: None,
+        }
+    }
+}
+
+impl Map {
+    pub fn len(&self) -> usize {
+        match &self.repr {
+            Repr::Small(v) => v.len(),
+            Repr::Hash(h) => h.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        match &self.repr {
+            Repr::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Repr::Hash(h) => h.get(key),
+        }
+    }
+
+    pub fn get_entry(&self, key: &Value) -> Option<(&Value, &Value)> {
+        match &self.repr {
+            Repr::Small(v) => v.iter().find(|(k, _)| k == key).map(|(k, v)| (k, v)),
+            Repr::Hash(h) => h.get_key_value(key),
+        }
+    }
+
+    pub fn contains_key(&self, key: &Value) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Inserts in place; the caller owns this copy.
+    pub fn insert(&mut self, key: Value, value: Value) {
+        match &mut self.repr {
+            Repr::Small(v) => {
+                if let Some(slot) = v.iter_mut().find(|(k, _)| *k == key) {
+                    slot.1 = value;
+                } else if v.len() < SMALL {
+                    v.push((key, value));
+                } else {
+                    let mut h: HashMap = v.drain(..).collect();
+                    h.insert(key, value);
+                    self.repr = Repr::Hash(h);
+                }
+            }
+            Repr::Hash(h) => {
+                h.insert(key, value);
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &Value) {
+        match &mut self.repr {
+            Repr::Small(v) => v.retain(|(k, _)| k != key),
+            Repr::Hash(h) => {
+                h.remove(key);
+            }
+        }
+    }
+
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&Value, &Value)> + '_> {
+        match &self.repr {
+            Repr::Small(v) => Box::new(v.iter().map(|(k, v)| (k, v))),
+            Repr::Hash(h) => Box::new(h.iter()),
+        }
+    }
+}
+
+impl FromIterator<(Value, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (Value, Value)>>(iter: I) -> Self {
+        let mut map = Map::default();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}

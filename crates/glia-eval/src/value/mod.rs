@@ -1,0 +1,238 @@
+//! Glia values: what the VM computes with.
+//!
+//! A [`Value`] is 16 bytes: immediates inline, everything else behind an
+//! `Rc`. Evaluation is single-threaded (one VM per session), so reference
+//! counts need no atomics; persistent collections use imbl with `RcK`.
+
+mod equiv;
+mod keyword;
+mod list;
+mod map;
+mod num;
+mod print;
+mod set;
+mod sorted;
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+pub use equiv::{compare, hash_combine_ordered, hash_value, sequential_items as sequential_items_pub};
+pub use keyword::Keyword;
+pub use list::List;
+pub use map::Map;
+pub use num::{Num, arith, arith_op, compare_op};
+pub(crate) use num::{check_number, is_zero, negate, not_a_number, num_equiv, ratio_value, signum, to_f64};
+pub use print::{pr_str, print_str, str_of, write_value};
+pub use set::Set;
+pub use sorted::{SortedMap, SortedSet};
+
+use crate::chunk::Closure;
+use crate::builtins::Builtin;
+use crate::error::Exception;
+use crate::namespace::Var;
+
+pub type Vector = imbl::GenericVector<Value, imbl::shared_ptr::RcK>;
+
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Char(char),
+    BigInt(Rc<BigInt>),
+    Ratio(Rc<BigRational>),
+    Str(Rc<String>),
+    Keyword(Keyword),
+    Symbol(Rc<Symbol>),
+    List(Rc<List>),
+    Vector(Rc<Vec_>),
+    Map(Rc<Map>),
+    Set(Rc<Set>),
+    SortedMap(Rc<SortedMap>),
+    SortedSet(Rc<SortedSet>),
+    Fn(Rc<Closure>),
+    Builtin(&'static Builtin),
+    Var(Rc<Var>),
+    Atom(Rc<Atom>),
+    Regex(Rc<regex::Regex>),
+    Bytes(Rc<Vec<u8>>),
+    Error(Rc<Exception>),
+}
+
+/// A vector with its metadata.
+#[derive(Clone, Default)]
+pub struct Vec_ {
+    pub items: Vector,
+    pub meta: Option<Value>,
+}
+
+/// A symbol; unlike keywords, symbols are not interned (they carry metadata).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol {
+    pub ns: Option<Rc<str>>,
+    pub name: Rc<str>,
+}
+
+impl Symbol {
+    pub fn simple(name: &str) -> Self {
+        Symbol {
+            ns: None,
+            name: name.into(),
+        }
+    }
+
+    pub fn qualified(ns: Option<&str>, name: &str) -> Self {
+        Symbol {
+            ns: ns.map(Into::into),
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.ns {
+            Some(ns) => write!(f, "{ns}/{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A mutable reference with compare-and-set semantics.
+pub struct Atom {
+    pub value: RefCell<Value>,
+    pub meta: RefCell<Option<Value>>,
+    /// Identity for hashing and printing.
+    pub id: Cell<u64>,
+}
+
+impl Value {
+    pub fn str(s: impl Into<String>) -> Value {
+        Value::Str(Rc::new(s.into()))
+    }
+
+    pub fn keyword(ns: Option<&str>, name: &str) -> Value {
+        Value::Keyword(Keyword::intern(ns, name))
+    }
+
+    pub fn symbol(ns: Option<&str>, name: &str) -> Value {
+        Value::Symbol(Rc::new(Symbol::qualified(ns, name)))
+    }
+
+    pub fn vector(items: impl IntoIterator<Item = Value>) -> Value {
+        Value::Vector(Rc::new(Vec_ {
+            items: items.into_iter().collect(),
+            meta: None,
+        }))
+    }
+
+    pub fn list(items: impl IntoIterator<Item = Value, IntoIter: DoubleEndedIterator>) -> Value {
+        Value::List(List::from_iter_rc(items))
+    }
+
+    pub fn bigint(b: BigInt) -> Value {
+        Value::BigInt(Rc::new(b))
+    }
+
+    pub fn is_truthy(&self) -> bool {
+        !matches!(self, Value::Nil | Value::Bool(false))
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// The name of the value's type, as error messages and `type` show it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Nil => "nil",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Double(_) => "double",
+            Value::Char(_) => "character",
+            Value::BigInt(_) => "bigint",
+            Value::Ratio(_) => "ratio",
+            Value::Str(_) => "string",
+            Value::Keyword(_) => "keyword",
+            Value::Symbol(_) => "symbol",
+            Value::List(_) => "list",
+            Value::Vector(_) => "vector",
+            Value::Map(_) => "map",
+            Value::Set(_) => "set",
+            Value::SortedMap(_) => "sorted map",
+            Value::SortedSet(_) => "sorted set",
+            Value::Fn(_) | Value::Builtin(_) => "function",
+            Value::Var(_) => "var",
+            Value::Atom(_) => "atom",
+            Value::Regex(_) => "regex",
+            Value::Bytes(_) => "bytes",
+            Value::Error(_) => "exception",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            Value::Int(_) | Value::Double(_) | Value::BigInt(_) | Value::Ratio(_)
+        )
+    }
+
+    /// The value's metadata (only collections, symbols, fns, vars and atoms
+    /// carry any).
+    pub fn meta(&self) -> Option<Value> {
+        match self {
+            Value::Vector(v) => v.meta.clone(),
+            Value::Map(m) => m.meta.clone(),
+            Value::Set(s) => s.meta.clone(),
+            Value::Fn(f) => f.meta.clone(),
+            Value::Var(v) => v.meta.borrow().clone(),
+            Value::Atom(a) => a.meta.borrow().clone(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&pr_str(self))
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#atom[{:?}]", self.value.borrow())
+    }
+}
+
+impl fmt::Debug for Vec_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items.iter()).finish()
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_value_is_two_words() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 16);
+    }
+}

@@ -1,0 +1,115 @@
+//! Printing values as Clojure prints them, sharing glia-syntax's helpers
+//! for atoms of syntax (numbers, strings, characters, symbols) so that forms
+//! and values print identically.
+
+use glia_syntax::printer::{self, Mode};
+
+use super::{Value, sequential_items_pub};
+
+pub fn pr_str(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, Mode::Readable);
+    out
+}
+
+pub fn print_str(v: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, Mode::Human);
+    out
+}
+
+/// `str` of one value: `nil` is empty, strings and characters are raw,
+/// anything else prints readably.
+pub fn str_of(v: &Value) -> String {
+    match v {
+        Value::Nil => String::new(),
+        Value::Str(s) => (**s).clone(),
+        Value::Char(c) => c.to_string(),
+        Value::Double(d) => printer::java_double_to_string(*d),
+        Value::BigInt(b) => b.to_string(),
+        Value::Regex(r) => r.as_str().to_string(),
+        other => pr_str(other),
+    }
+}
+
+fn write_seq<'a>(
+    out: &mut String,
+    open: &str,
+    items: impl Iterator<Item = &'a Value>,
+    close: &str,
+    mode: Mode,
+) {
+    out.push_str(open);
+    for (i, x) in items.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        write_value(out, x, mode);
+    }
+    out.push_str(close);
+}
+
+fn write_map<'a>(out: &mut String, entries: impl Iterator<Item = (&'a Value, &'a Value)>, mode: Mode) {
+    out.push('{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_value(out, k, mode);
+        out.push(' ');
+        write_value(out, v, mode);
+    }
+    out.push('}');
+}
+
+pub fn write_value(out: &mut String, v: &Value, mode: Mode) {
+    match v {
+        Value::Nil => out.push_str("nil"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Double(d) => printer::write_double(out, *d),
+        Value::BigInt(b) => printer::write_bigint(out, b),
+        Value::Ratio(r) => printer::write_ratio(out, r),
+        Value::Char(c) => printer::write_char(out, *c, mode),
+        Value::Str(s) => printer::write_string(out, s, mode),
+        Value::Keyword(k) => out.push_str(&k.to_string()),
+        Value::Symbol(s) => out.push_str(&s.to_string()),
+        Value::List(_) => write_seq(out, "(", sequential_items_pub(v).into_iter().flatten(), ")", mode),
+        Value::Vector(_) => write_seq(out, "[", sequential_items_pub(v).into_iter().flatten(), "]", mode),
+        Value::Map(m) => write_map(out, m.iter(), mode),
+        Value::SortedMap(m) => write_map(out, m.iter(), mode),
+        Value::Set(s) => write_seq(out, "#{", s.iter(), "}", mode),
+        Value::SortedSet(s) => write_seq(out, "#{", s.iter(), "}", mode),
+        Value::Fn(f) => {
+            out.push_str("#function[");
+            out.push_str(f.name());
+            out.push(']');
+        }
+        Value::Builtin(b) => {
+            out.push_str("#function[glia.core/");
+            out.push_str(b.name);
+            out.push(']');
+        }
+        Value::Var(var) => {
+            out.push_str("#'");
+            out.push_str(&var.qualified_name());
+        }
+        Value::Atom(a) => {
+            out.push_str("#atom[");
+            write_value(out, &a.value.borrow(), mode);
+            out.push(']');
+        }
+        Value::Regex(r) => printer::write_regex(out, r.as_str()),
+        Value::Bytes(b) => {
+            out.push_str("#bytes \"");
+            for byte in b.iter() {
+                out.push_str(&format!("{byte:02x}"));
+            }
+            out.push('"');
+        }
+        Value::Error(e) => {
+            out.push_str("#error ");
+            write_map(out, e.map.iter(), mode);
+        }
+    }
+}
