@@ -62,7 +62,11 @@ pub fn form_to_value(form: &Form, auto_ns: &str, spans: &mut Spans) -> Value {
             Ok(r) => Value::Regex(Rc::new(r)),
             Err(_) => Value::str(p.clone()),
         },
-        FormKind::Symbol(s) => Value::symbol(s.ns.as_deref(), &s.name),
+        FormKind::Symbol(s) => {
+            let mut sym = Symbol::qualified(s.ns.as_deref(), &s.name);
+            sym.meta = meta_value(form, auto_ns, spans);
+            Value::Symbol(Rc::new(sym))
+        }
         FormKind::Keyword(k) => keyword_value(k, auto_ns),
         FormKind::List(items) => {
             Value::List(List::from_iter_rc(
@@ -166,7 +170,7 @@ pub fn value_to_form(v: &Value, span: Span, spans: &Spans) -> Result<Form, Error
         }
     };
     let mut form = Form::new(kind, span);
-    if let Some(meta) = v.meta().filter(|_| matches!(v, Value::Vector(_) | Value::Map(_) | Value::Set(_))) {
+    if let Some(meta) = v.meta().filter(|_| matches!(v, Value::Vector(_) | Value::Map(_) | Value::Set(_) | Value::Symbol(_))) {
         form.meta = Some(Box::new(value_to_form(&meta, span, spans)?));
     }
     Ok(form)

@@ -150,3 +150,11 @@ impl Glia {
             })
     }
 }
+
+impl Glia {
+    /// Makes `name` the current namespace (created if missing), as
+    /// `(in-ns 'name)` does.
+    pub fn set_ns(&mut self, name: &str) {
+        self.vm.current_ns = self.vm.namespaces.get_or_create(name);
+    }
+}

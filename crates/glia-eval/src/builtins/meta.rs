@@ -78,7 +78,11 @@ fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
             captured: f.captured.clone(),
             meta,
         })),
-        v @ (Value::List(_) | Value::Symbol(_)) => v,
+        Value::Symbol(mut s) => {
+            Rc::make_mut(&mut s).meta = meta;
+            Value::Symbol(s)
+        }
+        v @ Value::List(_) => v,
         other => return Err(expected("a collection, symbol or fn", "with-meta", &other)),
     })
 }

@@ -397,6 +397,17 @@ impl<'vm> Compiler<'vm> {
                 format!("macro `{}` failed: {}", var.qualified_name(), e.message()),
             )
             .at(form.span);
+            // Keep the cause's type (an arity error stays an arity error).
+            if let Some(ty) = e.type_keyword() {
+                err.ty = ty.clone();
+                if ty.name() == "arity" && e.trace.borrow().len() <= 1 {
+                    err.message = format!(
+                        "wrong number of arguments ({}) passed to the macro `{}`",
+                        items.len() - 1,
+                        var.qualified_name()
+                    );
+                }
+            }
             err.hint = e.hint().or(Some("the error happened while the macro was expanding".into()));
             err.data = Some(Value::Error(e));
             err

@@ -72,26 +72,54 @@ pub struct Vec_ {
     pub meta: Option<Value>,
 }
 
-/// A symbol; unlike keywords, symbols are not interned (they carry metadata).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A symbol; unlike keywords, symbols are not interned (they carry
+/// metadata, which equality, hashing and ordering ignore).
+#[derive(Clone)]
 pub struct Symbol {
     pub ns: Option<Rc<str>>,
     pub name: Rc<str>,
+    pub meta: Option<Value>,
 }
 
 impl Symbol {
     pub fn simple(name: &str) -> Self {
-        Symbol {
-            ns: None,
-            name: name.into(),
-        }
+        Symbol::qualified(None, name)
     }
 
     pub fn qualified(ns: Option<&str>, name: &str) -> Self {
         Symbol {
             ns: ns.map(Into::into),
             name: name.into(),
+            meta: None,
         }
+    }
+}
+
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Self) -> bool {
+        self.ns == other.ns && self.name == other.name
+    }
+}
+
+impl Eq for Symbol {}
+
+impl std::hash::Hash for Symbol {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.ns.hash(state);
+        self.name.hash(state);
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Symbol {
+    /// Clojure orders symbols by namespace (none first), then name.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.ns, &self.name).cmp(&(&other.ns, &other.name))
     }
 }
 
@@ -197,6 +225,7 @@ impl Value {
             Value::Vector(v) => v.meta.clone(),
             Value::Map(m) => m.meta.clone(),
             Value::Set(s) => s.meta.clone(),
+            Value::Symbol(s) => s.meta.clone(),
             Value::Fn(f) => f.meta.clone(),
             Value::Var(v) => v.meta.borrow().clone(),
             Value::Atom(a) => a.meta.borrow().clone(),

@@ -150,14 +150,15 @@ impl Vm {
         let Value::Fn(closure) = callee else {
             return self.call(argc, at);
         };
+        if closure.proto.arity(argc).is_none() {
+            // Report the arity error from the caller's frame, still intact.
+            return self.enter(closure, argc, at).map(|()| true);
+        }
         let frame = self.frames.pop().expect("frame for tail call");
         let ret = frame.ret as usize;
         drop(frame);
         self.stack.drain(ret..at);
-        match self.enter(closure, argc, ret) {
-            Ok(()) => Ok(true),
-            Err(e) => Err(e),
-        }
+        self.enter(closure, argc, ret).map(|()| true)
     }
 
     /// `(apply f a b coll)`: spreads `coll` and calls `f`.
