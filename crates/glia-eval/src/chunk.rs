@@ -9,8 +9,100 @@ use crate::Source;
 use crate::namespace::Var;
 use crate::value::Value;
 
+/// Where a fused intrinsic takes an operand from: the operand stack, a
+/// frame slot, a constant, or an immediate small integer. Packed in 16 bits
+/// (2 bits of kind, 14 of payload) so fused ops stay small.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Operand(u16);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandKind {
+    Stack,
+    Local(u16),
+    Const(u16),
+    Imm(i16),
+}
+
+impl Operand {
+    pub const LIMIT: u16 = 1 << 14;
+    pub const STACK: Operand = Operand(0);
+
+    pub fn local(slot: u16) -> Option<Operand> {
+        (slot < Self::LIMIT).then_some(Operand((1 << 14) | slot))
+    }
+
+    pub fn constant(i: u32) -> Option<Operand> {
+        (i < u32::from(Self::LIMIT)).then_some(Operand((2 << 14) | i as u16))
+    }
+
+    pub fn imm(i: i64) -> Option<Operand> {
+        (-8192..8192)
+            .contains(&i)
+            .then_some(Operand((3 << 14) | ((i as u16) & 0x3fff)))
+    }
+
+    #[inline(always)]
+    pub fn kind(self) -> OperandKind {
+        let payload = self.0 & 0x3fff;
+        match self.0 >> 14 {
+            0 => OperandKind::Stack,
+            1 => OperandKind::Local(payload),
+            2 => OperandKind::Const(payload),
+            // Sign-extend the 14-bit immediate.
+            _ => OperandKind::Imm(((payload << 2) as i16) >> 2),
+        }
+    }
+}
+
+impl std::fmt::Debug for Operand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.kind())
+    }
+}
+
+/// Two-argument core fns the compiler inlines (as Clojure inlines them)
+/// when they are called by their unshadowed `glia.core` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    NumEq,
+    Equiv,
+}
+
+impl BinOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Lt => "<",
+            BinOp::Gt => ">",
+            BinOp::Le => "<=",
+            BinOp::Ge => ">=",
+            BinOp::NumEq => "==",
+            BinOp::Equiv => "=",
+        }
+    }
+
+    pub fn is_test(self) -> bool {
+        !matches!(self, BinOp::Add | BinOp::Sub | BinOp::Mul)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Inc,
+    Dec,
+}
+
 /// One VM instruction. Operands index the [`Code`]'s tables or the frame's
-/// slots; the enum stays 8 bytes.
+/// slots; the enum stays 12 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     /// Push `consts[i]`.
@@ -57,8 +149,8 @@ pub enum Op {
     CallVar { var: u32, argc: u16 },
     TailCallVar { var: u32, argc: u16 },
     Return,
-    /// Pop `n` values into slots `first..first+n` (for `recur`).
-    Rebind { first: u16, n: u16 },
+    /// `recur`: pop `n` values into slots `first..first+n`, jump to `target`.
+    Recur { first: u16, n: u16, target: u32 },
     /// Push a closure of `fns[i]`.
     Closure(u32),
     Vector(u32),
@@ -75,19 +167,21 @@ pub enum Op {
     /// Push `n` dynamic bindings: `vars[var..]`, values popped.
     PushBindings { first_var: u32, n: u16 },
     PopBindings,
-    /// Two-argument intrinsics for core functions (the compiler inlines
-    /// calls to the unshadowed `glia.core` fns, as Clojure does).
-    Add,
-    Sub,
-    Mul,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    NumEq,
-    Equiv,
-    Inc,
-    Dec,
+    /// Push `a op b`.
+    Bin { op: BinOp, a: Operand, b: Operand },
+    /// Push `(inc a)` or `(dec a)`.
+    Unary { op: UnOp, a: Operand },
+    /// Jump to `target` unless `a op b` (a fused test and branch for `if`).
+    JumpUnless { op: BinOp, a: Operand, b: Operand, target: u32 },
+    // The commonest operand shapes, decoded at compile time.
+    /// `Bin` on two slots.
+    BinLL { op: BinOp, a: u16, b: u16 },
+    /// `Bin` on a slot and an immediate.
+    BinLI { op: BinOp, a: u16, b: i32 },
+    JumpUnlessLL { op: BinOp, a: u16, b: u16, target: u32 },
+    JumpUnlessLI { op: BinOp, a: u16, b: i32, target: u32 },
+    /// `Unary` on a slot.
+    UnaryL { op: UnOp, a: u16 },
 }
 
 /// The bytecode of one arity.
@@ -125,12 +219,38 @@ pub struct FnProto {
     pub captures: Vec<CaptureFrom>,
 }
 
+/// Which arity of a [`FnProto`] a frame runs: an index into `fixed`, or
+/// [`VARIADIC`].
+pub type ArityIndex = u16;
+pub const VARIADIC: ArityIndex = u16::MAX;
+
 impl FnProto {
-    pub fn arity(&self, argc: usize) -> Option<&Rc<Code>> {
+    /// The arity that takes `argc` arguments.
+    #[inline]
+    pub fn arity(&self, argc: usize) -> Option<ArityIndex> {
+        if let [only] = self.fixed.as_slice() {
+            if only.params as usize == argc {
+                return Some(0);
+            }
+        }
         self.fixed
             .iter()
-            .find(|c| c.params as usize == argc)
-            .or_else(|| self.variadic.as_ref().filter(|c| argc >= c.params as usize))
+            .position(|c| c.params as usize == argc)
+            .map(|i| i as ArityIndex)
+            .or_else(|| {
+                self.variadic
+                    .as_ref()
+                    .filter(|c| argc >= c.params as usize)
+                    .map(|_| VARIADIC)
+            })
+    }
+
+    #[inline]
+    pub fn code(&self, arity: ArityIndex) -> &Code {
+        match arity {
+            VARIADIC => self.variadic.as_deref().expect("variadic arity"),
+            i => &self.fixed[i as usize],
+        }
     }
 
     /// The arities for an error message: `[1 2 3+]`.

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use glia_syntax::{Form, FormKind, Span, Symbol};
 
 use crate::Source;
-use crate::chunk::{CaptureFrom, Closure, Code, FnProto, Op};
+use crate::chunk::{BinOp, CaptureFrom, Closure, Code, FnProto, Op, Operand, OperandKind, UnOp};
 use crate::convert::{Spans, form_to_value, keyword_value, value_to_form};
 use crate::error::{Error, ErrorType};
 use crate::namespace::Var;
@@ -319,11 +319,7 @@ impl<'vm> Compiler<'vm> {
                         return self.compile(&expansion, tail);
                     }
                     if let Some(op) = intrinsic(&var, args.len()) {
-                        for a in args {
-                            self.compile(a, false)?;
-                        }
-                        self.emit(op, span);
-                        return Ok(());
+                        return self.compile_intrinsic(op, args, span);
                     }
                     let i = self.scope().code.var(&var);
                     let start = self.scope().code.ops.len();
@@ -346,6 +342,91 @@ impl<'vm> Compiler<'vm> {
             self.emit(Op::Call(argc), span);
         }
         Ok(())
+    }
+
+    fn compile_intrinsic(&mut self, op: Intrinsic, args: &[Form], span: Span) -> Result<(), Error> {
+        match op {
+            Intrinsic::Bin(op) => {
+                let a = self.operand(&args[0])?;
+                let b = self.operand(&args[1])?;
+                let fused = match (a.kind(), b.kind()) {
+                    (OperandKind::Local(a), OperandKind::Local(b)) => Op::BinLL { op, a, b },
+                    (OperandKind::Local(a), OperandKind::Imm(b)) => Op::BinLI { op, a, b: i32::from(b) },
+                    _ => match (a.kind(), int_literal(&args[1])) {
+                        (OperandKind::Local(a), Some(b)) => Op::BinLI { op, a, b },
+                        _ => Op::Bin { op, a, b },
+                    },
+                };
+                self.emit(fused, span);
+            }
+            Intrinsic::Un(op) => {
+                let a = self.operand(&args[0])?;
+                let fused = match a.kind() {
+                    OperandKind::Local(a) => Op::UnaryL { op, a },
+                    _ => Op::Unary { op, a },
+                };
+                self.emit(fused, span);
+            }
+        }
+        Ok(())
+    }
+
+    /// An operand for a fused op: a slot, constant or immediate read in
+    /// place when the form is that simple, else the form's value pushed.
+    /// (Reading a slot late is sound: nothing can rebind a slot in scope
+    /// while a later operand is computed.)
+    fn operand(&mut self, form: &Form) -> Result<Operand, Error> {
+        let direct = match &form.kind {
+            FormKind::Int(i) => Operand::imm(*i).or_else(|| {
+                let i = self.scope().code.constant(Value::Int(*i));
+                Operand::constant(i)
+            }),
+            FormKind::Float(_) | FormKind::Str(_) | FormKind::Keyword(_) | FormKind::Nil | FormKind::Bool(_)
+                if form.meta.is_none() =>
+            {
+                let mut spans = Spans::default();
+                let v = form_to_value(form, &self.vm.current_ns.name, &mut spans);
+                let i = self.scope().code.constant(v);
+                Operand::constant(i)
+            }
+            FormKind::Symbol(Symbol { ns: None, name }) => match self.scope().find_local(name) {
+                Some(l) if !l.boxed => Operand::local(l.slot),
+                _ => None,
+            },
+            _ => None,
+        };
+        match direct {
+            Some(o) => Ok(o),
+            None => {
+                self.compile(form, false)?;
+                Ok(Operand::STACK)
+            }
+        }
+    }
+
+    /// For `if`: a test that is an inlined comparison compiles to one fused
+    /// compare-and-branch. Returns the branch to patch, if it did.
+    pub(crate) fn compile_fused_test(&mut self, test: &Form) -> Result<Option<u32>, Error> {
+        let FormKind::List(items) = &test.kind else { return Ok(None) };
+        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else { return Ok(None) };
+        if items.len() != 3 || (s.ns.is_none() && self.is_local(&s.name)) {
+            return Ok(None);
+        }
+        let Some(var) = self.resolve_var(s) else { return Ok(None) };
+        let Some(Intrinsic::Bin(op)) = intrinsic(&var, 2).filter(|i| matches!(i, Intrinsic::Bin(b) if b.is_test())) else {
+            return Ok(None);
+        };
+        let a = self.operand(&items[1])?;
+        let b = self.operand(&items[2])?;
+        let fused = match (a.kind(), b.kind()) {
+            (OperandKind::Local(a), OperandKind::Local(b)) => Op::JumpUnlessLL { op, a, b, target: 0 },
+            (OperandKind::Local(a), OperandKind::Imm(b)) => Op::JumpUnlessLI { op, a, b: i32::from(b), target: 0 },
+            _ => match (a.kind(), int_literal(&items[2])) {
+                (OperandKind::Local(a), Some(b)) => Op::JumpUnlessLI { op, a, b, target: 0 },
+                _ => Op::JumpUnless { op, a, b, target: 0 },
+            },
+        };
+        Ok(Some(self.emit(fused, test.span)))
     }
 
     fn compile_args(&mut self, args: &[Form], span: Span) -> Result<u16, Error> {
@@ -476,7 +557,7 @@ pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
     // Code inside a backward jump's span runs repeatedly: never move there.
     let mut looping = vec![false; range.len()];
     for (i, op) in range.iter().enumerate() {
-        if let Op::Jump(t) = op {
+        if let Op::Jump(t) | Op::Recur { target: t, .. } = op {
             let t = *t as usize;
             if t >= start && t - start <= i {
                 looping[t - start..=i].iter_mut().for_each(|l| *l = true);
@@ -497,6 +578,30 @@ pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
                 used(*s, None);
                 used(*s, None);
             }
+            Op::Bin { a, b, .. } | Op::JumpUnless { a, b, .. } => {
+                for o in [a, b] {
+                    if let crate::chunk::OperandKind::Local(s) = o.kind() {
+                        used(s, None);
+                        used(s, None);
+                    }
+                }
+            }
+            Op::Unary { a, .. } => {
+                if let crate::chunk::OperandKind::Local(s) = a.kind() {
+                    used(s, None);
+                    used(s, None);
+                }
+            }
+            Op::BinLL { a, b, .. } | Op::JumpUnlessLL { a, b, .. } => {
+                for s in [a, b] {
+                    used(*s, None);
+                    used(*s, None);
+                }
+            }
+            Op::BinLI { a, .. } | Op::JumpUnlessLI { a, .. } | Op::UnaryL { a, .. } => {
+                used(*a, None);
+                used(*a, None);
+            }
             Op::Closure(f) => {
                 for from in &code.fns[*f as usize].captures {
                     if let CaptureFrom::Slot(s) = from {
@@ -515,6 +620,14 @@ pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
     }
 }
 
+/// An integer literal that fits an `i32` immediate.
+fn int_literal(form: &Form) -> Option<i32> {
+    match form.kind {
+        FormKind::Int(i) => i32::try_from(i).ok(),
+        _ => None,
+    }
+}
+
 /// Whether a literal collection contains only constants (then it is built
 /// once, at compile time).
 fn is_constant(form: &Form) -> bool {
@@ -527,8 +640,15 @@ fn is_constant(form: &Form) -> bool {
         }
 }
 
+/// A core fn the compiler inlines.
+#[derive(Clone, Copy)]
+pub(crate) enum Intrinsic {
+    Bin(BinOp),
+    Un(UnOp),
+}
+
 /// The inlined op for a call to an unshadowed core fn, if it has one.
-fn intrinsic(var: &Var, argc: usize) -> Option<Op> {
+pub(crate) fn intrinsic(var: &Var, argc: usize) -> Option<Intrinsic> {
     if &*var.ns != crate::CORE_NS {
         return None;
     }
@@ -537,17 +657,17 @@ fn intrinsic(var: &Var, argc: usize) -> Option<Op> {
         return None;
     }
     Some(match (&*var.name, argc) {
-        ("+", 2) => Op::Add,
-        ("-", 2) => Op::Sub,
-        ("*", 2) => Op::Mul,
-        ("<", 2) => Op::Lt,
-        (">", 2) => Op::Gt,
-        ("<=", 2) => Op::Le,
-        (">=", 2) => Op::Ge,
-        ("==", 2) => Op::NumEq,
-        ("=", 2) => Op::Equiv,
-        ("inc", 1) => Op::Inc,
-        ("dec", 1) => Op::Dec,
+        ("+", 2) => Intrinsic::Bin(BinOp::Add),
+        ("-", 2) => Intrinsic::Bin(BinOp::Sub),
+        ("*", 2) => Intrinsic::Bin(BinOp::Mul),
+        ("<", 2) => Intrinsic::Bin(BinOp::Lt),
+        (">", 2) => Intrinsic::Bin(BinOp::Gt),
+        ("<=", 2) => Intrinsic::Bin(BinOp::Le),
+        (">=", 2) => Intrinsic::Bin(BinOp::Ge),
+        ("==", 2) => Intrinsic::Bin(BinOp::NumEq),
+        ("=", 2) => Intrinsic::Bin(BinOp::Equiv),
+        ("inc", 1) => Intrinsic::Un(UnOp::Inc),
+        ("dec", 1) => Intrinsic::Un(UnOp::Dec),
         _ => return None,
     })
 }

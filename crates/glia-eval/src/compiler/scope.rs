@@ -59,6 +59,9 @@ impl Emitter {
             Op::Jump(_) => Op::Jump(target),
             Op::JumpIfFalse(_) => Op::JumpIfFalse(target),
             Op::Try(_) => Op::Try(target),
+            Op::JumpUnless { op, a, b, .. } => Op::JumpUnless { op, a, b, target },
+            Op::JumpUnlessLL { op, a, b, .. } => Op::JumpUnlessLL { op, a, b, target },
+            Op::JumpUnlessLI { op, a, b, .. } => Op::JumpUnlessLI { op, a, b, target },
             other => other,
         };
     }
@@ -99,12 +102,20 @@ impl Emitter {
     }
 
     pub fn finish(
-        self,
+        mut self,
         params: u16,
         variadic: bool,
         name: Rc<str>,
         source: Rc<crate::Source>,
     ) -> Code {
+        // A jump to a return is a return.
+        for i in 0..self.ops.len() {
+            if let Op::Jump(t) = self.ops[i] {
+                if self.ops.get(t as usize) == Some(&Op::Return) {
+                    self.ops[i] = Op::Return;
+                }
+            }
+        }
         Code {
             ops: self.ops,
             spans: self.spans,

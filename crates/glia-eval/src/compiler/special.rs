@@ -83,8 +83,13 @@ impl Compiler<'_> {
 
     fn compile_if(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
         Self::arg_count(span, "if", args, 2, 3, "(if test then else?)")?;
-        self.compile(&args[0], false)?;
-        let to_else = self.emit(Op::JumpIfFalse(0), span);
+        let to_else = match self.compile_fused_test(&args[0])? {
+            Some(branch) => branch,
+            None => {
+                self.compile(&args[0], false)?;
+                self.emit(Op::JumpIfFalse(0), span)
+            }
+        };
         self.compile(&args[1], tail)?;
         let to_end = self.emit(Op::Jump(0), span);
         let else_at = self.scope().code.here();
@@ -361,8 +366,7 @@ impl Compiler<'_> {
             self.compile(a, false)?;
         }
         scope_moves(&mut self.scope().code, start, target.first);
-        self.emit(Op::Rebind { first: target.first, n: target.n }, span);
-        self.emit(Op::Jump(target.start), span);
+        self.emit(Op::Recur { first: target.first, n: target.n, target: target.start }, span);
         Ok(())
     }
 

@@ -1,5 +1,9 @@
 //! Calling: every callable value, arity selection, variadic rest
 //! arguments, tail calls and `apply`.
+//!
+//! A call's arguments sit on the stack from `args_at` up; the callee is
+//! passed by value. `ret` is the stack height the result replaces (below
+//! the arguments, and below the callee's own slot when it was on the stack).
 
 use std::rc::Rc;
 
@@ -15,164 +19,170 @@ fn arg_text(n: usize) -> String {
 }
 
 impl Vm {
-    /// Calls the value at `stack[at]` with the `argc` values above it.
-    /// `Ok(true)`: a frame was pushed; `Ok(false)`: the result replaced the
-    /// callee and arguments on the stack.
-    pub(crate) fn call(&mut self, argc: usize, at: usize) -> Result<bool, Error> {
-        match &self.stack[at] {
+    /// Calls `callee`. `Ok(true)`: a frame was pushed and runs next;
+    /// `Ok(false)`: the result is already on the stack at `ret`.
+    pub(crate) fn invoke(&mut self, callee: Value, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
+        match callee {
             Value::Fn(c) => {
-                let c = c.clone();
-                self.enter(c, argc, at)?;
+                self.enter(c, argc, args_at, ret)?;
                 Ok(true)
             }
             Value::Builtin(b) => {
-                let b = *b;
                 if argc < b.min as usize || argc > b.max as usize {
                     return Err(builtin_arity(b.name, b.min, b.max, argc));
                 }
                 let result = match b.f {
-                    BuiltinFn::Pure(f) => f(&mut self.stack[at + 1..])?,
+                    BuiltinFn::Pure(f) => f(&mut self.stack[args_at..])?,
                     BuiltinFn::Vm(f) => {
-                        let args: Vec<Value> = self.stack.drain(at + 1..).collect();
+                        let args: Vec<Value> = self.stack.drain(args_at..).collect();
                         f(self, args)?
                     }
-                    BuiltinFn::Apply => return self.apply(argc, at),
+                    BuiltinFn::Apply => return self.apply(argc, args_at, ret),
                 };
-                self.stack.truncate(at);
+                self.stack.truncate(ret);
                 self.stack.push(result);
                 Ok(false)
             }
             Value::Var(var) => {
-                let f = self.lookup_var(&var.clone())?;
-                self.stack[at] = f;
-                self.call(argc, at)
+                let f = self.lookup_var(&var)?;
+                self.invoke(f, argc, args_at, ret)
             }
-            Value::Keyword(_) | Value::Map(_) | Value::Set(_) | Value::Vector(_) | Value::SortedMap(_) | Value::SortedSet(_) => {
-                let result = self.call_collection(argc, at)?;
-                self.stack.truncate(at);
+            coll @ (Value::Keyword(_)
+            | Value::Map(_)
+            | Value::Set(_)
+            | Value::Vector(_)
+            | Value::SortedMap(_)
+            | Value::SortedSet(_)) => {
+                let result = call_collection(&coll, &self.stack[args_at..])?;
+                self.stack.truncate(ret);
                 self.stack.push(result);
                 Ok(false)
             }
             other => Err(Error::new(
                 ErrorType::NotCallable,
-                format!("{} {} cannot be called", article(other), other.type_name()),
+                format!("{} {} cannot be called", article(&other), other.type_name()),
             )
             .with_hint(format!(
                 "the value in call position was {}; only fns, keywords, maps, sets, vectors and vars can be called",
-                value::pr_str(other)
+                value::pr_str(&other)
             ))),
         }
     }
 
-    fn call_collection(&mut self, argc: usize, at: usize) -> Result<Value, Error> {
-        let args = &self.stack[at + 1..];
-        let callee = &self.stack[at];
-        let (min, max) = match callee {
-            Value::Keyword(_) | Value::Map(_) | Value::SortedMap(_) => (1, 2),
-            _ => (1, 1),
-        };
-        if argc < min || argc > max {
+    /// Enters a closure: picks the arity, packs rest arguments, pushes the frame.
+    pub(crate) fn enter(&mut self, closure: Rc<Closure>, argc: usize, base: usize, ret: usize) -> Result<(), Error> {
+        let Some(arity) = closure.proto.arity(argc) else {
             return Err(Error::new(
                 ErrorType::Arity,
-                format!("wrong number of arguments ({argc}) passed to a {}", callee.type_name()),
+                format!("wrong number of arguments ({argc}) passed to `{}`", closure.name()),
             )
-            .with_hint(format!("a {} takes {}", callee.type_name(), if max == 2 { "a key and an optional default" } else { "one argument" })));
-        }
-        let default = args.get(1).cloned().unwrap_or_default();
-        Ok(match callee {
-            Value::Keyword(_) => crate::builtins::get(&args[0], callee, default),
-            Value::Vector(v) => match &args[0] {
-                Value::Int(i) if *i >= 0 && (*i as usize) < v.items.len() => v.items[*i as usize].clone(),
-                Value::Int(i) => {
-                    return Err(Error::new(
-                        ErrorType::IndexOutOfBounds,
-                        format!("index {i} is out of bounds for a vector of {} elements", v.items.len()),
-                    ));
-                }
-                other => {
-                    return Err(Error::type_mismatch(format!(
-                        "a vector is called with an integer index, not {} {}",
-                        article(other),
-                        other.type_name()
-                    )));
-                }
-            },
-            coll => crate::builtins::get(coll, &args[0], default),
-        })
-    }
-
-    /// Enters a closure: picks the arity, packs rest arguments, pushes the frame.
-    pub(crate) fn enter(&mut self, closure: Rc<Closure>, argc: usize, at: usize) -> Result<(), Error> {
-        let code = match closure.proto.arity(argc) {
-            Some(code) => code.clone(),
-            None => {
-                return Err(Error::new(
-                    ErrorType::Arity,
-                    format!("wrong number of arguments ({argc}) passed to `{}`", closure.name()),
-                )
-                .with_hint(format!("it takes {}", closure.proto.arities_text())));
-            }
+            .with_hint(format!("it takes {}", closure.proto.arities_text())));
         };
         if self.frames.len() >= self.limits.max_depth {
             return Err(Exceeded::Depth.error(&self.limits));
         }
-        let base = at + 1;
+        let code = closure.proto.code(arity);
         if code.variadic {
             let fixed = code.params as usize;
             let rest: Vec<Value> = self.stack.drain(base + fixed..).collect();
-            self.stack.push(if rest.is_empty() { Value::Nil } else { Vm::list_value(rest) });
+            self.stack.push(if rest.is_empty() {
+                Value::Nil
+            } else {
+                Value::List(crate::value::List::from_iter_rc(rest))
+            });
         }
-        self.stack.resize(base + code.slots as usize, Value::Nil);
+        let top = base + code.slots as usize;
+        if self.stack.len() < top {
+            self.stack.resize(top, Value::Nil);
+        }
         self.frames.push(Frame {
             closure,
-            code,
+            arity,
             ip: 0,
             base: base as u32,
-            ret: at as u32,
+            ret: ret as u32,
         });
         Ok(())
     }
 
-    fn list_value(items: Vec<Value>) -> Value {
-        Value::List(crate::value::List::from_iter_rc(items))
-    }
-
-    /// A call in tail position: a closure replaces the running frame.
-    pub(crate) fn tail_call(&mut self, argc: usize, at: usize) -> Result<bool, Error> {
-        let callee = match &self.stack[at] {
-            Value::Var(var) => {
-                let f = self.lookup_var(&var.clone())?;
-                self.stack[at] = f.clone();
-                f
-            }
-            other => other.clone(),
+    /// A call in tail position: a closure replaces the running frame;
+    /// anything else is an ordinary call whose result the frame returns.
+    pub(crate) fn invoke_tail(&mut self, callee: Value, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
+        let callee = match callee {
+            Value::Var(var) => self.lookup_var(&var)?,
+            other => other,
         };
         let Value::Fn(closure) = callee else {
-            return self.call(argc, at);
+            return self.invoke(callee, argc, args_at, ret);
         };
         if closure.proto.arity(argc).is_none() {
             // Report the arity error from the caller's frame, still intact.
-            return self.enter(closure, argc, at).map(|()| true);
+            return self.enter(closure, argc, args_at, ret).map(|()| true);
         }
         let frame = self.frames.pop().expect("frame for tail call");
         let ret = frame.ret as usize;
         drop(frame);
-        self.stack.drain(ret..at);
-        self.enter(closure, argc, ret).map(|()| true)
+        self.stack.drain(ret..args_at);
+        self.enter(closure, argc, ret, ret).map(|()| true)
     }
 
     /// `(apply f a b coll)`: spreads `coll` and calls `f`.
-    fn apply(&mut self, argc: usize, at: usize) -> Result<bool, Error> {
+    fn apply(&mut self, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
         let coll = self.stack.pop().unwrap_or_default();
         let items = crate::builtins::seq_items(&coll).map_err(|_| {
-            Error::type_mismatch(format!("`apply` needs a collection as its last argument, got {} {}", article(&coll), coll.type_name()))
+            Error::type_mismatch(format!(
+                "`apply` needs a collection as its last argument, got {} {}",
+                article(&coll),
+                coll.type_name()
+            ))
         })?;
         crate::vm::charge(16 * items.len())?;
+        let f = std::mem::take(&mut self.stack[args_at]);
         self.stack.extend(items);
-        self.stack.remove(at);
-        let argc = argc - 2 + (self.stack.len() - at - 1 - (argc - 2));
-        self.call(argc, at)
+        let argc = self.stack.len() - args_at - 1;
+        self.invoke(f, argc, args_at + 1, ret)
     }
+}
+
+/// Calling a keyword, map, set or vector: a lookup.
+fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
+    let argc = args.len();
+    let (min, max) = match callee {
+        Value::Keyword(_) | Value::Map(_) | Value::SortedMap(_) => (1, 2),
+        _ => (1, 1),
+    };
+    if argc < min || argc > max {
+        return Err(Error::new(
+            ErrorType::Arity,
+            format!("wrong number of arguments ({argc}) passed to a {}", callee.type_name()),
+        )
+        .with_hint(format!(
+            "a {} takes {}",
+            callee.type_name(),
+            if max == 2 { "a key and an optional default" } else { "one argument" }
+        )));
+    }
+    let default = args.get(1).cloned().unwrap_or_default();
+    Ok(match callee {
+        Value::Keyword(_) => crate::builtins::get(&args[0], callee, default),
+        Value::Vector(v) => match &args[0] {
+            Value::Int(i) if *i >= 0 && (*i as usize) < v.items.len() => v.items[*i as usize].clone(),
+            Value::Int(i) => {
+                return Err(Error::new(
+                    ErrorType::IndexOutOfBounds,
+                    format!("index {i} is out of bounds for a vector of {} elements", v.items.len()),
+                ));
+            }
+            other => {
+                return Err(Error::type_mismatch(format!(
+                    "a vector is called with an integer index, not {} {}",
+                    article(other),
+                    other.type_name()
+                )));
+            }
+        },
+        coll => crate::builtins::get(coll, &args[0], default),
+    })
 }
 
 pub(crate) fn article(v: &Value) -> &'static str {

@@ -134,6 +134,8 @@ pub fn charge(bytes: usize) -> Result<(), Error> {
 pub struct Meter {
     pub fuel_left: u64,
     pub deadline: Option<Instant>,
+    /// The budget handed out by the last refill, charged at the next.
+    pub pending: u32,
 }
 
 impl Meter {
@@ -141,9 +143,11 @@ impl Meter {
         ALLOCATED.with(|a| a.set(0));
         ALLOC_LIMIT.with(|l| l.set(limits.memory.unwrap_or(u64::MAX)));
         limits.interrupt.store(false, Ordering::Relaxed);
+        let fuel_left = limits.fuel.unwrap_or(u64::MAX);
         Meter {
-            fuel_left: limits.fuel.unwrap_or(u64::MAX),
+            fuel_left,
             deadline: limits.timeout.map(|t| Instant::now() + t),
+            pending: fuel_left.min(u64::from(TICK)) as u32,
         }
     }
 
@@ -163,6 +167,7 @@ impl Meter {
         if ALLOCATED.with(Cell::get) > ALLOC_LIMIT.with(Cell::get) {
             return Err(Exceeded::Memory);
         }
-        Ok(self.fuel_left.min(u64::from(TICK)) as u32)
+        self.pending = self.fuel_left.min(u64::from(TICK)) as u32;
+        Ok(self.pending)
     }
 }

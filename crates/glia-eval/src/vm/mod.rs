@@ -12,7 +12,7 @@ pub mod limits;
 
 use std::rc::Rc;
 
-use crate::chunk::{CaptureFrom, Closure, Code, Op};
+use crate::chunk::{ArityIndex, BinOp, CaptureFrom, Closure, Code, Op, Operand, OperandKind, UnOp};
 use crate::error::{Error, ErrorType, Exception, TraceFrame};
 use crate::namespace::{Namespace, Namespaces, Var};
 use crate::value::{self, Map, Num, Set, Value, Vec_};
@@ -23,7 +23,7 @@ use limits::{Meter, TICK};
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub closure: Rc<Closure>,
-    pub code: Rc<Code>,
+    pub arity: ArityIndex,
     pub ip: u32,
     /// Stack index of slot 0.
     pub base: u32,
@@ -39,6 +39,69 @@ struct Handler {
     ip: u32,
     bindings: usize,
     binding_marks: usize,
+}
+
+/// A copy of a value; integers (the common case in hot loops) without a
+/// call into the general clone.
+#[inline(always)]
+fn fast_clone(v: &Value) -> Value {
+    match v {
+        Value::Int(i) => Value::Int(*i),
+        other => other.clone(),
+    }
+}
+
+/// Drops a value, skipping the drop glue for immediates.
+#[inline(always)]
+fn drop_value(v: Value) {
+    match v {
+        Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Double(_) | Value::Char(_) => {
+            std::mem::forget(v)
+        }
+        other => drop(other),
+    }
+}
+
+#[inline(always)]
+fn set_slot(slot: &mut Value, v: Value) {
+    drop_value(std::mem::replace(slot, v));
+}
+
+#[inline(always)]
+fn int_test(op: BinOp, x: i64, y: i64) -> bool {
+    match op {
+        BinOp::Lt => x < y,
+        BinOp::Gt => x > y,
+        BinOp::Le => x <= y,
+        BinOp::Ge => x >= y,
+        _ => x == y,
+    }
+}
+
+#[inline(always)]
+fn int_bin(op: BinOp, x: i64, y: i64) -> Option<Value> {
+    Some(match op {
+        BinOp::Add => Value::Int(x.checked_add(y)?),
+        BinOp::Sub => Value::Int(x.checked_sub(y)?),
+        BinOp::Mul => Value::Int(x.checked_mul(y)?),
+        test => Value::Bool(int_test(test, x, y)),
+    })
+}
+
+fn slow_test(op: BinOp, a: &Value, b: &Value) -> Result<bool, Error> {
+    match op {
+        BinOp::Equiv => Ok(a == b),
+        _ => value::compare_op(op.name(), a, b),
+    }
+}
+
+fn slow_bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, Error> {
+    match op {
+        BinOp::Add => value::arith_op(Num::Add, a, b),
+        BinOp::Sub => value::arith_op(Num::Sub, a, b),
+        BinOp::Mul => value::arith_op(Num::Mul, a, b),
+        test => slow_test(test, a, b).map(Value::Bool),
+    }
 }
 
 /// A raised exception on its way to a handler (or out of the evaluation).
@@ -123,9 +186,8 @@ impl Vm {
         let entry_frames = self.frames.len();
         let entry_sp = self.stack.len();
         let argc = args.len();
-        self.stack.push(f.clone());
         self.stack.extend(args);
-        let outcome = match self.call(argc, entry_sp) {
+        let outcome = match self.invoke(f.clone(), argc, entry_sp, entry_sp) {
             Ok(true) => self.run(entry_frames),
             Ok(false) => Ok(self.stack.pop().unwrap_or_default()),
             Err(e) => Err(self.raise_out(e, entry_frames)),
@@ -155,11 +217,12 @@ impl Vm {
             return;
         }
         for f in self.frames.iter().rev() {
+            let code = f.closure.proto.code(f.arity);
             let i = (f.ip as usize).saturating_sub(1);
-            if let Some(span) = f.code.spans.get(i) {
+            if let Some(span) = code.spans.get(i) {
                 trace.push(TraceFrame {
-                    function: f.code.name.clone(),
-                    source: f.code.source.clone(),
+                    function: code.name.clone(),
+                    source: code.source.clone(),
                     span: *span,
                 });
             }
@@ -221,27 +284,55 @@ impl Vm {
     /// Executes until the frame count drops back to `entry_frames`; returns
     /// the value the entry frame returned.
     pub(crate) fn run(&mut self, entry_frames: usize) -> Result<Value, Raised> {
+        // The instruction budget lives in a register while running.
+        let mut tick = self.tick;
         macro_rules! fail {
             ($err:expr, $ip:expr, $frame:lifetime) => {{
                 let err: Error = $err;
                 self.frames.last_mut().expect("frame").ip = $ip as u32;
-                self.raise(err, entry_frames)?;
+                if let Err(raised) = self.raise(err, entry_frames) {
+                    self.tick = tick;
+                    return Err(raised);
+                }
                 continue $frame;
             }};
         }
+        macro_rules! fetch {
+            ($o:expr, $base:expr, $code:expr) => {
+                match $o.kind() {
+                    OperandKind::Stack => self.pop(),
+                    OperandKind::Local(s) => fast_clone(&self.stack[$base + s as usize]),
+                    OperandKind::Const(i) => fast_clone(&$code.consts[i as usize]),
+                    OperandKind::Imm(i) => Value::Int(i64::from(i)),
+                }
+            };
+        }
         'frame: loop {
             let frame = self.frames.last().expect("a frame to run");
-            let code = frame.code.clone();
+            let closure = frame.closure.clone();
+            let code = closure.proto.code(frame.arity);
             let base = frame.base as usize;
             let mut ip = frame.ip as usize;
-            loop {
-                self.tick -= 1;
-                if self.tick == 0 {
-                    match self.meter.refill(TICK, &self.limits) {
-                        Ok(t) => self.tick = t,
-                        Err(exceeded) => fail!(exceeded.error(&self.limits), ip, 'frame),
+            // Fuel is charged where control can come back: at a call (one
+            // unit) and at a backward jump (the ops jumped over). Code
+            // between those points runs once, so every instruction executed
+            // is charged, within a bounded slack.
+            macro_rules! charge_fuel {
+                ($n:expr) => {
+                    tick = tick.saturating_sub($n as u32);
+                    if tick == 0 {
+                        match self.meter.refill(self.meter.pending, &self.limits) {
+                            Ok(t) => tick = t,
+                            Err(exceeded) => {
+                                tick = 1;
+                                fail!(exceeded.error(&self.limits), ip, 'frame)
+                            }
+                        }
                     }
-                }
+                };
+            }
+            charge_fuel!(1);
+            loop {
                 let op = code.ops[ip];
                 ip += 1;
                 match op {
@@ -251,7 +342,7 @@ impl Vm {
                     Op::False => self.stack.push(Value::Bool(false)),
                     Op::Int(i) => self.stack.push(Value::Int(i64::from(i))),
                     Op::Local(s) => {
-                        let v = self.stack[base + s as usize].clone();
+                        let v = fast_clone(&self.stack[base + s as usize]);
                         self.stack.push(v);
                     }
                     Op::MoveLocal(s) => {
@@ -260,16 +351,10 @@ impl Vm {
                     }
                     Op::SetLocal(s) => {
                         let v = self.pop();
-                        self.stack[base + s as usize] = v;
+                        set_slot(&mut self.stack[base + s as usize], v);
                     }
-                    Op::Capture(i) => {
-                        let v = self.frames.last().expect("frame").closure.captured[i as usize].clone();
-                        self.stack.push(v);
-                    }
-                    Op::SelfFn => {
-                        let f = self.frames.last().expect("frame").closure.clone();
-                        self.stack.push(Value::Fn(f));
-                    }
+                    Op::Capture(i) => self.stack.push(fast_clone(&closure.captured[i as usize])),
+                    Op::SelfFn => self.stack.push(Value::Fn(closure.clone())),
                     Op::Var(i) => match self.lookup_var(&code.vars[i as usize]) {
                         Ok(v) => self.stack.push(v),
                         Err(e) => fail!(e, ip, 'frame),
@@ -299,18 +384,150 @@ impl Vm {
                         }
                     }
                     Op::Pop => {
-                        self.stack.pop();
+                        let v = self.pop();
+                        drop_value(v);
                     }
-                    Op::Jump(t) => ip = t as usize,
+                    Op::Jump(t) => {
+                        if (t as usize) < ip {
+                            charge_fuel!(ip - t as usize);
+                        }
+                        ip = t as usize;
+                    }
                     Op::JumpIfFalse(t) => {
                         if !self.pop().is_truthy() {
                             ip = t as usize;
                         }
                     }
+                    Op::JumpUnless { op, a, b, target } => {
+                        let holds = match self.int_operands(a, b, base, code) {
+                            Some((x, y)) => int_test(op, x, y),
+                            None => {
+                                let b = fetch!(b, base, code);
+                                let a = fetch!(a, base, code);
+                                match slow_test(op, &a, &b) {
+                                    Ok(r) => r,
+                                    Err(e) => fail!(e, ip, 'frame),
+                                }
+                            }
+                        };
+                        if !holds {
+                            ip = target as usize;
+                        }
+                    }
+                    Op::Bin { op, a, b } => {
+                        let fast = self.int_operands(a, b, base, code).and_then(|(x, y)| int_bin(op, x, y));
+                        let r = match fast {
+                            Some(r) => r,
+                            None => {
+                                let b = fetch!(b, base, code);
+                                let a = fetch!(a, base, code);
+                                match slow_bin(op, &a, &b) {
+                                    Ok(r) => r,
+                                    Err(e) => fail!(e, ip, 'frame),
+                                }
+                            }
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::JumpUnlessLL { op, a, b, target } => {
+                        let holds = match (&self.stack[base + a as usize], &self.stack[base + b as usize]) {
+                            (Value::Int(x), Value::Int(y)) => int_test(op, *x, *y),
+                            (x, y) => match slow_test(op, x, y) {
+                                Ok(r) => r,
+                                Err(e) => fail!(e, ip, 'frame),
+                            },
+                        };
+                        if !holds {
+                            ip = target as usize;
+                        }
+                    }
+                    Op::JumpUnlessLI { op, a, b, target } => {
+                        let holds = match &self.stack[base + a as usize] {
+                            Value::Int(x) => int_test(op, *x, i64::from(b)),
+                            x => match slow_test(op, x, &Value::Int(i64::from(b))) {
+                                Ok(r) => r,
+                                Err(e) => fail!(e, ip, 'frame),
+                            },
+                        };
+                        if !holds {
+                            ip = target as usize;
+                        }
+                    }
+                    Op::BinLL { op, a, b } => {
+                        let (x, y) = (&self.stack[base + a as usize], &self.stack[base + b as usize]);
+                        let fast = match (x, y) {
+                            (Value::Int(x), Value::Int(y)) => int_bin(op, *x, *y),
+                            _ => None,
+                        };
+                        let r = match fast {
+                            Some(r) => r,
+                            None => match slow_bin(op, x, y) {
+                                Ok(r) => r,
+                                Err(e) => fail!(e, ip, 'frame),
+                            },
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::BinLI { op, a, b } => {
+                        let x = &self.stack[base + a as usize];
+                        let fast = match x {
+                            Value::Int(x) => int_bin(op, *x, i64::from(b)),
+                            _ => None,
+                        };
+                        let r = match fast {
+                            Some(r) => r,
+                            None => match slow_bin(op, x, &Value::Int(i64::from(b))) {
+                                Ok(r) => r,
+                                Err(e) => fail!(e, ip, 'frame),
+                            },
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::UnaryL { op, a } => {
+                        let delta = if op == UnOp::Inc { 1 } else { -1 };
+                        let x = &self.stack[base + a as usize];
+                        let fast = match x {
+                            Value::Int(x) => x.checked_add(delta),
+                            _ => None,
+                        };
+                        let r = match fast {
+                            Some(r) => Value::Int(r),
+                            None => {
+                                let num = if op == UnOp::Inc { Num::Add } else { Num::Sub };
+                                match value::arith_op(num, x, &Value::Int(1)) {
+                                    Ok(r) => r,
+                                    Err(e) => fail!(e, ip, 'frame),
+                                }
+                            }
+                        };
+                        self.stack.push(r);
+                    }
+                    Op::Unary { op, a } => {
+                        let delta = if op == UnOp::Inc { 1 } else { -1 };
+                        let fast = self
+                            .int_operand(a, base, code)
+                            .and_then(|x| x.checked_add(delta));
+                        let r = match fast {
+                            Some(r) => {
+                                self.pop_operands(a == Operand::STACK, false);
+                                Value::Int(r)
+                            }
+                            None => {
+                                let a = fetch!(a, base, code);
+                                let num = if op == UnOp::Inc { Num::Add } else { Num::Sub };
+                                match value::arith_op(num, &a, &Value::Int(1)) {
+                                    Ok(r) => r,
+                                    Err(e) => fail!(e, ip, 'frame),
+                                }
+                            }
+                        };
+                        self.stack.push(r);
+                    }
                     Op::Call(argc) => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let at = self.stack.len() - argc as usize - 1;
-                        match self.call(argc as usize, at) {
+                        let args_at = self.stack.len() - argc as usize;
+                        let callee = std::mem::take(&mut self.stack[args_at - 1]);
+                        match self.invoke(callee, argc as usize, args_at, args_at - 1) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -318,13 +535,12 @@ impl Vm {
                     }
                     Op::CallVar { var, argc } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let f = match self.lookup_var(&code.vars[var as usize]) {
+                        let callee = match self.lookup_var(&code.vars[var as usize]) {
                             Ok(f) => f,
                             Err(e) => fail!(e, ip, 'frame),
                         };
-                        let at = self.stack.len() - argc as usize;
-                        self.stack.insert(at, f);
-                        match self.call(argc as usize, at) {
+                        let args_at = self.stack.len() - argc as usize;
+                        match self.invoke(callee, argc as usize, args_at, args_at) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -332,8 +548,9 @@ impl Vm {
                     }
                     Op::TailCall(argc) => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let at = self.stack.len() - argc as usize - 1;
-                        match self.tail_call(argc as usize, at) {
+                        let args_at = self.stack.len() - argc as usize;
+                        let callee = std::mem::take(&mut self.stack[args_at - 1]);
+                        match self.invoke_tail(callee, argc as usize, args_at, args_at - 1) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -341,13 +558,12 @@ impl Vm {
                     }
                     Op::TailCallVar { var, argc } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let f = match self.lookup_var(&code.vars[var as usize]) {
+                        let callee = match self.lookup_var(&code.vars[var as usize]) {
                             Ok(f) => f,
                             Err(e) => fail!(e, ip, 'frame),
                         };
-                        let at = self.stack.len() - argc as usize;
-                        self.stack.insert(at, f);
-                        match self.tail_call(argc as usize, at) {
+                        let args_at = self.stack.len() - argc as usize;
+                        match self.invoke_tail(callee, argc as usize, args_at, args_at) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -356,27 +572,29 @@ impl Vm {
                     Op::Return => {
                         let v = self.pop();
                         if let Some(v) = self.return_value(v, entry_frames) {
+                            self.tick = tick;
                             return Ok(v);
                         }
                         continue 'frame;
                     }
-                    Op::Rebind { first, n } => {
+                    Op::Recur { first, n, target } => {
                         let slot = base + first as usize;
                         for i in (0..n as usize).rev() {
                             let v = self.pop();
-                            self.stack[slot + i] = v;
+                            set_slot(&mut self.stack[slot + i], v);
                         }
+                        charge_fuel!(ip - target as usize);
+                        ip = target as usize;
                     }
                     Op::Closure(i) => {
                         let proto = code.fns[i as usize].clone();
-                        let frame = self.frames.last().expect("frame");
                         let captured: Box<[Value]> = proto
                             .captures
                             .iter()
                             .map(|c| match c {
                                 CaptureFrom::Slot(s) => self.stack[base + *s as usize].clone(),
-                                CaptureFrom::Capture(j) => frame.closure.captured[*j as usize].clone(),
-                                CaptureFrom::SelfFn => Value::Fn(frame.closure.clone()),
+                                CaptureFrom::Capture(j) => closure.captured[*j as usize].clone(),
+                                CaptureFrom::SelfFn => Value::Fn(closure.clone()),
                             })
                             .collect();
                         if let Err(e) = charge(48 + 16 * captured.len()) {
@@ -422,7 +640,8 @@ impl Vm {
                             _ => fail!(
                                 Error::illegal_argument(format!("no matching clause: {}", value::pr_str(&v)))
                                     .with_hint("add a default result as the last form of the case"),
-                                ip, 'frame),
+                                ip, 'frame
+                            ),
                         }
                     }
                     Op::Try(target) => self.handlers.push(Handler {
@@ -438,7 +657,10 @@ impl Vm {
                     Op::Throw => {
                         let v = self.pop();
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        self.throw(v, entry_frames)?;
+                        if let Err(raised) = self.throw(v, entry_frames) {
+                            self.tick = tick;
+                            return Err(raised);
+                        }
                         continue 'frame;
                     }
                     Op::PushBindings { first_var, n } => {
@@ -453,77 +675,58 @@ impl Vm {
                         let mark = self.binding_marks.pop().unwrap_or(0);
                         self.bindings.truncate(mark);
                     }
-                    Op::Add | Op::Sub | Op::Mul => {
-                        let b = self.pop();
-                        let a = self.stack.last_mut().expect("operand");
-                        if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
-                            let r = match op {
-                                Op::Add => x.checked_add(*y),
-                                Op::Sub => x.checked_sub(*y),
-                                _ => x.checked_mul(*y),
-                            };
-                            if let Some(r) = r {
-                                *a = Value::Int(r);
-                                continue;
-                            }
-                        }
-                        let num = match op {
-                            Op::Add => Num::Add,
-                            Op::Sub => Num::Sub,
-                            _ => Num::Mul,
-                        };
-                        match value::arith_op(num, a, &b) {
-                            Ok(r) => *a = r,
-                            Err(e) => fail!(e, ip, 'frame),
-                        }
-                    }
-                    Op::Inc | Op::Dec => {
-                        let a = self.stack.last_mut().expect("operand");
-                        let delta = if op == Op::Inc { 1 } else { -1 };
-                        if let Value::Int(x) = a {
-                            if let Some(r) = x.checked_add(delta) {
-                                *x = r;
-                                continue;
-                            }
-                        }
-                        let num = if op == Op::Inc { Num::Add } else { Num::Sub };
-                        match value::arith_op(num, a, &Value::Int(1)) {
-                            Ok(r) => *a = r,
-                            Err(e) => fail!(e, ip, 'frame),
-                        }
-                    }
-                    Op::Lt | Op::Gt | Op::Le | Op::Ge | Op::NumEq => {
-                        let b = self.pop();
-                        let a = self.stack.last_mut().expect("operand");
-                        let r = if let (Value::Int(x), Value::Int(y)) = (&*a, &b) {
-                            match op {
-                                Op::Lt => x < y,
-                                Op::Gt => x > y,
-                                Op::Le => x <= y,
-                                Op::Ge => x >= y,
-                                _ => x == y,
-                            }
-                        } else {
-                            let name = match op {
-                                Op::Lt => "<",
-                                Op::Gt => ">",
-                                Op::Le => "<=",
-                                Op::Ge => ">=",
-                                _ => "==",
-                            };
-                            match value::compare_op(name, a, &b) {
-                                Ok(r) => r,
-                                Err(e) => fail!(e, ip, 'frame),
-                            }
-                        };
-                        *a = Value::Bool(r);
-                    }
-                    Op::Equiv => {
-                        let b = self.pop();
-                        let a = self.stack.last_mut().expect("operand");
-                        *a = Value::Bool(*a == b);
-                    }
                 }
+            }
+        }
+    }
+
+    /// The integer an operand holds, if it is one, without consuming it.
+    #[inline(always)]
+    fn int_operand_at(&self, o: Operand, depth: usize, base: usize, code: &Code) -> Option<i64> {
+        let v = match o.kind() {
+            OperandKind::Imm(i) => return Some(i64::from(i)),
+            OperandKind::Stack => &self.stack[self.stack.len() - 1 - depth],
+            OperandKind::Local(s) => &self.stack[base + s as usize],
+            OperandKind::Const(i) => &code.consts[i as usize],
+        };
+        match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    fn int_operand(&self, a: Operand, base: usize, code: &Code) -> Option<i64> {
+        self.int_operand_at(a, 0, base, code)
+    }
+
+    /// Both operands as integers, consuming stack operands, or `None`
+    /// (consuming nothing) when either is not an integer.
+    #[inline(always)]
+    fn int_operands(&mut self, a: Operand, b: Operand, base: usize, code: &Code) -> Option<(i64, i64)> {
+        let b_on_stack = b == Operand::STACK;
+        let y = self.int_operand_at(b, 0, base, code)?;
+        let x = self.int_operand_at(a, usize::from(b_on_stack), base, code)?;
+        self.pop_operands(a == Operand::STACK, b_on_stack);
+        Some((x, y))
+    }
+
+    /// Pops integer operands, which need no drop.
+    #[inline(always)]
+    fn pop_operands(&mut self, a: bool, b: bool) {
+        for _ in 0..(usize::from(a) + usize::from(b)) {
+            if let Some(v) = self.stack.pop() {
+                drop_value(v);
+            }
+        }
+    }
+
+    /// Shrinks the stack, skipping drop glue for immediates.
+    #[inline(always)]
+    fn truncate(&mut self, len: usize) {
+        while self.stack.len() > len {
+            if let Some(v) = self.stack.pop() {
+                drop_value(v);
             }
         }
     }
@@ -536,7 +739,7 @@ impl Vm {
     /// `Some(v)` when that frame was the entry frame of this run.
     fn return_value(&mut self, v: Value, entry_frames: usize) -> Option<Value> {
         let frame = self.frames.pop().expect("frame to return from");
-        self.stack.truncate(frame.ret as usize);
+        self.truncate(frame.ret as usize);
         if self.frames.len() == entry_frames {
             return Some(v);
         }
