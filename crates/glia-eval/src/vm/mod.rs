@@ -400,7 +400,10 @@ impl Vm {
                     }
                     Op::JumpUnless { op, a, b, target } => {
                         let holds = match self.int_operands(a, b, base, code) {
-                            Some((x, y)) => int_test(op, x, y),
+                            Some((x, y)) => {
+                                self.pop_operands(a == Operand::STACK, b == Operand::STACK);
+                                int_test(op, x, y)
+                            }
                             None => {
                                 let b = fetch!(b, base, code);
                                 let a = fetch!(a, base, code);
@@ -417,7 +420,10 @@ impl Vm {
                     Op::Bin { op, a, b } => {
                         let fast = self.int_operands(a, b, base, code).and_then(|(x, y)| int_bin(op, x, y));
                         let r = match fast {
-                            Some(r) => r,
+                            Some(r) => {
+                                self.pop_operands(a == Operand::STACK, b == Operand::STACK);
+                                r
+                            }
                             None => {
                                 let b = fetch!(b, base, code);
                                 let a = fetch!(a, base, code);
@@ -700,14 +706,11 @@ impl Vm {
         self.int_operand_at(a, 0, base, code)
     }
 
-    /// Both operands as integers, consuming stack operands, or `None`
-    /// (consuming nothing) when either is not an integer.
+    /// Both operands as integers, if they are (consuming nothing).
     #[inline(always)]
-    fn int_operands(&mut self, a: Operand, b: Operand, base: usize, code: &Code) -> Option<(i64, i64)> {
-        let b_on_stack = b == Operand::STACK;
+    fn int_operands(&self, a: Operand, b: Operand, base: usize, code: &Code) -> Option<(i64, i64)> {
         let y = self.int_operand_at(b, 0, base, code)?;
-        let x = self.int_operand_at(a, usize::from(b_on_stack), base, code)?;
-        self.pop_operands(a == Operand::STACK, b_on_stack);
+        let x = self.int_operand_at(a, usize::from(b == Operand::STACK), base, code)?;
         Some((x, y))
     }
 
