@@ -55,9 +55,13 @@ impl ErrorType {
     }
 }
 
-/// An error before it is raised.
+/// An error before it is raised. Boxed, so that `Result<Value, Error>`
+/// stays small on the VM's hot paths.
 #[derive(Clone, Debug)]
-pub struct Error {
+pub struct Error(Box<ErrorData>);
+
+#[derive(Clone, Debug)]
+pub struct ErrorData {
     pub ty: Keyword,
     pub message: String,
     pub hint: Option<String>,
@@ -69,13 +73,13 @@ pub struct Error {
 
 impl Error {
     pub fn new(ty: ErrorType, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(ErrorData {
             ty: ty.keyword(),
             message: message.into(),
             hint: None,
             data: None,
             span: None,
-        }
+        }))
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -99,6 +103,19 @@ impl Error {
 
     pub fn illegal_argument(message: impl Into<String>) -> Self {
         Error::new(ErrorType::IllegalArgument, message)
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 
@@ -126,6 +143,7 @@ fn key(name: &str) -> Value {
 
 impl Exception {
     pub fn from_error(error: Error) -> Exception {
+        let error = *error.0;
         let mut map = Map::default();
         map.insert(key("type"), Value::Keyword(error.ty));
         map.insert(key("message"), Value::str(error.message));
