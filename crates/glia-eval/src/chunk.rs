@@ -9,15 +9,14 @@ use crate::Source;
 use crate::namespace::Var;
 use crate::value::Value;
 
-/// Where a fused intrinsic takes an operand from: the operand stack, a
-/// frame slot, a constant, or an immediate small integer. Packed in 16 bits
-/// (2 bits of kind, 14 of payload) so fused ops stay small.
+/// Where an intrinsic takes an operand from: a frame register, a
+/// constant, or an immediate small integer. Packed in 16 bits (2 bits of
+/// kind, 14 of payload) so that ops stay small.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Operand(u16);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperandKind {
-    Stack,
     Local(u16),
     Const(u16),
     Imm(i16),
@@ -25,7 +24,6 @@ pub enum OperandKind {
 
 impl Operand {
     pub const LIMIT: u16 = 1 << 14;
-    pub const STACK: Operand = Operand(0);
 
     pub fn local(slot: u16) -> Option<Operand> {
         (slot < Self::LIMIT).then_some(Operand((1 << 14) | slot))
@@ -45,11 +43,10 @@ impl Operand {
     pub fn kind(self) -> OperandKind {
         let payload = self.0 & 0x3fff;
         match self.0 >> 14 {
-            0 => OperandKind::Stack,
-            1 => OperandKind::Local(payload),
             2 => OperandKind::Const(payload),
             // Sign-extend the 14-bit immediate.
-            _ => OperandKind::Imm(((payload << 2) as i16) >> 2),
+            3 => OperandKind::Imm(((payload << 2) as i16) >> 2),
+            _ => OperandKind::Local(payload),
         }
     }
 }
@@ -101,87 +98,79 @@ pub enum UnOp {
     Dec,
 }
 
-/// One VM instruction. Operands index the [`Code`]'s tables or the frame's
-/// slots; the enum stays 12 bytes.
+/// Registers are a frame's slots, numbered from its base: parameters
+/// first, then locals and temporaries. A call's callee and arguments are
+/// placed in consecutive registers at the top of the caller's window, so
+/// the callee's frame starts on its arguments and nothing is copied.
+pub type Reg = u16;
+
+/// One VM instruction (12 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// Push `consts[i]`.
-    Const(u32),
-    Nil,
-    True,
-    False,
-    /// Push a small integer.
-    Int(i32),
-    /// Push a copy of slot `i` of the frame.
-    Local(u16),
-    /// Push slot `i`, leaving nil behind: the compiler emits this for a
-    /// slot's last use before a `recur` or tail call, so that the callee
-    /// owns the only reference and can update a collection in place.
-    MoveLocal(u16),
-    /// Pop into slot `i`.
-    SetLocal(u16),
-    /// Push captured value `i` of the running closure.
-    Capture(u16),
-    /// Push the running closure (a named fn's reference to itself).
-    SelfFn,
-    /// Push the value of `vars[i]`.
-    Var(u32),
-    /// Push `vars[i]` itself (`#'x`).
-    VarRef(u32),
-    /// Pop a value into the root of `vars[i]`; push the var.
-    Def(u32),
-    /// Mark `vars[i]` as a macro (after `Def`).
-    SetMacro(u32),
-    /// Replace the var on top of the stack with its value (letfn cells).
-    Deref,
-    /// Push a fresh unbound cell (an anonymous var) for `letfn`.
-    NewCell,
-    /// Pop a value and store it in the cell in slot `i`.
-    SetCell(u16),
-    Pop,
-    Jump(u32),
-    /// Pop; jump if nil or false.
-    JumpIfFalse(u32),
-    /// Call the value below `argc` arguments.
-    Call(u16),
-    TailCall(u16),
-    /// Call the value of `vars[var]` with the `argc` values on the stack.
-    CallVar { var: u32, argc: u16 },
-    TailCallVar { var: u32, argc: u16 },
-    Return,
-    /// `recur`: pop `n` values into slots `first..first+n`, jump to `target`.
-    Recur { first: u16, n: u16, target: u32 },
-    /// Push a closure of `fns[i]`.
-    Closure(u32),
-    Vector(u32),
-    Map(u32),
-    Set(u32),
-    /// Pop a value and jump to the target that `consts[i]` (a map from
-    /// case constants to jump targets) gives, or to `default`.
-    Case { table: u32, has_default: bool },
-    /// Install an exception handler at `ip`.
-    Try(u32),
+    Const { dst: Reg, k: u32 },
+    Nil { dst: Reg },
+    Bool { dst: Reg, value: bool },
+    Int { dst: Reg, value: i32 },
+    Move { dst: Reg, src: Reg },
+    /// Moves a register's value, leaving nil: the compiler emits this for a
+    /// register's last use before a `recur` or tail call, so that the
+    /// callee owns the only reference and can update a collection in place.
+    Take { dst: Reg, src: Reg },
+    /// Captured value `i` of the running closure.
+    Capture { dst: Reg, i: u16 },
+    /// The running closure (a named fn's reference to itself).
+    SelfFn { dst: Reg },
+    /// The value of `vars[var]`.
+    Var { dst: Reg, var: u32 },
+    /// `vars[var]` itself (`#'x`).
+    VarRef { dst: Reg, var: u32 },
+    /// Sets the root of `vars[var]` to `src`; `dst` gets the var.
+    Def { var: u32, src: Reg, dst: Reg },
+    /// Marks `vars[var]` as a macro (after `Def`).
+    SetMacro { var: u32 },
+    /// The value in the cell (anonymous var) in `src` (letfn).
+    Deref { dst: Reg, src: Reg },
+    /// A fresh unbound cell for `letfn`.
+    NewCell { dst: Reg },
+    /// Stores `src` into the cell in register `cell`.
+    SetCell { cell: Reg, src: Reg },
+    Jump { target: u32 },
+    /// Jump if `src` is nil or false.
+    JumpIfFalse { src: Reg, target: u32 },
+    /// Call the callee in `base` with the `argc` arguments after it.
+    Call { base: Reg, argc: u16, dst: Reg },
+    TailCall { base: Reg, argc: u16, dst: Reg },
+    /// Call the value of `vars[var]` with the `argc` arguments from `base`.
+    CallVar { var: u32, base: Reg, argc: u8, dst: Reg },
+    TailCallVar { var: u32, base: Reg, argc: u8, dst: Reg },
+    Return { src: Reg },
+    /// `recur`: move registers `from..from+n` to `first..first+n`, jump.
+    Recur { first: Reg, from: Reg, n: u16, target: u32 },
+    /// A closure of `fns[f]`.
+    Closure { dst: Reg, f: u32 },
+    /// Collections from `n` consecutive registers (maps: key, value pairs).
+    Vector { dst: Reg, from: Reg, n: u16 },
+    Map { dst: Reg, from: Reg, n: u16 },
+    Set { dst: Reg, from: Reg, n: u16 },
+    /// Jump to the target the map in `consts[table]` gives for `src`, or
+    /// fall through to the default (an error without one).
+    Case { src: Reg, table: u32, has_default: bool },
+    /// Install an exception handler: a throw puts the exception in `ex`
+    /// and jumps to `target`.
+    Try { target: u32, ex: Reg },
     /// Remove the innermost handler.
     EndTry,
-    Throw,
-    /// Push `n` dynamic bindings: `vars[var..]`, values popped.
-    PushBindings { first_var: u32, n: u16 },
+    Throw { src: Reg },
+    /// Bind `vars[first_var..]` dynamically to registers `from..from+n`.
+    PushBindings { first_var: u32, from: Reg, n: u16 },
     PopBindings,
-    /// Push `a op b`.
-    Bin { op: BinOp, a: Operand, b: Operand },
-    /// Push `(inc a)` or `(dec a)`.
-    Unary { op: UnOp, a: Operand },
+    Bin { op: BinOp, dst: Reg, a: Operand, b: Operand },
+    Unary { op: UnOp, dst: Reg, a: Operand },
     /// Jump to `target` unless `a op b` (a fused test and branch for `if`).
     JumpUnless { op: BinOp, a: Operand, b: Operand, target: u32 },
     // The commonest operand shapes, decoded at compile time.
-    /// `Bin` on two slots.
-    BinLL { op: BinOp, a: u16, b: u16 },
-    /// `Bin` on a slot and an immediate.
-    BinLI { op: BinOp, a: u16, b: i32 },
-    JumpUnlessLL { op: BinOp, a: u16, b: u16, target: u32 },
-    JumpUnlessLI { op: BinOp, a: u16, b: i32, target: u32 },
-    /// `Unary` on a slot.
-    UnaryL { op: UnOp, a: u16 },
+    BinLI { op: BinOp, dst: Reg, a: Reg, b: i32 },
+    JumpUnlessLI { op: BinOp, a: Reg, b: i32, target: u32 },
 }
 
 /// The bytecode of one arity.

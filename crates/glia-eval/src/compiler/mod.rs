@@ -1,10 +1,11 @@
 //! The compiler: forms to bytecode.
 //!
-//! One pass over the (macro-expanded) forms. Locals live in numbered frame
-//! slots; a fn captures the values of the outer locals it uses when it is
-//! created (locals are immutable, so a copy is exact). Globals compile to
-//! the var itself, read at run time. Calls in tail position become tail
-//! calls; `recur` is checked to be in tail position here, at compile time.
+//! One pass over the (macro-expanded) forms, each compiled into a given
+//! destination register. Locals live in numbered frame registers; a fn
+//! captures the values of the outer locals it uses when it is created
+//! (locals are immutable, so a copy is exact). Globals compile to the var
+//! itself, read at run time. Calls in tail position become tail calls;
+//! `recur` is checked to be in tail position here, at compile time.
 
 mod destructure;
 mod scope;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 use glia_syntax::{Form, FormKind, Span, Symbol};
 
 use crate::Source;
-use crate::chunk::{BinOp, CaptureFrom, Closure, Code, FnProto, Op, Operand, OperandKind, UnOp};
+use crate::chunk::{BinOp, CaptureFrom, Closure, Code, FnProto, Op, Operand, OperandKind, Reg, UnOp};
 use crate::convert::{Spans, form_to_value, keyword_value, value_to_form};
 use crate::error::{Error, ErrorType};
 use crate::namespace::Var;
@@ -66,8 +67,9 @@ impl<'vm> Compiler<'vm> {
     /// Compiles a top-level form into a closure of no arguments.
     pub fn compile_toplevel(mut self, form: &Form) -> Result<Rc<Closure>, Error> {
         self.fns.push(FnScope::new("toplevel".into(), None));
-        self.compile(form, true)?;
-        self.emit(Op::Return, form.span);
+        let dst = self.scope().code.alloc_slot();
+        self.compile(form, dst, true)?;
+        self.emit(Op::Return { src: dst }, form.span);
         let scope = self.fns.pop().expect("toplevel scope");
         let code = scope
             .code
@@ -92,21 +94,35 @@ impl<'vm> Compiler<'vm> {
         self.scope().code.emit(op, span)
     }
 
-    fn constant(&mut self, v: Value, span: Span) {
+    fn constant(&mut self, v: Value, dst: Reg, span: Span) {
         let op = match v {
-            Value::Nil => Op::Nil,
-            Value::Bool(true) => Op::True,
-            Value::Bool(false) => Op::False,
-            Value::Int(i) if i32::try_from(i).is_ok() => Op::Int(i as i32),
+            Value::Nil => Op::Nil { dst },
+            Value::Bool(value) => Op::Bool { dst, value },
+            Value::Int(i) if i32::try_from(i).is_ok() => Op::Int { dst, value: i as i32 },
             v => {
-                let i = self.scope().code.constant(v);
-                Op::Const(i)
+                let k = self.scope().code.constant(v);
+                Op::Const { dst, k }
             }
         };
         self.emit(op, span);
     }
 
-    pub(crate) fn compile(&mut self, form: &Form, tail: bool) -> Result<(), Error> {
+    /// A fresh temporary register (freed by [`Compiler::release`]).
+    pub(crate) fn temp(&mut self) -> Reg {
+        self.scope().code.alloc_slot()
+    }
+
+    /// The first free register; releasing to it frees everything above.
+    pub(crate) fn mark(&mut self) -> Reg {
+        self.scope().code.next_slot
+    }
+
+    pub(crate) fn release(&mut self, mark: Reg) {
+        self.scope().code.next_slot = mark;
+    }
+
+    /// Compiles `form` so that its value ends up in register `dst`.
+    pub(crate) fn compile(&mut self, form: &Form, dst: Reg, tail: bool) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
@@ -114,94 +130,96 @@ impl<'vm> Compiler<'vm> {
                 .at(form.span)
                 .with_hint(format!("forms may nest at most {MAX_DEPTH} deep after macro expansion")));
         }
-        let result = self.compile_inner(form, tail);
+        let mark = self.mark();
+        let result = self.compile_inner(form, dst, tail);
+        // Temporaries die with the form; `dst` was allocated by the caller.
+        self.release(mark);
         self.depth -= 1;
         result.map_err(|e| e.at(form.span))
     }
 
-    fn compile_inner(&mut self, form: &Form, tail: bool) -> Result<(), Error> {
+    fn compile_inner(&mut self, form: &Form, dst: Reg, tail: bool) -> Result<(), Error> {
         let span = form.span;
         match &form.kind {
-            FormKind::Symbol(s) => self.compile_symbol(s, span),
+            FormKind::Symbol(s) => self.compile_symbol(s, dst, span),
             FormKind::Keyword(k) => {
                 let v = keyword_value(k, &self.vm.current_ns.name);
-                self.constant(v, span);
+                self.constant(v, dst, span);
                 Ok(())
             }
             FormKind::List(items) if items.is_empty() => {
-                self.constant(Value::list([]), span);
+                self.constant(Value::list([]), dst, span);
                 Ok(())
             }
-            FormKind::List(items) => self.compile_list(form, items, tail),
-            FormKind::Vector(items) => {
-                if is_constant(form) {
-                    return self.compile_quoted(form);
-                }
-                for item in items {
-                    self.compile(item, false)?;
-                }
-                self.emit(Op::Vector(items.len() as u32), span);
-                self.with_meta(form)
+            FormKind::List(items) => self.compile_list(form, items, dst, tail),
+            FormKind::Vector(items) | FormKind::Set(items) if !is_constant(form) => {
+                let from = self.compile_consecutive(items)?;
+                let n = items.len() as u16;
+                let op = match form.kind {
+                    FormKind::Vector(_) => Op::Vector { dst, from, n },
+                    _ => Op::Set { dst, from, n },
+                };
+                self.emit(op, span);
+                self.with_meta(form, dst)
             }
-            FormKind::Map(entries) => {
-                if is_constant(form) {
-                    return self.compile_quoted(form);
-                }
-                for (k, v) in entries {
-                    self.compile(k, false)?;
-                    self.compile(v, false)?;
-                }
-                self.emit(Op::Map(entries.len() as u32), span);
-                self.with_meta(form)
+            FormKind::Map(entries) if !is_constant(form) => {
+                let flat: Vec<Form> = entries.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect();
+                let from = self.compile_consecutive(&flat)?;
+                self.emit(Op::Map { dst, from, n: entries.len() as u16 }, span);
+                self.with_meta(form, dst)
             }
-            FormKind::Set(items) => {
-                if is_constant(form) {
-                    return self.compile_quoted(form);
-                }
-                for item in items {
-                    self.compile(item, false)?;
-                }
-                self.emit(Op::Set(items.len() as u32), span);
-                self.with_meta(form)
-            }
-            _ => self.compile_quoted(form),
+            _ => self.compile_quoted(form, dst),
         }
+    }
+
+    /// Compiles forms into consecutive fresh registers; returns the first.
+    pub(crate) fn compile_consecutive(&mut self, forms: &[Form]) -> Result<Reg, Error> {
+        let first = self.mark();
+        let regs: Vec<Reg> = forms.iter().map(|_| self.temp()).collect();
+        for (form, reg) in forms.iter().zip(regs) {
+            self.compile(form, reg, false)?;
+        }
+        Ok(first)
     }
 
     /// A literal collection with metadata gets it attached at run time.
-    fn with_meta(&mut self, form: &Form) -> Result<(), Error> {
+    fn with_meta(&mut self, form: &Form, dst: Reg) -> Result<(), Error> {
         if let Some(meta) = &form.meta {
             let with_meta = self.core_var("with-meta");
-            let i = self.scope().code.var(&with_meta);
-            self.compile(meta, false)?;
-            self.emit(Op::CallVar { var: i, argc: 2 }, form.span);
+            let var = self.scope().code.var(&with_meta);
+            let base = self.temp();
+            let meta_reg = self.temp();
+            self.emit(Op::Move { dst: base, src: dst }, form.span);
+            self.compile(meta, meta_reg, false)?;
+            self.emit(Op::CallVar { var, base, argc: 2, dst }, form.span);
         }
         Ok(())
     }
 
-    pub(crate) fn compile_quoted(&mut self, form: &Form) -> Result<(), Error> {
+    pub(crate) fn compile_quoted(&mut self, form: &Form, dst: Reg) -> Result<(), Error> {
         let mut spans = Spans::default();
         let v = form_to_value(form, &self.vm.current_ns.name, &mut spans);
-        self.constant(v, form.span);
+        self.constant(v, dst, form.span);
         Ok(())
     }
 
-    fn compile_symbol(&mut self, s: &Symbol, span: Span) -> Result<(), Error> {
+    fn compile_symbol(&mut self, s: &Symbol, dst: Reg, span: Span) -> Result<(), Error> {
         match self.resolve(s, span)? {
             Resolved::Local(slot, boxed) => {
-                self.emit(Op::Local(slot), span);
                 if boxed {
-                    self.emit(Op::Deref, span);
+                    self.emit(Op::Deref { dst, src: slot }, span);
+                } else if slot != dst {
+                    self.emit(Op::Move { dst, src: slot }, span);
                 }
             }
             Resolved::Capture(i, boxed) => {
-                self.emit(Op::Capture(i), span);
+                self.emit(Op::Capture { dst, i }, span);
                 if boxed {
-                    self.emit(Op::Deref, span);
+                    self.emit(Op::Deref { dst, src: dst }, span);
                 }
             }
             Resolved::SelfFn => {
-                self.emit(Op::SelfFn, span);
+                self.emit(Op::SelfFn { dst }, span);
             }
             Resolved::Var(var) => {
                 if var.is_macro.get() {
@@ -212,8 +230,8 @@ impl<'vm> Compiler<'vm> {
                     .at(span)
                     .with_hint("a macro can only be called; use a function if you need a value"));
                 }
-                let i = self.scope().code.var(&var);
-                self.emit(Op::Var(i), span);
+                let var = self.scope().code.var(&var);
+                self.emit(Op::Var { dst, var }, span);
             }
         }
         Ok(())
@@ -301,14 +319,19 @@ impl<'vm> Compiler<'vm> {
         }
     }
 
-    fn compile_list(&mut self, form: &Form, items: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_list(&mut self, form: &Form, items: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         let head = &items[0];
         let args = &items[1..];
         let span = form.span;
+        let argc = u16::try_from(args.len()).map_err(|_| {
+            Error::new(ErrorType::Compile, "too many arguments in one call")
+                .at(span)
+                .with_hint("pass a collection instead (at most 65535 arguments)")
+        })?;
         if let FormKind::Symbol(s) = &head.kind {
             let local = s.ns.is_none() && self.is_local(&s.name);
             if s.ns.is_none() && !local {
-                if let Some(result) = self.compile_special(&s.name, form, args, tail) {
+                if let Some(result) = self.compile_special(&s.name, form, args, dst, tail) {
                     return result;
                 }
             }
@@ -316,65 +339,60 @@ impl<'vm> Compiler<'vm> {
                 if let Some(var) = self.resolve_var(s) {
                     if var.is_macro.get() {
                         let expansion = self.expand_macro(&var, form)?;
-                        return self.compile(&expansion, tail);
+                        return self.compile(&expansion, dst, tail);
                     }
                     if let Some(op) = intrinsic(&var, args.len()) {
-                        return self.compile_intrinsic(op, args, span);
+                        return self.compile_intrinsic(op, args, dst, span);
                     }
-                    let i = self.scope().code.var(&var);
-                    let start = self.scope().code.ops.len();
-                    let argc = self.compile_args(args, span)?;
-                    if tail {
-                        self.emit_tail(Op::TailCallVar { var: i, argc }, span, start);
-                    } else {
-                        self.emit(Op::CallVar { var: i, argc }, span);
+                    if let Ok(argc) = u8::try_from(argc) {
+                        let var = self.scope().code.var(&var);
+                        let start = self.scope().code.ops.len();
+                        let base = self.compile_consecutive(args)?;
+                        if tail && !self.scope().code.calls_not_tail {
+                            scope_moves(&mut self.scope().code, start, 0);
+                            self.emit(Op::TailCallVar { var, base, argc, dst }, span);
+                        } else {
+                            self.emit(Op::CallVar { var, base, argc, dst }, span);
+                        }
+                        return Ok(());
                     }
-                    return Ok(());
                 }
             }
         }
         let start = self.scope().code.ops.len();
-        self.compile(head, false)?;
-        let argc = self.compile_args(args, span)?;
-        if tail {
-            self.emit_tail(Op::TailCall(argc), span, start);
+        let base = self.compile_consecutive(items)?;
+        if tail && !self.scope().code.calls_not_tail {
+            scope_moves(&mut self.scope().code, start, 0);
+            self.emit(Op::TailCall { base, argc, dst }, span);
         } else {
-            self.emit(Op::Call(argc), span);
+            self.emit(Op::Call { base, argc, dst }, span);
         }
         Ok(())
     }
 
-    fn compile_intrinsic(&mut self, op: Intrinsic, args: &[Form], span: Span) -> Result<(), Error> {
+    fn compile_intrinsic(&mut self, op: Intrinsic, args: &[Form], dst: Reg, span: Span) -> Result<(), Error> {
         match op {
             Intrinsic::Bin(op) => {
                 let a = self.operand(&args[0])?;
                 let b = self.operand(&args[1])?;
-                let fused = match (a.kind(), b.kind()) {
-                    (OperandKind::Local(a), OperandKind::Local(b)) => Op::BinLL { op, a, b },
-                    (OperandKind::Local(a), OperandKind::Imm(b)) => Op::BinLI { op, a, b: i32::from(b) },
-                    _ => match (a.kind(), int_literal(&args[1])) {
-                        (OperandKind::Local(a), Some(b)) => Op::BinLI { op, a, b },
-                        _ => Op::Bin { op, a, b },
-                    },
+                let fused = match (a.kind(), int_literal(&args[1])) {
+                    (OperandKind::Local(a), Some(b)) => Op::BinLI { op, dst, a, b },
+                    _ => Op::Bin { op, dst, a, b },
                 };
                 self.emit(fused, span);
             }
             Intrinsic::Un(op) => {
                 let a = self.operand(&args[0])?;
-                let fused = match a.kind() {
-                    OperandKind::Local(a) => Op::UnaryL { op, a },
-                    _ => Op::Unary { op, a },
-                };
-                self.emit(fused, span);
+                self.emit(Op::Unary { op, dst, a }, span);
             }
         }
         Ok(())
     }
 
-    /// An operand for a fused op: a slot, constant or immediate read in
-    /// place when the form is that simple, else the form's value pushed.
-    /// (Reading a slot late is sound: nothing can rebind a slot in scope
-    /// while a later operand is computed.)
+    /// An operand for an intrinsic: a register, constant or immediate read
+    /// in place when the form is that simple, else a temporary holding the
+    /// form's value. (Reading a local late is sound: nothing can rebind a
+    /// register in scope while a later operand is computed.)
     fn operand(&mut self, form: &Form) -> Result<Operand, Error> {
         let direct = match &form.kind {
             FormKind::Int(i) => Operand::imm(*i).or_else(|| {
@@ -398,8 +416,11 @@ impl<'vm> Compiler<'vm> {
         match direct {
             Some(o) => Ok(o),
             None => {
-                self.compile(form, false)?;
-                Ok(Operand::STACK)
+                let t = self.temp();
+                self.compile(form, t, false)?;
+                Operand::local(t).ok_or_else(|| {
+                    Error::new(ErrorType::Compile, "too many locals in one fn").at(form.span)
+                })
             }
         }
     }
@@ -416,45 +437,15 @@ impl<'vm> Compiler<'vm> {
         let Some(Intrinsic::Bin(op)) = intrinsic(&var, 2).filter(|i| matches!(i, Intrinsic::Bin(b) if b.is_test())) else {
             return Ok(None);
         };
+        let mark = self.mark();
         let a = self.operand(&items[1])?;
         let b = self.operand(&items[2])?;
-        let fused = match (a.kind(), b.kind()) {
-            (OperandKind::Local(a), OperandKind::Local(b)) => Op::JumpUnlessLL { op, a, b, target: 0 },
-            (OperandKind::Local(a), OperandKind::Imm(b)) => Op::JumpUnlessLI { op, a, b: i32::from(b), target: 0 },
-            _ => match (a.kind(), int_literal(&items[2])) {
-                (OperandKind::Local(a), Some(b)) => Op::JumpUnlessLI { op, a, b, target: 0 },
-                _ => Op::JumpUnless { op, a, b, target: 0 },
-            },
+        self.release(mark);
+        let fused = match (a.kind(), int_literal(&items[2])) {
+            (OperandKind::Local(a), Some(b)) => Op::JumpUnlessLI { op, a, b, target: 0 },
+            _ => Op::JumpUnless { op, a, b, target: 0 },
         };
         Ok(Some(self.emit(fused, test.span)))
-    }
-
-    fn compile_args(&mut self, args: &[Form], span: Span) -> Result<u16, Error> {
-        let argc = u16::try_from(args.len()).map_err(|_| {
-            Error::new(ErrorType::Compile, "too many arguments in one call")
-                .at(span)
-                .with_hint("pass a collection instead (at most 65535 arguments)")
-        })?;
-        for a in args {
-            self.compile(a, false)?;
-        }
-        Ok(argc)
-    }
-
-    /// Emits a tail call whose code began at `start`, first turning each
-    /// slot's single read there into a move (every slot is dead after a
-    /// tail call).
-    fn emit_tail(&mut self, op: Op, span: Span, start: usize) {
-        let op = match op {
-            _ if !self.scope().code.calls_not_tail => {
-                scope_moves(&mut self.scope().code, start, 0);
-                op
-            }
-            Op::TailCall(argc) => Op::Call(argc),
-            Op::TailCallVar { var, argc } => Op::CallVar { var, argc },
-            other => other,
-        };
-        self.emit(op, span);
     }
 
     /// Runs a macro at compile time, with the same VM as everything else.
@@ -547,75 +538,75 @@ impl<'vm> Compiler<'vm> {
     }
 }
 
-/// Rewrites, in the code emitted since `start`, each read of a slot
-/// `>= first` that is the only use of that slot there (and not inside a
-/// loop there) into a move. Sound because those slots are dead once that
-/// code completes: a `recur` rebinds them, a tail call discards the frame.
+/// Rewrites, in the code emitted since `start`, the copy of each register
+/// `>= first` that is that register's only read there (and not inside a
+/// loop there) into a move. Sound because those registers are dead once
+/// that code completes: a `recur` rebinds them, a tail call discards the
+/// frame.
 pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
     use std::collections::HashMap;
     let range = &code.ops[start..];
     // Code inside a backward jump's span runs repeatedly: never move there.
     let mut looping = vec![false; range.len()];
     for (i, op) in range.iter().enumerate() {
-        if let Op::Jump(t) | Op::Recur { target: t, .. } = op {
+        if let Op::Jump { target: t } | Op::Recur { target: t, .. } = op {
             let t = *t as usize;
             if t >= start && t - start <= i {
                 looping[t - start..=i].iter_mut().for_each(|l| *l = true);
             }
         }
     }
-    // Per slot: how many uses, and where the one movable read is.
-    let mut uses: HashMap<u16, (usize, Option<usize>)> = HashMap::new();
-    let mut used = |slot: u16, movable_at: Option<usize>| {
-        let entry = uses.entry(slot).or_insert((0, None));
-        entry.0 += 1;
+    // Per register: how many reads, and where the one movable copy is.
+    let mut reads: HashMap<u16, (usize, Option<usize>)> = HashMap::new();
+    let mut read = |reg: u16, movable_at: Option<usize>| {
+        let entry = reads.entry(reg).or_insert((0, None));
+        entry.0 += if movable_at.is_some() { 1 } else { 2 };
         entry.1 = movable_at;
+    };
+    let local = |o: &Operand| match o.kind() {
+        OperandKind::Local(r) => Some(r),
+        _ => None,
     };
     for (i, op) in range.iter().enumerate() {
         match op {
-            Op::Local(s) => used(*s, (!looping[i]).then_some(i)),
-            Op::SetLocal(s) | Op::SetCell(s) | Op::MoveLocal(s) => {
-                used(*s, None);
-                used(*s, None);
+            Op::Move { src, .. } => read(*src, (!looping[i]).then_some(i)),
+            Op::Take { src, .. }
+            | Op::Deref { src, .. }
+            | Op::JumpIfFalse { src, .. }
+            | Op::Case { src, .. }
+            | Op::Throw { src }
+            | Op::Return { src }
+            | Op::Def { src, .. } => read(*src, None),
+            Op::SetCell { cell, src } => {
+                read(*cell, None);
+                read(*src, None);
             }
             Op::Bin { a, b, .. } | Op::JumpUnless { a, b, .. } => {
-                for o in [a, b] {
-                    if let crate::chunk::OperandKind::Local(s) = o.kind() {
-                        used(s, None);
-                        used(s, None);
-                    }
+                for r in [a, b].into_iter().filter_map(local) {
+                    read(r, None);
                 }
             }
             Op::Unary { a, .. } => {
-                if let crate::chunk::OperandKind::Local(s) = a.kind() {
-                    used(s, None);
-                    used(s, None);
+                if let Some(r) = local(a) {
+                    read(r, None);
                 }
             }
-            Op::BinLL { a, b, .. } | Op::JumpUnlessLL { a, b, .. } => {
-                for s in [a, b] {
-                    used(*s, None);
-                    used(*s, None);
-                }
-            }
-            Op::BinLI { a, .. } | Op::JumpUnlessLI { a, .. } | Op::UnaryL { a, .. } => {
-                used(*a, None);
-                used(*a, None);
-            }
-            Op::Closure(f) => {
+            Op::BinLI { a, .. } | Op::JumpUnlessLI { a, .. } => read(*a, None),
+            Op::Closure { f, .. } => {
                 for from in &code.fns[*f as usize].captures {
-                    if let CaptureFrom::Slot(s) = from {
-                        used(*s, None);
-                        used(*s, None);
+                    if let CaptureFrom::Slot(r) = from {
+                        read(*r, None);
                     }
                 }
             }
             _ => {}
         }
     }
-    for (slot, (count, at)) in uses {
-        if let (true, 1, Some(i)) = (slot >= first, count, at) {
-            code.ops[start + i] = Op::MoveLocal(slot);
+    for (reg, (count, at)) in reads {
+        if let (true, 1, Some(i)) = (reg >= first, count, at) {
+            if let Op::Move { dst, src } = code.ops[start + i] {
+                code.ops[start + i] = Op::Take { dst, src };
+            }
         }
     }
 }

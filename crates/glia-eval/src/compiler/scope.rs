@@ -54,16 +54,15 @@ impl Emitter {
         self.ops.len() as u32
     }
 
-    pub fn patch_jump(&mut self, at: u32, target: u32) {
-        self.ops[at as usize] = match self.ops[at as usize] {
-            Op::Jump(_) => Op::Jump(target),
-            Op::JumpIfFalse(_) => Op::JumpIfFalse(target),
-            Op::Try(_) => Op::Try(target),
-            Op::JumpUnless { op, a, b, .. } => Op::JumpUnless { op, a, b, target },
-            Op::JumpUnlessLL { op, a, b, .. } => Op::JumpUnlessLL { op, a, b, target },
-            Op::JumpUnlessLI { op, a, b, .. } => Op::JumpUnlessLI { op, a, b, target },
-            other => other,
-        };
+    pub fn patch_jump(&mut self, at: u32, to: u32) {
+        match &mut self.ops[at as usize] {
+            Op::Jump { target }
+            | Op::JumpIfFalse { target, .. }
+            | Op::Try { target, .. }
+            | Op::JumpUnless { target, .. }
+            | Op::JumpUnlessLI { target, .. } => *target = to,
+            _ => {}
+        }
     }
 
     pub fn constant(&mut self, v: Value) -> u32 {
@@ -108,11 +107,11 @@ impl Emitter {
         name: Rc<str>,
         source: Rc<crate::Source>,
     ) -> Code {
-        // A jump to a return is a return.
+        // A jump to a return is that return.
         for i in 0..self.ops.len() {
-            if let Op::Jump(t) = self.ops[i] {
-                if self.ops.get(t as usize) == Some(&Op::Return) {
-                    self.ops[i] = Op::Return;
+            if let Op::Jump { target } = self.ops[i] {
+                if let Some(ret @ Op::Return { .. }) = self.ops.get(target as usize) {
+                    self.ops[i] = *ret;
                 }
             }
         }

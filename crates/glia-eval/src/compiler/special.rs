@@ -9,7 +9,7 @@ use glia_syntax::{Form, FormKind, Span, Symbol};
 use super::scope::{FnScope, LoopTarget};
 use super::syntax_quote::{Qualify, SyntaxQuote};
 use super::{Compiler, SPECIAL_FORMS, scope_moves};
-use crate::chunk::Op;
+use crate::chunk::{Op, Reg};
 use crate::convert::{Spans, form_to_value};
 use crate::error::{Error, ErrorType};
 use crate::value::{Map, Value};
@@ -29,27 +29,28 @@ impl Compiler<'_> {
         name: &str,
         form: &Form,
         args: &[Form],
+        dst: Reg,
         tail: bool,
     ) -> Option<Result<(), Error>> {
         let span = form.span;
         Some(match name {
-            "quote" => self.compile_quote(span, args),
-            "if" => self.compile_if(span, args, tail),
-            "do" => self.compile_do(span, args, tail),
-            "def" => self.compile_def(span, args, false),
-            "defmacro" => self.compile_defmacro(span, args),
-            "let" | "let*" => self.compile_let(span, args, tail),
-            "loop" | "loop*" => self.compile_loop(span, args, tail),
+            "quote" => self.compile_quote(span, args, dst),
+            "if" => self.compile_if(span, args, dst, tail),
+            "do" => self.compile_do(span, args, dst, tail),
+            "def" => self.compile_def(span, args, dst),
+            "defmacro" => self.compile_defmacro(span, args, dst),
+            "let" | "let*" => self.compile_let(span, args, dst, tail),
+            "loop" | "loop*" => self.compile_loop(span, args, dst, tail),
             "recur" => self.compile_recur(span, args, tail),
-            "fn" | "fn*" => self.compile_fn(span, args),
-            "var" => self.compile_var(span, args),
+            "fn" | "fn*" => self.compile_fn_named(span, args, None, dst),
+            "var" => self.compile_var(span, args, dst),
             "throw" => self.compile_throw(span, args),
-            "try" => self.compile_try(span, args),
-            "letfn" | "letfn*" => self.compile_letfn(span, args, tail),
-            "case" | "case*" => self.compile_case(span, args, tail),
-            "binding" => self.compile_binding(span, args),
-            "syntax-quote" => self.compile_syntax_quote(span, args, tail),
-            "ns" | "in-ns" => self.compile_ns(span, name, args),
+            "try" => self.compile_try(span, args, dst),
+            "letfn" | "letfn*" => self.compile_letfn(span, args, dst, tail),
+            "case" | "case*" => self.compile_case(span, args, dst, tail),
+            "binding" => self.compile_binding(span, args, dst),
+            "syntax-quote" => self.compile_syntax_quote(span, args, dst, tail),
+            "ns" | "in-ns" => self.compile_ns(span, name, args, dst),
             "unquote" | "unquote-splicing" => Err(syntax(
                 span,
                 format!("`{}` used outside syntax-quote", if name == "unquote" { "~" } else { "~@" }),
@@ -76,28 +77,31 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn compile_quote(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
+    fn compile_quote(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         Self::arg_count(span, "quote", args, 1, 1, "(quote form)")?;
-        self.compile_quoted(&args[0])
+        self.compile_quoted(&args[0], dst)
     }
 
-    fn compile_if(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_if(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         Self::arg_count(span, "if", args, 2, 3, "(if test then else?)")?;
         let to_else = match self.compile_fused_test(&args[0])? {
             Some(branch) => branch,
             None => {
-                self.compile(&args[0], false)?;
-                self.emit(Op::JumpIfFalse(0), span)
+                let mark = self.mark();
+                let t = self.temp();
+                self.compile(&args[0], t, false)?;
+                self.release(mark);
+                self.emit(Op::JumpIfFalse { src: t, target: 0 }, span)
             }
         };
-        self.compile(&args[1], tail)?;
-        let to_end = self.emit(Op::Jump(0), span);
+        self.compile(&args[1], dst, tail)?;
+        let to_end = self.emit(Op::Jump { target: 0 }, span);
         let else_at = self.scope().code.here();
         self.scope().code.patch_jump(to_else, else_at);
         match args.get(2) {
-            Some(e) => self.compile(e, tail)?,
+            Some(e) => self.compile(e, dst, tail)?,
             None => {
-                self.emit(Op::Nil, span);
+                self.emit(Op::Nil { dst }, span);
             }
         }
         let end = self.scope().code.here();
@@ -105,17 +109,18 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    pub(super) fn compile_do(&mut self, span: Span, body: &[Form], tail: bool) -> Result<(), Error> {
+    pub(super) fn compile_do(&mut self, span: Span, body: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         match body.split_last() {
             None => {
-                self.emit(Op::Nil, span);
+                self.emit(Op::Nil { dst }, span);
             }
             Some((last, init)) => {
+                // Values of the forms before the last are discarded: they
+                // land in `dst`, which the last form then overwrites.
                 for f in init {
-                    self.compile(f, false)?;
-                    self.emit(Op::Pop, f.span);
+                    self.compile(f, dst, false)?;
                 }
-                self.compile(last, tail)?;
+                self.compile(last, dst, tail)?;
             }
         }
         Ok(())
@@ -138,7 +143,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn compile_def(&mut self, span: Span, args: &[Form], _macro: bool) -> Result<(), Error> {
+    fn compile_def(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         Self::arg_count(span, "def", args, 1, 3, "(def name doc? value?)")?;
         let name_form = self.def_name(span, args, "def")?;
         let FormKind::Symbol(sym) = &name_form.kind else { unreachable!() };
@@ -166,32 +171,32 @@ impl Compiler<'_> {
         if !meta.is_empty() {
             *var.meta.borrow_mut() = Some(Value::Map(Rc::new(meta)));
         }
-        let i = self.scope().code.var(&var);
+        let var = self.scope().code.var(&var);
         match init {
             Some(init) => {
-                self.compile_named(init, &sym.name)?;
-                self.emit(Op::Def(i), span);
+                self.compile_named(init, &sym.name, dst)?;
+                self.emit(Op::Def { var, src: dst, dst }, span);
             }
             None => {
-                self.emit(Op::VarRef(i), span);
+                self.emit(Op::VarRef { dst, var }, span);
             }
         }
         Ok(())
     }
 
     /// Compiles a def's init; a fn gets the var's name for traces.
-    fn compile_named(&mut self, init: &Form, name: &str) -> Result<(), Error> {
+    fn compile_named(&mut self, init: &Form, name: &str, dst: Reg) -> Result<(), Error> {
         if let FormKind::List(items) = &init.kind {
             if matches!(items.first().and_then(Form::as_simple_symbol), Some("fn" | "fn*"))
                 && !self.is_local("fn")
             {
-                return self.compile_fn_named(init.span, &items[1..], Some(name));
+                return self.compile_fn_named(init.span, &items[1..], Some(name), dst);
             }
         }
-        self.compile(init, false)
+        self.compile(init, dst, false)
     }
 
-    fn compile_defmacro(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
+    fn compile_defmacro(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         let usage = "(defmacro name doc? attr-map? [params] body...) or with several ([params] body...) arities";
         let name_form = self.def_name(span, args, "defmacro")?;
         let FormKind::Symbol(sym) = &name_form.kind else { unreachable!() };
@@ -230,10 +235,10 @@ impl Compiler<'_> {
             _ => return Err(syntax(span, "`defmacro` needs a parameter vector", usage)),
         };
         let var = self.vm.current_ns.intern(&sym.name);
-        let i = self.scope().code.var(&var);
-        self.compile_fn_named(span, &arities, Some(&sym.name))?;
-        self.emit(Op::Def(i), span);
-        self.emit(Op::SetMacro(i), span);
+        let var = self.scope().code.var(&var);
+        self.compile_fn_named(span, &arities, Some(&sym.name), dst)?;
+        self.emit(Op::Def { var, src: dst, dst }, span);
+        self.emit(Op::SetMacro { var }, span);
         Ok(())
     }
 
@@ -250,16 +255,11 @@ impl Compiler<'_> {
         }
     }
 
-    /// Binds one plain symbol to the value on top of the stack.
-    fn bind_top(&mut self, name: &Form) -> Result<(), Error> {
-        let Some(n) = name.as_simple_symbol() else {
-            return Err(syntax(name.span, format!("cannot bind `{}`", pr(name)), "bind a symbol"));
-        };
-        let n: Rc<str> = n.into();
-        let slot = self.scope().code.alloc_slot();
-        self.emit(Op::SetLocal(slot), name.span);
-        self.push_local(&n, slot, false);
-        Ok(())
+    /// Allocates the register of a plain symbol binding (in scope once
+    /// [`Compiler::push_local`] is called, after its init is compiled).
+    fn binding_name<'f>(&mut self, name: &'f Form) -> Result<&'f str, Error> {
+        name.as_simple_symbol()
+            .ok_or_else(|| syntax(name.span, format!("cannot bind `{}`", pr(name)), "bind a symbol"))
     }
 
     /// Compiles `pattern init` pairs (destructuring) into slots in scope.
@@ -270,18 +270,20 @@ impl Compiler<'_> {
             d.bind(&pair[0], pair[1].clone(), &mut plain)?;
             self.vm.gensym_counter = self.vm.gensym_counter.max(d.counter);
             for (name, init) in plain {
-                self.compile(&init, false)?;
-                self.bind_top(&name)?;
+                let n = self.binding_name(&name)?.to_string();
+                let slot = self.temp();
+                self.compile(&init, slot, false)?;
+                self.push_local(&n, slot, false);
             }
         }
         Ok(())
     }
 
-    fn compile_let(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_let(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         let pairs = self.bindings(span, "let", args.first())?;
         let mark = self.scope_mark();
         self.compile_bindings(pairs)?;
-        self.compile_do(span, &args[1..], tail)?;
+        self.compile_do(span, &args[1..], dst, tail)?;
         self.scope_reset(mark);
         Ok(())
     }
@@ -297,7 +299,7 @@ impl Compiler<'_> {
         s.code.next_slot = slot;
     }
 
-    fn compile_loop(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_loop(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         let pairs = self.bindings(span, "loop", args.first())?;
         let mark = self.scope_mark();
         let simple = pairs.chunks(2).all(|p| p[0].as_simple_symbol().is_some());
@@ -319,8 +321,10 @@ impl Compiler<'_> {
         };
         let first = self.scope().code.next_slot;
         for (name, pair) in names.iter().zip(pairs.chunks(2)) {
-            self.compile(&pair[1], false)?;
-            self.bind_top(name)?;
+            let n = self.binding_name(name)?.to_string();
+            let slot = self.temp();
+            self.compile(&pair[1], slot, false)?;
+            self.push_local(&n, slot, false);
         }
         let outer = self.scope().code.loop_target;
         let outer_calls_not_tail = self.scope().code.calls_not_tail;
@@ -331,7 +335,7 @@ impl Compiler<'_> {
         // The loop body is in tail position for `recur`; its calls are tail
         // calls only if the loop itself is in the fn's tail position.
         code.calls_not_tail = outer_calls_not_tail || !tail;
-        let result = self.compile_do(span, &body, true);
+        let result = self.compile_do(span, &body, dst, true);
         let code = &mut self.scope().code;
         code.loop_target = outer;
         code.calls_not_tail = outer_calls_not_tail;
@@ -362,20 +366,16 @@ impl Compiler<'_> {
             ));
         }
         let start = self.scope().code.ops.len();
-        for a in args {
-            self.compile(a, false)?;
-        }
+        let mark = self.mark();
+        let from = self.compile_consecutive(args)?;
+        self.release(mark);
         scope_moves(&mut self.scope().code, start, target.first);
-        self.emit(Op::Recur { first: target.first, n: target.n, target: target.start }, span);
+        self.emit(Op::Recur { first: target.first, from, n: target.n, target: target.start }, span);
         Ok(())
     }
 
-    fn compile_fn(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
-        self.compile_fn_named(span, args, None)
-    }
-
     /// `(fn name? [params] body...)` or `(fn name? ([params] body...)...)`.
-    pub(super) fn compile_fn_named(&mut self, span: Span, args: &[Form], def_name: Option<&str>) -> Result<(), Error> {
+    pub(super) fn compile_fn_named(&mut self, span: Span, args: &[Form], def_name: Option<&str>, dst: Reg) -> Result<(), Error> {
         let usage = "(fn name? [params...] body...) or (fn name? ([params...] body...) ...)";
         let (self_name, rest) = match args.first().and_then(Form::as_simple_symbol) {
             Some(n) => (Some(Rc::<str>::from(n)), &args[1..]),
@@ -437,8 +437,8 @@ impl Compiler<'_> {
         let proto = self.finish_fn(scope, codes);
         let code = &mut self.scope().code;
         code.fns.push(proto);
-        let i = (code.fns.len() - 1) as u32;
-        self.emit(Op::Closure(i), span);
+        let f = (code.fns.len() - 1) as u32;
+        self.emit(Op::Closure { dst, f }, span);
         Ok(())
     }
 
@@ -481,20 +481,21 @@ impl Compiler<'_> {
         self.vm.gensym_counter = self.vm.gensym_counter.max(d.counter);
         let n = (fixed.len() + rest.is_some() as usize) as u16;
         self.scope().code.loop_target = Some(LoopTarget { start: 0, first: 0, n, try_depth: 0 });
+        let result = self.temp();
         if patterns.is_empty() {
-            self.compile_do(params.span, body, true)?;
+            self.compile_do(params.span, body, result, true)?;
         } else {
             let mut let_form = vec![Form::symbol("let*", params.span), Form::new(FormKind::Vector(patterns), params.span)];
             let_form.extend(body.iter().cloned());
-            self.compile(&Form::list(let_form, params.span), true)?;
+            self.compile(&Form::list(let_form, params.span), result, true)?;
         }
         let end = body.last().map_or(params.span, |b| b.span);
-        self.emit(Op::Return, end);
+        self.emit(Op::Return { src: result }, end);
         let code = std::mem::take(&mut self.scope().code);
         Ok(code.finish(fixed.len() as u16, rest.is_some(), name, self.source.clone()))
     }
 
-    fn compile_var(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
+    fn compile_var(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         Self::arg_count(span, "var", args, 1, 1, "(var name) or #'name")?;
         let FormKind::Symbol(s) = &args[0].kind else {
             return Err(syntax(args[0].span, "`var` needs a symbol", "usage: (var name) or #'name"));
@@ -502,20 +503,21 @@ impl Compiler<'_> {
         let Some(var) = self.resolve_var(s) else {
             return Err(self.unbound(s, args[0].span));
         };
-        let i = self.scope().code.var(&var);
-        self.emit(Op::VarRef(i), span);
+        let var = self.scope().code.var(&var);
+        self.emit(Op::VarRef { dst, var }, span);
         Ok(())
     }
 
     fn compile_throw(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
         Self::arg_count(span, "throw", args, 1, 1, "(throw (ex-info \"message\" {...}))")?;
-        self.compile(&args[0], false)?;
-        self.emit(Op::Throw, span);
+        let t = self.temp();
+        self.compile(&args[0], t, false)?;
+        self.emit(Op::Throw { src: t }, span);
         Ok(())
     }
 
     /// `(try body... (catch type e handler...)... (finally cleanup...)?)`.
-    fn compile_try(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
+    fn compile_try(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         let usage = "(try body... (catch :glia.error/type e handler...) (finally cleanup...))";
         let clause = |f: &Form, name: &str| matches!(&f.kind, FormKind::List(items) if items.first().and_then(Form::as_simple_symbol) == Some(name));
         let body_end = args.iter().position(|f| clause(f, "catch") || clause(f, "finally")).unwrap_or(args.len());
@@ -542,41 +544,42 @@ impl Compiler<'_> {
             }
         }
         let mark = self.scope_mark();
-        let ex = self.scope().code.alloc_slot();
+        let ex = self.temp();
+        let scratch = self.temp();
         self.scope().code.try_depth += 1;
-        let install = self.emit(Op::Try(0), span);
-        self.compile_do(span, body, false)?;
+        let install = self.emit(Op::Try { target: 0, ex }, span);
+        self.compile_do(span, body, dst, false)?;
         self.emit(Op::EndTry, span);
         self.scope().code.try_depth -= 1;
         if let Some(f) = finally {
-            self.compile_do(span, f, false)?;
-            self.emit(Op::Pop, span);
+            self.compile_do(span, f, scratch, false)?;
         }
-        let mut to_end = vec![self.emit(Op::Jump(0), span)];
+        let mut to_end = vec![self.emit(Op::Jump { target: 0 }, span)];
         let handler = self.scope().code.here();
         self.scope().code.patch_jump(install, handler);
-        self.emit(Op::SetLocal(ex), span);
         // With a finally, the handlers themselves are protected so that it
         // runs when a handler throws.
+        let ex2 = self.temp();
         let protect = if finally.is_some() {
             self.scope().code.try_depth += 1;
-            Some(self.emit(Op::Try(0), span))
+            Some(self.emit(Op::Try { target: 0, ex: ex2 }, span))
         } else {
             None
         };
         for (ty, name, handler_body) in catches {
             let next = self.compile_catch_test(ty, ex)?;
             let inner = self.scope_mark();
-            self.emit(Op::Local(ex), name.span);
-            self.bind_top(name)?;
-            self.compile_do(span, handler_body, false)?;
+            let n = self.binding_name(name)?.to_string();
+            let slot = self.temp();
+            self.emit(Op::Move { dst: slot, src: ex }, name.span);
+            self.push_local(&n, slot, false);
+            self.compile_do(span, handler_body, dst, false)?;
             self.scope_reset(inner);
             if let Some(f) = finally {
                 self.emit(Op::EndTry, span);
-                self.compile_do(span, f, false)?;
-                self.emit(Op::Pop, span);
+                self.compile_do(span, f, scratch, false)?;
             }
-            to_end.push(self.emit(Op::Jump(0), span));
+            to_end.push(self.emit(Op::Jump { target: 0 }, span));
             if let Some(next) = next {
                 let here = self.scope().code.here();
                 self.scope().code.patch_jump(next, here);
@@ -585,21 +588,15 @@ impl Compiler<'_> {
         // No catch matched: rethrow (after the finally).
         if let Some(f) = finally {
             self.emit(Op::EndTry, span);
-            self.compile_do(span, f, false)?;
-            self.emit(Op::Pop, span);
+            self.compile_do(span, f, scratch, false)?;
         }
-        self.emit(Op::Local(ex), span);
-        self.emit(Op::Throw, span);
+        self.emit(Op::Throw { src: ex }, span);
         if let Some(protect) = protect {
             self.scope().code.try_depth -= 1;
             let here = self.scope().code.here();
             self.scope().code.patch_jump(protect, here);
-            let ex2 = self.scope().code.alloc_slot();
-            self.emit(Op::SetLocal(ex2), span);
-            self.compile_do(span, finally.unwrap_or(&[]), false)?;
-            self.emit(Op::Pop, span);
-            self.emit(Op::Local(ex2), span);
-            self.emit(Op::Throw, span);
+            self.compile_do(span, finally.unwrap_or(&[]), scratch, false)?;
+            self.emit(Op::Throw { src: ex2 }, span);
         }
         let end = self.scope().code.here();
         for j in to_end {
@@ -631,14 +628,18 @@ impl Compiler<'_> {
             ));
         }
         let test = self.core_var("--catches?");
-        let i = self.scope().code.var(&test);
-        self.emit(Op::Local(ex), ty.span);
-        self.compile_quoted(ty)?;
-        self.emit(Op::CallVar { var: i, argc: 2 }, ty.span);
-        Ok(Some(self.emit(Op::JumpIfFalse(0), ty.span)))
+        let var = self.scope().code.var(&test);
+        let mark = self.mark();
+        let base = self.temp();
+        let kind = self.temp();
+        self.emit(Op::Move { dst: base, src: ex }, ty.span);
+        self.compile_quoted(ty, kind)?;
+        self.emit(Op::CallVar { var, base, argc: 2, dst: base }, ty.span);
+        self.release(mark);
+        Ok(Some(self.emit(Op::JumpIfFalse { src: base, target: 0 }, ty.span)))
     }
 
-    fn compile_letfn(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_letfn(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         let usage = "(letfn [(name [params...] body...) ...] body...)";
         let Some(Form { kind: FormKind::Vector(fns), .. }) = args.first() else {
             return Err(syntax(span, "`letfn` needs a vector of fn specs", usage));
@@ -653,37 +654,40 @@ impl Compiler<'_> {
             let Some(name) = name else {
                 return Err(syntax(f.span, "each letfn spec is `(name [params...] body...)`", usage));
             };
-            let slot = self.scope().code.alloc_slot();
-            self.emit(Op::NewCell, f.span);
-            self.emit(Op::SetLocal(slot), f.span);
+            let slot = self.temp();
+            self.emit(Op::NewCell { dst: slot }, f.span);
             self.push_local(name, slot, true);
             slots.push(slot);
         }
+        let t = self.temp();
         for (f, slot) in fns.iter().zip(slots) {
             let FormKind::List(items) = &f.kind else { unreachable!() };
-            self.compile_fn_named(f.span, items, None)?;
-            self.emit(Op::SetCell(slot), f.span);
+            self.compile_fn_named(f.span, items, None, t)?;
+            self.emit(Op::SetCell { cell: slot, src: t }, f.span);
         }
-        self.compile_do(span, &args[1..], tail)?;
+        self.compile_do(span, &args[1..], dst, tail)?;
         self.scope_reset(mark);
         Ok(())
     }
 
     /// `(case e const result ... default?)`: one hash lookup, then a jump.
-    fn compile_case(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_case(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         let usage = "(case expr constant result ... default?)";
         let Some((expr, clauses)) = args.split_first() else {
             return Err(syntax(span, "`case` needs an expression", usage));
         };
-        self.compile(expr, false)?;
+        let mark = self.mark();
+        let src = self.temp();
+        self.compile(expr, src, false)?;
+        self.release(mark);
         let has_default = clauses.len() % 2 == 1;
         let table_index = self.scope().code.constant(Value::Nil);
-        self.emit(Op::Case { table: table_index, has_default }, span);
+        self.emit(Op::Case { src, table: table_index, has_default }, span);
         let mut table = Map::default();
         let mut to_end = Vec::new();
         let mut default_jump = None;
         if has_default {
-            default_jump = Some(self.emit(Op::Jump(0), span));
+            default_jump = Some(self.emit(Op::Jump { target: 0 }, span));
         }
         let ns = self.vm.current_ns.name.clone();
         for pair in clauses.chunks_exact(2) {
@@ -699,14 +703,14 @@ impl Compiler<'_> {
                 }
                 table.insert(v, Value::Int(target as i64));
             }
-            self.compile(&pair[1], tail)?;
-            to_end.push(self.emit(Op::Jump(0), pair[1].span));
+            self.compile(&pair[1], dst, tail)?;
+            to_end.push(self.emit(Op::Jump { target: 0 }, pair[1].span));
         }
         if let Some(j) = default_jump {
             let here = self.scope().code.here();
             self.scope().code.patch_jump(j, here);
             let default = clauses.last().expect("default clause");
-            self.compile(default, tail)?;
+            self.compile(default, dst, tail)?;
         }
         let end = self.scope().code.here();
         for j in to_end {
@@ -717,9 +721,11 @@ impl Compiler<'_> {
     }
 
     /// `(binding [var value ...] body...)` on `^:dynamic` vars.
-    fn compile_binding(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
+    fn compile_binding(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         let pairs = self.bindings(span, "binding", args.first())?;
         let mut vars = Vec::new();
+        let mark = self.mark();
+        let from = self.mark();
         for pair in pairs.chunks(2) {
             let FormKind::Symbol(s) = &pair[0].kind else {
                 return Err(syntax(pair[0].span, "`binding` binds vars, named by symbols", "usage: (binding [*var* value] body...)"));
@@ -732,27 +738,29 @@ impl Compiler<'_> {
                     format!("declare it dynamic: (def ^:dynamic {} ...)", var.name),
                 ));
             }
-            self.compile(&pair[1], false)?;
+            let t = self.temp();
+            self.compile(&pair[1], t, false)?;
             vars.push(var);
         }
         let first_var = self.scope().code.vars.len() as u32;
         for v in &vars {
             self.scope().code.var_fresh(v);
         }
-        self.emit(Op::PushBindings { first_var, n: vars.len() as u16 }, span);
-        self.compile_do(span, &args[1..], false)?;
+        self.emit(Op::PushBindings { first_var, from, n: vars.len() as u16 }, span);
+        self.release(mark);
+        self.compile_do(span, &args[1..], dst, false)?;
         self.emit(Op::PopBindings, span);
         Ok(())
     }
 
-    fn compile_syntax_quote(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
+    fn compile_syntax_quote(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
         Self::arg_count(span, "syntax-quote", args, 1, 1, "`form")?;
         let expanded = SyntaxQuote::new(self).expand(&args[0])?;
-        self.compile(&expanded, tail)
+        self.compile(&expanded, dst, tail)
     }
 
     /// `(ns name)` and `(in-ns 'name)` switch the current namespace.
-    fn compile_ns(&mut self, span: Span, what: &str, args: &[Form]) -> Result<(), Error> {
+    fn compile_ns(&mut self, span: Span, what: &str, args: &[Form], dst: Reg) -> Result<(), Error> {
         let name = match (what, args.first().map(|f| &f.kind)) {
             ("ns", Some(FormKind::Symbol(s))) if s.ns.is_none() => s.name.clone(),
             ("in-ns", Some(FormKind::List(items))) if items.len() == 2 && items[0].as_simple_symbol() == Some("quote") => {
@@ -770,7 +778,7 @@ impl Compiler<'_> {
         }
         let ns = self.vm.namespaces.get_or_create(&name);
         self.vm.current_ns = ns;
-        self.compile_quoted(&Form::new(FormKind::Symbol(Symbol::simple(name)), span))
+        self.compile_quoted(&Form::new(FormKind::Symbol(Symbol::simple(name)), span), dst)
     }
 
     fn compile_ns_clause(&mut self, clause: &Form) -> Result<(), Error> {

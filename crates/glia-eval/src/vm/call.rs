@@ -1,9 +1,9 @@
 //! Calling: every callable value, arity selection, variadic rest
 //! arguments, tail calls and `apply`.
 //!
-//! A call's arguments sit on the stack from `args_at` up; the callee is
-//! passed by value. `ret` is the stack height the result replaces (below
-//! the arguments, and below the callee's own slot when it was on the stack).
+//! A call's arguments sit in consecutive registers from `args_at`; the
+//! callee is passed by value; `ret` is the register that receives the
+//! result. A closure's frame starts on its arguments, so nothing is copied.
 
 use std::rc::Rc;
 
@@ -32,15 +32,16 @@ impl Vm {
                     return Err(builtin_arity(b.name, b.min, b.max, argc));
                 }
                 let result = match b.f {
-                    BuiltinFn::Pure(f) => f(&mut self.stack[args_at..])?,
+                    BuiltinFn::Pure(f) => f(&mut self.stack[args_at..args_at + argc]),
                     BuiltinFn::Vm(f) => {
-                        let args: Vec<Value> = self.stack.drain(args_at..).collect();
-                        f(self, args)?
+                        let args: Vec<Value> =
+                            self.stack[args_at..args_at + argc].iter_mut().map(std::mem::take).collect();
+                        f(self, args)
                     }
                     BuiltinFn::Apply => return self.apply(argc, args_at, ret),
                 };
-                self.stack.truncate(ret);
-                self.stack.push(result);
+                self.clear(args_at, args_at + argc);
+                self.set(ret, result?);
                 Ok(false)
             }
             Value::Var(var) => {
@@ -53,9 +54,9 @@ impl Vm {
             | Value::Vector(_)
             | Value::SortedMap(_)
             | Value::SortedSet(_)) => {
-                let result = call_collection(&coll, &self.stack[args_at..])?;
-                self.stack.truncate(ret);
-                self.stack.push(result);
+                let result = call_collection(&coll, &self.stack[args_at..args_at + argc]);
+                self.clear(args_at, args_at + argc);
+                self.set(ret, result?);
                 Ok(false)
             }
             other => Err(Error::new(
@@ -82,24 +83,24 @@ impl Vm {
             return Err(Exceeded::Depth.error(&self.limits));
         }
         let code = closure.proto.code(arity);
+        let top = base + code.slots as usize;
+        self.ensure(top.max(base + argc));
         if code.variadic {
             let fixed = code.params as usize;
-            let rest: Vec<Value> = self.stack.drain(base + fixed..).collect();
-            self.stack.push(if rest.is_empty() {
+            let rest: Vec<Value> =
+                self.stack[base + fixed..base + argc].iter_mut().map(std::mem::take).collect();
+            self.stack[base + fixed] = if rest.is_empty() {
                 Value::Nil
             } else {
                 Value::List(crate::value::List::from_iter_rc(rest))
-            });
-        }
-        let top = base + code.slots as usize;
-        if self.stack.len() < top {
-            self.stack.resize(top, Value::Nil);
+            };
         }
         self.frames.push(Frame {
             closure,
             arity,
             ip: 0,
             base: base as u32,
+            top: top as u32,
             ret: ret as u32,
         });
         Ok(())
@@ -119,16 +120,21 @@ impl Vm {
             // Report the arity error from the caller's frame, still intact.
             return self.enter(closure, argc, args_at, ret).map(|()| true);
         }
+        // The arguments move down to the running frame's base, its other
+        // registers are cleared, and the callee's frame takes its place.
         let frame = self.frames.pop().expect("frame for tail call");
-        let ret = frame.ret as usize;
-        drop(frame);
-        self.stack.drain(ret..args_at);
-        self.enter(closure, argc, ret, ret).map(|()| true)
+        let (base, top) = (frame.base as usize, frame.top as usize);
+        for i in 0..argc {
+            let v = std::mem::take(&mut self.stack[args_at + i]);
+            self.set(base + i, v);
+        }
+        self.clear(base + argc, top.max(args_at + argc));
+        self.enter(closure, argc, base, frame.ret as usize).map(|()| true)
     }
 
     /// `(apply f a b coll)`: spreads `coll` and calls `f`.
     fn apply(&mut self, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
-        let coll = self.stack.pop().unwrap_or_default();
+        let coll = std::mem::take(&mut self.stack[args_at + argc - 1]);
         let items = crate::builtins::seq_items(&coll).map_err(|_| {
             Error::type_mismatch(format!(
                 "`apply` needs a collection as its last argument, got {} {}",
@@ -138,9 +144,15 @@ impl Vm {
         })?;
         crate::vm::charge(16 * items.len())?;
         let f = std::mem::take(&mut self.stack[args_at]);
-        self.stack.extend(items);
-        let argc = self.stack.len() - args_at - 1;
-        self.invoke(f, argc, args_at + 1, ret)
+        // The spread arguments follow the fixed ones, past the caller's
+        // window if need be (that space is free).
+        let spread_at = args_at + argc - 1;
+        let n = items.len();
+        self.ensure(spread_at + n + 1);
+        for (i, v) in items.into_iter().enumerate() {
+            self.stack[spread_at + i] = v;
+        }
+        self.invoke(f, argc - 2 + n, args_at + 1, ret)
     }
 }
 

@@ -20,23 +20,25 @@ use crate::value::{self, Map, Num, Set, Value, Vec_};
 pub use limits::{Exceeded, Limits, charge};
 use limits::{Meter, TICK};
 
+/// A running call. Its registers are `stack[base..top]`; every register
+/// at or above the innermost frame's `top` is nil.
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub closure: Rc<Closure>,
     pub arity: ArityIndex,
     pub ip: u32,
-    /// Stack index of slot 0.
     pub base: u32,
-    /// Stack height to return to (the callee's own position, if it was on
-    /// the stack).
+    pub top: u32,
+    /// The caller's register that receives the result.
     pub ret: u32,
 }
 
 #[derive(Debug)]
 struct Handler {
     frames: usize,
-    sp: usize,
     ip: u32,
+    /// The register that receives the exception.
+    ex: usize,
     bindings: usize,
     binding_marks: usize,
 }
@@ -67,6 +69,28 @@ fn set_slot(slot: &mut Value, v: Value) {
     drop_value(std::mem::replace(slot, v));
 }
 
+/// The integer an operand holds, if it holds one.
+#[inline(always)]
+fn int_of(o: Operand, stack: &[Value], base: usize, code: &Code) -> Option<i64> {
+    let v = match o.kind() {
+        OperandKind::Imm(i) => return Some(i64::from(i)),
+        OperandKind::Local(r) => &stack[base + r as usize],
+        OperandKind::Const(k) => &code.consts[k as usize],
+    };
+    match v {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// An operand's value (immediates materialised).
+fn imm_or(o: Operand, v: &Value) -> Value {
+    match o.kind() {
+        OperandKind::Imm(i) => Value::Int(i64::from(i)),
+        _ => v.clone(),
+    }
+}
+
 #[inline(always)]
 fn int_test(op: BinOp, x: i64, y: i64) -> bool {
     match op {
@@ -78,13 +102,20 @@ fn int_test(op: BinOp, x: i64, y: i64) -> bool {
     }
 }
 
+/// The result of an intrinsic on two integers.
+#[derive(Clone, Copy)]
+enum IntResult {
+    Int(i64),
+    Bool(bool),
+}
+
 #[inline(always)]
-fn int_bin(op: BinOp, x: i64, y: i64) -> Option<Value> {
+fn int_bin(op: BinOp, x: i64, y: i64) -> Option<IntResult> {
     Some(match op {
-        BinOp::Add => Value::Int(x.checked_add(y)?),
-        BinOp::Sub => Value::Int(x.checked_sub(y)?),
-        BinOp::Mul => Value::Int(x.checked_mul(y)?),
-        test => Value::Bool(int_test(test, x, y)),
+        BinOp::Add => IntResult::Int(x.checked_add(y)?),
+        BinOp::Sub => IntResult::Int(x.checked_sub(y)?),
+        BinOp::Mul => IntResult::Int(x.checked_mul(y)?),
+        test => IntResult::Bool(int_test(test, x, y)),
     })
 }
 
@@ -184,23 +215,34 @@ impl Vm {
     /// embedding). Runs to completion on this VM's heap stack.
     pub fn call_value(&mut self, f: &Value, args: Vec<Value>) -> Result<Value, Raised> {
         let entry_frames = self.frames.len();
-        let entry_sp = self.stack.len();
+        // Registers above the innermost frame's window are free (nil).
+        let at = self.frames.last().map_or(0, |f| f.top as usize);
         let argc = args.len();
-        self.stack.extend(args);
-        let outcome = match self.invoke(f.clone(), argc, entry_sp, entry_sp) {
+        self.ensure(at + argc + 1);
+        for (i, a) in args.into_iter().enumerate() {
+            self.stack[at + i] = a;
+        }
+        let outcome = match self.invoke(f.clone(), argc, at, at) {
             Ok(true) => self.run(entry_frames),
-            Ok(false) => Ok(self.stack.pop().unwrap_or_default()),
+            Ok(false) => Ok(std::mem::take(&mut self.stack[at])),
             Err(e) => Err(self.raise_out(e, entry_frames)),
         };
         if outcome.is_err() {
-            self.unwind_to(entry_frames, entry_sp);
+            self.unwind_to(entry_frames);
         }
+        self.clear(at, self.stack.len());
         outcome
     }
 
-    fn unwind_to(&mut self, frames: usize, sp: usize) {
+    /// Makes the stack at least `len` registers long.
+    pub(crate) fn ensure(&mut self, len: usize) {
+        if self.stack.len() < len {
+            self.stack.resize(len, Value::Nil);
+        }
+    }
+
+    fn unwind_to(&mut self, frames: usize) {
         self.frames.truncate(frames);
-        self.stack.truncate(sp);
         self.handlers.retain(|h| h.frames <= frames);
     }
 
@@ -250,10 +292,11 @@ impl Vm {
                 if h.frames > entry_frames {
                     let h = self.handlers.pop().expect("handler");
                     self.frames.truncate(h.frames);
-                    self.stack.truncate(h.sp);
+                    let top = self.frames.last().expect("handler frame").top as usize;
+                    self.clear(top, self.stack.len());
                     self.bindings.truncate(h.bindings);
                     self.binding_marks.truncate(h.binding_marks);
-                    self.stack.push(Value::Error(ex));
+                    self.set(h.ex, Value::Error(ex));
                     self.frames.last_mut().expect("handler frame").ip = h.ip;
                     return Ok(());
                 }
@@ -297,13 +340,12 @@ impl Vm {
                 continue $frame;
             }};
         }
-        macro_rules! fetch {
+        macro_rules! operand {
             ($o:expr, $base:expr, $code:expr) => {
                 match $o.kind() {
-                    OperandKind::Stack => self.pop(),
-                    OperandKind::Local(s) => fast_clone(&self.stack[$base + s as usize]),
-                    OperandKind::Const(i) => fast_clone(&$code.consts[i as usize]),
-                    OperandKind::Imm(i) => Value::Int(i64::from(i)),
+                    OperandKind::Local(r) => &self.stack[$base + r as usize],
+                    OperandKind::Const(k) => &$code.consts[k as usize],
+                    OperandKind::Imm(_) => &Value::Nil,
                 }
             };
         }
@@ -313,10 +355,10 @@ impl Vm {
             let code = closure.proto.code(frame.arity);
             let base = frame.base as usize;
             let mut ip = frame.ip as usize;
-            // Fuel is charged where control can come back: at a call (one
-            // unit) and at a backward jump (the ops jumped over). Code
-            // between those points runs once, so every instruction executed
-            // is charged, within a bounded slack.
+            // Fuel is charged where control can come back: at a frame
+            // (re)entry (one unit) and at a backward jump (the ops jumped
+            // over). Code between those points runs once, so every
+            // instruction executed is charged, within a bounded slack.
             macro_rules! charge_fuel {
                 ($n:expr) => {
                     tick = tick.saturating_sub($n as u32);
@@ -336,114 +378,69 @@ impl Vm {
                 let op = code.ops[ip];
                 ip += 1;
                 match op {
-                    Op::Const(i) => self.stack.push(code.consts[i as usize].clone()),
-                    Op::Nil => self.stack.push(Value::Nil),
-                    Op::True => self.stack.push(Value::Bool(true)),
-                    Op::False => self.stack.push(Value::Bool(false)),
-                    Op::Int(i) => self.stack.push(Value::Int(i64::from(i))),
-                    Op::Local(s) => {
-                        let v = fast_clone(&self.stack[base + s as usize]);
-                        self.stack.push(v);
+                    Op::Const { dst, k } => {
+                        let v = code.consts[k as usize].clone();
+                        self.set(base + dst as usize, v);
                     }
-                    Op::MoveLocal(s) => {
-                        let v = std::mem::take(&mut self.stack[base + s as usize]);
-                        self.stack.push(v);
+                    Op::Nil { dst } => self.set(base + dst as usize, Value::Nil),
+                    Op::Bool { dst, value } => self.set(base + dst as usize, Value::Bool(value)),
+                    Op::Int { dst, value } => self.set_int(base + dst as usize, i64::from(value)),
+                    Op::Move { dst, src } => match self.stack[base + src as usize] {
+                        Value::Int(i) => self.set_int(base + dst as usize, i),
+                        ref other => {
+                            let v = other.clone();
+                            self.set(base + dst as usize, v);
+                        }
+                    },
+                    Op::Take { dst, src } => {
+                        let v = std::mem::take(&mut self.stack[base + src as usize]);
+                        self.set(base + dst as usize, v);
                     }
-                    Op::SetLocal(s) => {
-                        let v = self.pop();
-                        set_slot(&mut self.stack[base + s as usize], v);
+                    Op::Capture { dst, i } => {
+                        let v = fast_clone(&closure.captured[i as usize]);
+                        self.set(base + dst as usize, v);
                     }
-                    Op::Capture(i) => self.stack.push(fast_clone(&closure.captured[i as usize])),
-                    Op::SelfFn => self.stack.push(Value::Fn(closure.clone())),
-                    Op::Var(i) => match self.lookup_var(&code.vars[i as usize]) {
-                        Ok(v) => self.stack.push(v),
+                    Op::SelfFn { dst } => self.set(base + dst as usize, Value::Fn(closure.clone())),
+                    Op::Var { dst, var } => match self.lookup_var(&code.vars[var as usize]) {
+                        Ok(v) => self.set(base + dst as usize, v),
                         Err(e) => fail!(e, ip, 'frame),
                     },
-                    Op::VarRef(i) => self.stack.push(Value::Var(code.vars[i as usize].clone())),
-                    Op::Def(i) => {
-                        let v = self.pop();
-                        let var = &code.vars[i as usize];
+                    Op::VarRef { dst, var } => {
+                        let v = Value::Var(code.vars[var as usize].clone());
+                        self.set(base + dst as usize, v);
+                    }
+                    Op::Def { var, src, dst } => {
+                        let v = self.stack[base + src as usize].clone();
+                        let var = &code.vars[var as usize];
                         var.set(v);
-                        self.stack.push(Value::Var(var.clone()));
+                        self.set(base + dst as usize, Value::Var(var.clone()));
                     }
-                    Op::SetMacro(i) => code.vars[i as usize].is_macro.set(true),
-                    Op::Deref => {
-                        if let Some(Value::Var(var)) = self.stack.last() {
-                            let v = var.get().unwrap_or_default();
-                            *self.stack.last_mut().expect("value") = v;
-                        }
+                    Op::SetMacro { var } => code.vars[var as usize].is_macro.set(true),
+                    Op::Deref { dst, src } => {
+                        let v = match &self.stack[base + src as usize] {
+                            Value::Var(cell) => cell.get().unwrap_or_default(),
+                            other => other.clone(),
+                        };
+                        self.set(base + dst as usize, v);
                     }
-                    Op::NewCell => {
+                    Op::NewCell { dst } => {
                         let cell = Var::new("letfn".into(), "cell".into());
-                        self.stack.push(Value::Var(Rc::new(cell)));
+                        self.set(base + dst as usize, Value::Var(Rc::new(cell)));
                     }
-                    Op::SetCell(s) => {
-                        let v = self.pop();
-                        if let Value::Var(cell) = &self.stack[base + s as usize] {
+                    Op::SetCell { cell, src } => {
+                        let v = self.stack[base + src as usize].clone();
+                        if let Value::Var(cell) = &self.stack[base + cell as usize] {
                             cell.set(v);
                         }
                     }
-                    Op::Pop => {
-                        let v = self.pop();
-                        drop_value(v);
-                    }
-                    Op::Jump(t) => {
-                        if (t as usize) < ip {
-                            charge_fuel!(ip - t as usize);
+                    Op::Jump { target } => {
+                        if (target as usize) < ip {
+                            charge_fuel!(ip - target as usize);
                         }
-                        ip = t as usize;
+                        ip = target as usize;
                     }
-                    Op::JumpIfFalse(t) => {
-                        if !self.pop().is_truthy() {
-                            ip = t as usize;
-                        }
-                    }
-                    Op::JumpUnless { op, a, b, target } => {
-                        let holds = match self.int_operands(a, b, base, code) {
-                            Some((x, y)) => {
-                                self.pop_operands(a == Operand::STACK, b == Operand::STACK);
-                                int_test(op, x, y)
-                            }
-                            None => {
-                                let b = fetch!(b, base, code);
-                                let a = fetch!(a, base, code);
-                                match slow_test(op, &a, &b) {
-                                    Ok(r) => r,
-                                    Err(e) => fail!(e, ip, 'frame),
-                                }
-                            }
-                        };
-                        if !holds {
-                            ip = target as usize;
-                        }
-                    }
-                    Op::Bin { op, a, b } => {
-                        let fast = self.int_operands(a, b, base, code).and_then(|(x, y)| int_bin(op, x, y));
-                        let r = match fast {
-                            Some(r) => {
-                                self.pop_operands(a == Operand::STACK, b == Operand::STACK);
-                                r
-                            }
-                            None => {
-                                let b = fetch!(b, base, code);
-                                let a = fetch!(a, base, code);
-                                match slow_bin(op, &a, &b) {
-                                    Ok(r) => r,
-                                    Err(e) => fail!(e, ip, 'frame),
-                                }
-                            }
-                        };
-                        self.stack.push(r);
-                    }
-                    Op::JumpUnlessLL { op, a, b, target } => {
-                        let holds = match (&self.stack[base + a as usize], &self.stack[base + b as usize]) {
-                            (Value::Int(x), Value::Int(y)) => int_test(op, *x, *y),
-                            (x, y) => match slow_test(op, x, y) {
-                                Ok(r) => r,
-                                Err(e) => fail!(e, ip, 'frame),
-                            },
-                        };
-                        if !holds {
+                    Op::JumpIfFalse { src, target } => {
+                        if !self.stack[base + src as usize].is_truthy() {
                             ip = target as usize;
                         }
                     }
@@ -459,141 +456,137 @@ impl Vm {
                             ip = target as usize;
                         }
                     }
-                    Op::BinLL { op, a, b } => {
-                        let (x, y) = (&self.stack[base + a as usize], &self.stack[base + b as usize]);
-                        let fast = match (x, y) {
-                            (Value::Int(x), Value::Int(y)) => int_bin(op, *x, *y),
-                            _ => None,
+                    Op::JumpUnless { op, a, b, target } => {
+                        let holds = match (int_of(a, &self.stack, base, code), int_of(b, &self.stack, base, code)) {
+                            (Some(x), Some(y)) => int_test(op, x, y),
+                            _ => {
+                                let (x, y) = (operand!(a, base, code), operand!(b, base, code));
+                                let (x, y) = (imm_or(a, x), imm_or(b, y));
+                                match slow_test(op, &x, &y) {
+                                    Ok(r) => r,
+                                    Err(e) => fail!(e, ip, 'frame),
+                                }
+                            }
                         };
-                        let r = match fast {
-                            Some(r) => r,
-                            None => match slow_bin(op, x, y) {
-                                Ok(r) => r,
-                                Err(e) => fail!(e, ip, 'frame),
-                            },
-                        };
-                        self.stack.push(r);
+                        if !holds {
+                            ip = target as usize;
+                        }
                     }
-                    Op::BinLI { op, a, b } => {
+                    Op::BinLI { op, dst, a, b } => {
                         let x = &self.stack[base + a as usize];
                         let fast = match x {
                             Value::Int(x) => int_bin(op, *x, i64::from(b)),
                             _ => None,
                         };
-                        let r = match fast {
-                            Some(r) => r,
+                        match fast {
+                            Some(r) => self.set_int_result(base + dst as usize, r),
                             None => match slow_bin(op, x, &Value::Int(i64::from(b))) {
-                                Ok(r) => r,
+                                Ok(r) => self.set(base + dst as usize, r),
                                 Err(e) => fail!(e, ip, 'frame),
                             },
-                        };
-                        self.stack.push(r);
+                        }
                     }
-                    Op::UnaryL { op, a } => {
-                        let delta = if op == UnOp::Inc { 1 } else { -1 };
-                        let x = &self.stack[base + a as usize];
-                        let fast = match x {
-                            Value::Int(x) => x.checked_add(delta),
+                    Op::Bin { op, dst, a, b } => {
+                        let fast = match (int_of(a, &self.stack, base, code), int_of(b, &self.stack, base, code)) {
+                            (Some(x), Some(y)) => int_bin(op, x, y),
                             _ => None,
                         };
-                        let r = match fast {
-                            Some(r) => Value::Int(r),
+                        match fast {
+                            Some(r) => self.set_int_result(base + dst as usize, r),
                             None => {
-                                let num = if op == UnOp::Inc { Num::Add } else { Num::Sub };
-                                match value::arith_op(num, x, &Value::Int(1)) {
-                                    Ok(r) => r,
+                                let (x, y) = (operand!(a, base, code), operand!(b, base, code));
+                                let (x, y) = (imm_or(a, x), imm_or(b, y));
+                                match slow_bin(op, &x, &y) {
+                                    Ok(r) => self.set(base + dst as usize, r),
                                     Err(e) => fail!(e, ip, 'frame),
                                 }
                             }
-                        };
-                        self.stack.push(r);
+                        }
                     }
-                    Op::Unary { op, a } => {
+                    Op::Unary { op, dst, a } => {
                         let delta = if op == UnOp::Inc { 1 } else { -1 };
-                        let fast = self
-                            .int_operand(a, base, code)
-                            .and_then(|x| x.checked_add(delta));
-                        let r = match fast {
-                            Some(r) => {
-                                self.pop_operands(a == Operand::STACK, false);
-                                Value::Int(r)
-                            }
+                        let fast = int_of(a, &self.stack, base, code).and_then(|x| x.checked_add(delta));
+                        match fast {
+                            Some(r) => self.set_int(base + dst as usize, r),
                             None => {
-                                let a = fetch!(a, base, code);
+                                let x = imm_or(a, operand!(a, base, code));
                                 let num = if op == UnOp::Inc { Num::Add } else { Num::Sub };
-                                match value::arith_op(num, &a, &Value::Int(1)) {
-                                    Ok(r) => r,
+                                match value::arith_op(num, &x, &Value::Int(1)) {
+                                    Ok(r) => self.set(base + dst as usize, r),
                                     Err(e) => fail!(e, ip, 'frame),
                                 }
                             }
-                        };
-                        self.stack.push(r);
+                        }
                     }
-                    Op::Call(argc) => {
+                    Op::Call { base: b, argc, dst } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let args_at = self.stack.len() - argc as usize;
-                        let callee = std::mem::take(&mut self.stack[args_at - 1]);
-                        match self.invoke(callee, argc as usize, args_at, args_at - 1) {
+                        let at = base + b as usize;
+                        let callee = std::mem::take(&mut self.stack[at]);
+                        match self.invoke(callee, argc as usize, at + 1, base + dst as usize) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
                         }
                     }
-                    Op::CallVar { var, argc } => {
-                        self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let callee = match self.lookup_var(&code.vars[var as usize]) {
-                            Ok(f) => f,
-                            Err(e) => fail!(e, ip, 'frame),
-                        };
-                        let args_at = self.stack.len() - argc as usize;
-                        match self.invoke(callee, argc as usize, args_at, args_at) {
-                            Ok(true) => continue 'frame,
-                            Ok(false) => {}
-                            Err(e) => fail!(e, ip, 'frame),
-                        }
-                    }
-                    Op::TailCall(argc) => {
-                        self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let args_at = self.stack.len() - argc as usize;
-                        let callee = std::mem::take(&mut self.stack[args_at - 1]);
-                        match self.invoke_tail(callee, argc as usize, args_at, args_at - 1) {
-                            Ok(true) => continue 'frame,
-                            Ok(false) => {}
-                            Err(e) => fail!(e, ip, 'frame),
-                        }
-                    }
-                    Op::TailCallVar { var, argc } => {
+                    Op::CallVar { var, base: b, argc, dst } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
                         let callee = match self.lookup_var(&code.vars[var as usize]) {
                             Ok(f) => f,
                             Err(e) => fail!(e, ip, 'frame),
                         };
-                        let args_at = self.stack.len() - argc as usize;
-                        match self.invoke_tail(callee, argc as usize, args_at, args_at) {
+                        match self.invoke(callee, argc as usize, base + b as usize, base + dst as usize) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
                         }
                     }
-                    Op::Return => {
-                        let v = self.pop();
+                    Op::TailCall { base: b, argc, dst } => {
+                        self.frames.last_mut().expect("frame").ip = ip as u32;
+                        let at = base + b as usize;
+                        let callee = std::mem::take(&mut self.stack[at]);
+                        match self.invoke_tail(callee, argc as usize, at + 1, base + dst as usize) {
+                            Ok(true) => continue 'frame,
+                            Ok(false) => {}
+                            Err(e) => fail!(e, ip, 'frame),
+                        }
+                    }
+                    Op::TailCallVar { var, base: b, argc, dst } => {
+                        self.frames.last_mut().expect("frame").ip = ip as u32;
+                        let callee = match self.lookup_var(&code.vars[var as usize]) {
+                            Ok(f) => f,
+                            Err(e) => fail!(e, ip, 'frame),
+                        };
+                        match self.invoke_tail(callee, argc as usize, base + b as usize, base + dst as usize) {
+                            Ok(true) => continue 'frame,
+                            Ok(false) => {}
+                            Err(e) => fail!(e, ip, 'frame),
+                        }
+                    }
+                    Op::Return { src } => {
+                        let v = std::mem::take(&mut self.stack[base + src as usize]);
                         if let Some(v) = self.return_value(v, entry_frames) {
                             self.tick = tick;
                             return Ok(v);
                         }
                         continue 'frame;
                     }
-                    Op::Recur { first, n, target } => {
-                        let slot = base + first as usize;
-                        for i in (0..n as usize).rev() {
-                            let v = self.pop();
-                            set_slot(&mut self.stack[slot + i], v);
+                    Op::Recur { first, from, n, target } => {
+                        for i in 0..n as usize {
+                            let src = base + from as usize + i;
+                            match self.stack[src] {
+                                // Integers are copied (the temporary is dead anyway).
+                                Value::Int(v) => self.set_int(base + first as usize + i, v),
+                                _ => {
+                                    let v = std::mem::take(&mut self.stack[src]);
+                                    self.set(base + first as usize + i, v);
+                                }
+                            }
                         }
                         charge_fuel!(ip - target as usize);
                         ip = target as usize;
                     }
-                    Op::Closure(i) => {
-                        let proto = code.fns[i as usize].clone();
+                    Op::Closure { dst, f } => {
+                        let proto = code.fns[f as usize].clone();
                         let captured: Box<[Value]> = proto
                             .captures
                             .iter()
@@ -606,62 +599,62 @@ impl Vm {
                         if let Err(e) = charge(48 + 16 * captured.len()) {
                             fail!(e, ip, 'frame);
                         }
-                        self.stack.push(Value::Fn(Rc::new(Closure { proto, captured, meta: None })));
+                        self.set(base + dst as usize, Value::Fn(Rc::new(Closure { proto, captured, meta: None })));
                     }
-                    Op::Vector(n) => {
-                        let at = self.stack.len() - n as usize;
+                    Op::Vector { dst, from, n } => {
                         if let Err(e) = charge(64 + 16 * n as usize) {
                             fail!(e, ip, 'frame);
                         }
-                        let items = self.stack.drain(at..).collect();
-                        self.stack.push(Value::Vector(Rc::new(Vec_ { items, meta: None })));
+                        let at = base + from as usize;
+                        let items = self.stack[at..at + n as usize].iter_mut().map(std::mem::take).collect();
+                        self.set(base + dst as usize, Value::Vector(Rc::new(Vec_ { items, meta: None })));
                     }
-                    Op::Map(n) => {
-                        let at = self.stack.len() - 2 * n as usize;
+                    Op::Map { dst, from, n } => {
                         if let Err(e) = charge(64 + 32 * n as usize) {
                             fail!(e, ip, 'frame);
                         }
+                        let at = base + from as usize;
                         let mut map = Map::default();
-                        let mut items = self.stack.drain(at..);
-                        while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                        for i in 0..n as usize {
+                            let k = std::mem::take(&mut self.stack[at + 2 * i]);
+                            let v = std::mem::take(&mut self.stack[at + 2 * i + 1]);
                             map.insert(k, v);
                         }
-                        drop(items);
-                        self.stack.push(Value::Map(Rc::new(map)));
+                        self.set(base + dst as usize, Value::Map(Rc::new(map)));
                     }
-                    Op::Set(n) => {
-                        let at = self.stack.len() - n as usize;
+                    Op::Set { dst, from, n } => {
                         if let Err(e) = charge(64 + 32 * n as usize) {
                             fail!(e, ip, 'frame);
                         }
-                        let set: Set = self.stack.drain(at..).collect();
-                        self.stack.push(Value::Set(Rc::new(set)));
+                        let at = base + from as usize;
+                        let set: Set = self.stack[at..at + n as usize].iter_mut().map(std::mem::take).collect();
+                        self.set(base + dst as usize, Value::Set(Rc::new(set)));
                     }
-                    Op::Case { table, has_default } => {
-                        let v = self.pop();
+                    Op::Case { src, table, has_default } => {
                         let Value::Map(t) = &code.consts[table as usize] else { unreachable!() };
-                        match t.get(&v) {
+                        let v = &self.stack[base + src as usize];
+                        match t.get(v) {
                             Some(Value::Int(target)) => ip = *target as usize,
                             _ if has_default => {}
                             _ => fail!(
-                                Error::illegal_argument(format!("no matching clause: {}", value::pr_str(&v)))
+                                Error::illegal_argument(format!("no matching clause: {}", value::pr_str(v)))
                                     .with_hint("add a default result as the last form of the case"),
                                 ip, 'frame
                             ),
                         }
                     }
-                    Op::Try(target) => self.handlers.push(Handler {
+                    Op::Try { target, ex } => self.handlers.push(Handler {
                         frames: self.frames.len(),
-                        sp: self.stack.len(),
                         ip: target,
+                        ex: base + ex as usize,
                         bindings: self.bindings.len(),
                         binding_marks: self.binding_marks.len(),
                     }),
                     Op::EndTry => {
                         self.handlers.pop();
                     }
-                    Op::Throw => {
-                        let v = self.pop();
+                    Op::Throw { src } => {
+                        let v = self.stack[base + src as usize].clone();
                         self.frames.last_mut().expect("frame").ip = ip as u32;
                         if let Err(raised) = self.throw(v, entry_frames) {
                             self.tick = tick;
@@ -669,11 +662,10 @@ impl Vm {
                         }
                         continue 'frame;
                     }
-                    Op::PushBindings { first_var, n } => {
+                    Op::PushBindings { first_var, from, n } => {
                         self.binding_marks.push(self.bindings.len());
-                        let at = self.stack.len() - n as usize;
-                        let values: Vec<Value> = self.stack.drain(at..).collect();
-                        for (i, v) in values.into_iter().enumerate() {
+                        for i in 0..n as usize {
+                            let v = std::mem::take(&mut self.stack[base + from as usize + i]);
                             self.bindings.push((code.vars[first_var as usize + i].clone(), v));
                         }
                     }
@@ -686,67 +678,54 @@ impl Vm {
         }
     }
 
-    /// The integer an operand holds, if it is one, without consuming it.
+    /// Stores into a register, dropping what it held.
     #[inline(always)]
-    fn int_operand_at(&self, o: Operand, depth: usize, base: usize, code: &Code) -> Option<i64> {
-        let v = match o.kind() {
-            OperandKind::Imm(i) => return Some(i64::from(i)),
-            OperandKind::Stack => &self.stack[self.stack.len() - 1 - depth],
-            OperandKind::Local(s) => &self.stack[base + s as usize],
-            OperandKind::Const(i) => &code.consts[i as usize],
-        };
-        match v {
-            Value::Int(i) => Some(*i),
-            _ => None,
+    fn set(&mut self, i: usize, v: Value) {
+        set_slot(&mut self.stack[i], v);
+    }
+
+    /// Stores an integer; into a register that holds one (the common case
+    /// in loops) only the payload is written.
+    #[inline(always)]
+    fn set_int(&mut self, i: usize, v: i64) {
+        match &mut self.stack[i] {
+            Value::Int(x) => *x = v,
+            slot => set_slot(slot, Value::Int(v)),
         }
     }
 
     #[inline(always)]
-    fn int_operand(&self, a: Operand, base: usize, code: &Code) -> Option<i64> {
-        self.int_operand_at(a, 0, base, code)
+    fn set_int_result(&mut self, i: usize, r: IntResult) {
+        match r {
+            IntResult::Int(v) => self.set_int(i, v),
+            IntResult::Bool(b) => match &mut self.stack[i] {
+                Value::Bool(x) => *x = b,
+                slot => set_slot(slot, Value::Bool(b)),
+            },
+        }
     }
 
-    /// Both operands as integers, if they are (consuming nothing).
-    #[inline(always)]
-    fn int_operands(&self, a: Operand, b: Operand, base: usize, code: &Code) -> Option<(i64, i64)> {
-        let y = self.int_operand_at(b, 0, base, code)?;
-        let x = self.int_operand_at(a, usize::from(b == Operand::STACK), base, code)?;
-        Some((x, y))
-    }
-
-    /// Pops integer operands, which need no drop.
-    #[inline(always)]
-    fn pop_operands(&mut self, a: bool, b: bool) {
-        for _ in 0..(usize::from(a) + usize::from(b)) {
-            if let Some(v) = self.stack.pop() {
-                drop_value(v);
+    /// Clears registers `from..to` (dead frames' windows) to nil.
+    pub(crate) fn clear(&mut self, from: usize, to: usize) {
+        let to = to.min(self.stack.len());
+        if from < to {
+            for v in &mut self.stack[from..to] {
+                set_slot(v, Value::Nil);
             }
         }
     }
 
-    /// Shrinks the stack, skipping drop glue for immediates.
-    #[inline(always)]
-    fn truncate(&mut self, len: usize) {
-        while self.stack.len() > len {
-            if let Some(v) = self.stack.pop() {
-                drop_value(v);
-            }
-        }
-    }
 
-    fn pop(&mut self) -> Value {
-        self.stack.pop().expect("operand stack underflow")
-    }
-
-    /// Pops the running frame, leaving `v` as the caller's operand. Returns
-    /// `Some(v)` when that frame was the entry frame of this run.
+    /// Pops the running frame and clears its registers; `v` goes to the
+    /// caller's destination register. Returns `Some(v)` when that frame was
+    /// the entry frame of this run.
     fn return_value(&mut self, v: Value, entry_frames: usize) -> Option<Value> {
         let frame = self.frames.pop().expect("frame to return from");
-        self.truncate(frame.ret as usize);
+        self.clear(frame.base as usize, frame.top as usize);
         if self.frames.len() == entry_frames {
             return Some(v);
         }
-        self.stack.push(v);
+        self.set(frame.ret as usize, v);
         None
     }
 }
