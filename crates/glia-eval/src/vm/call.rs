@@ -71,6 +71,7 @@ impl Vm {
     }
 
     /// Enters a closure: picks the arity, packs rest arguments, pushes the frame.
+    #[inline]
     pub(crate) fn enter(&mut self, closure: Rc<Closure>, argc: usize, base: usize, ret: usize) -> Result<(), Error> {
         let Some(arity) = closure.proto.arity(argc) else {
             return Err(Error::new(

@@ -69,6 +69,18 @@ fn set_slot(slot: &mut Value, v: Value) {
     drop_value(std::mem::replace(slot, v));
 }
 
+/// The closure a (non-dynamic) var holds: the fast path of a global call.
+#[inline(always)]
+fn closure_of(var: &Var) -> Option<Rc<Closure>> {
+    if var.dynamic.get() {
+        return None;
+    }
+    match &*var.root.borrow() {
+        Some(Value::Fn(c)) => Some(c.clone()),
+        _ => None,
+    }
+}
+
 /// The integer an operand holds, if it holds one.
 #[inline(always)]
 fn int_of(o: Operand, stack: &[Value], base: usize, code: &Code) -> Option<i64> {
@@ -530,11 +542,16 @@ impl Vm {
                     }
                     Op::CallVar { var, base: b, argc, dst } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        let callee = match self.lookup_var(&code.vars[var as usize]) {
-                            Ok(f) => f,
-                            Err(e) => fail!(e, ip, 'frame),
+                        let var = &code.vars[var as usize];
+                        let (args_at, ret) = (base + b as usize, base + dst as usize);
+                        let called = match closure_of(var) {
+                            Some(c) => self.enter(c, argc as usize, args_at, ret).map(|()| true),
+                            None => match self.lookup_var(var) {
+                                Ok(f) => self.invoke(f, argc as usize, args_at, ret),
+                                Err(e) => Err(e),
+                            },
                         };
-                        match self.invoke(callee, argc as usize, base + b as usize, base + dst as usize) {
+                        match called {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
