@@ -1,6 +1,15 @@
-//! Persistent hash maps. Up to [`SMALL`] entries a map is a vector of pairs
-//! in insertion order (as Clojure's array maps print); beyond that it is an
-//! imbl HAMT keyed by Glia's own hash with a fixed hasher, so iteration
+//! Persistent hash maps, in three representations:
+//!
+//! * up to [`SMALL`] entries, a vector of pairs in insertion order (as
+//!   Clojure's array maps print);
+//! * a map grown while its owner held the only reference (a loop building
+//!   it, `into`, `frequencies`...) is a flat hash table updated in place,
+//!   as a Clojure transient would be, without the ceremony;
+//! * a map updated while shared is an imbl HAMT, so every version costs
+//!   O(log n). A flat map that gets shared and updated converts once (the
+//!   HAMT is cached in it, so forking it again costs O(1)).
+//!
+//! All keys hash with Glia's own hash through a fixed hasher, so iteration
 //! order is the same on every run.
 
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -40,10 +49,42 @@ impl Hash for Value {
     }
 }
 
-#[derive(Clone)]
+pub type FlatTable = std::collections::HashMap<Value, Value, FixedState>;
+
 pub enum Repr {
     Small(Vec<(Value, Value)>),
+    Flat(Box<Flat>),
     Hash(HashMap),
+}
+
+/// A mutable table and, once the map has been shared, its persistent twin.
+pub struct Flat {
+    table: FlatTable,
+    persistent: std::cell::OnceCell<HashMap>,
+}
+
+impl Flat {
+    fn persistent(&self) -> &HashMap {
+        self.persistent
+            .get_or_init(|| self.table.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    fn table_mut(&mut self) -> &mut FlatTable {
+        // The twin would go stale.
+        self.persistent.take();
+        &mut self.table
+    }
+}
+
+/// Cloning a map never copies a flat table: the clone is its HAMT twin.
+impl Clone for Repr {
+    fn clone(&self) -> Self {
+        match self {
+            Repr::Small(v) => Repr::Small(v.clone()),
+            Repr::Flat(f) => Repr::Hash(f.persistent().clone()),
+            Repr::Hash(h) => Repr::Hash(h.clone()),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -65,6 +106,7 @@ impl Map {
     pub fn len(&self) -> usize {
         match &self.repr {
             Repr::Small(v) => v.len(),
+            Repr::Flat(f) => f.table.len(),
             Repr::Hash(h) => h.len(),
         }
     }
@@ -76,6 +118,7 @@ impl Map {
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.repr {
             Repr::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Repr::Flat(f) => f.table.get(key),
             Repr::Hash(h) => h.get(key),
         }
     }
@@ -83,6 +126,7 @@ impl Map {
     pub fn get_entry(&self, key: &Value) -> Option<(&Value, &Value)> {
         match &self.repr {
             Repr::Small(v) => v.iter().find(|(k, _)| k == key).map(|(k, v)| (k, v)),
+            Repr::Flat(f) => f.table.get_key_value(key),
             Repr::Hash(h) => h.get_key_value(key),
         }
     }
@@ -100,10 +144,16 @@ impl Map {
                 } else if v.len() < SMALL {
                     v.push((key, value));
                 } else {
-                    let mut h: HashMap = v.drain(..).collect();
-                    h.insert(key, value);
-                    self.repr = Repr::Hash(h);
+                    let mut table: FlatTable = v.drain(..).collect();
+                    table.insert(key, value);
+                    self.repr = Repr::Flat(Box::new(Flat {
+                        table,
+                        persistent: std::cell::OnceCell::new(),
+                    }));
                 }
+            }
+            Repr::Flat(f) => {
+                f.table_mut().insert(key, value);
             }
             Repr::Hash(h) => {
                 h.insert(key, value);
@@ -114,6 +164,9 @@ impl Map {
     pub fn remove(&mut self, key: &Value) {
         match &mut self.repr {
             Repr::Small(v) => v.retain(|(k, _)| k != key),
+            Repr::Flat(f) => {
+                f.table_mut().remove(key);
+            }
             Repr::Hash(h) => {
                 h.remove(key);
             }
@@ -123,6 +176,7 @@ impl Map {
     pub fn iter(&self) -> Box<dyn Iterator<Item = (&Value, &Value)> + '_> {
         match &self.repr {
             Repr::Small(v) => Box::new(v.iter().map(|(k, v)| (k, v))),
+            Repr::Flat(f) => Box::new(f.table.iter()),
             Repr::Hash(h) => Box::new(h.iter()),
         }
     }
