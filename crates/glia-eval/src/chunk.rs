@@ -264,3 +264,11 @@ impl Closure {
         &self.proto.name
     }
 }
+
+/// Closures capturing closures can chain a million deep (`comp` in a loop).
+impl Drop for Closure {
+    fn drop(&mut self) {
+        let captured = std::mem::take(&mut self.captured);
+        crate::value::deep(move || drop(captured));
+    }
+}

@@ -49,6 +49,10 @@ impl Spans {
 
 /// The value a form denotes when quoted. `auto_ns` resolves `::kw`.
 pub fn form_to_value(form: &Form, auto_ns: &str, spans: &mut Spans) -> Value {
+    crate::value::deep(|| form_to_value_here(form, auto_ns, spans))
+}
+
+fn form_to_value_here(form: &Form, auto_ns: &str, spans: &mut Spans) -> Value {
     let v = match &form.kind {
         FormKind::Nil => Value::Nil,
         FormKind::Bool(b) => Value::Bool(*b),
@@ -118,6 +122,10 @@ pub fn keyword_value(k: &FormKeyword, auto_ns: &str) -> Value {
 /// The form a value denotes as code (a macro's expansion). Values with no
 /// syntax (fns, atoms) cannot be compiled; they are an error at `span`.
 pub fn value_to_form(v: &Value, span: Span, spans: &Spans) -> Result<Form, Error> {
+    crate::value::deep(|| value_to_form_here(v, span, spans))
+}
+
+fn value_to_form_here(v: &Value, span: Span, spans: &Spans) -> Result<Form, Error> {
     let span = spans.lookup(v).unwrap_or(span);
     let kind = match v {
         Value::Nil => FormKind::Nil,

@@ -47,6 +47,14 @@ impl Var {
     }
 }
 
+/// Cells (`letfn`) and vars can hold values that hold vars, deeply.
+impl Drop for Var {
+    fn drop(&mut self) {
+        let v = self.root.take();
+        crate::value::deep(move || drop(v));
+    }
+}
+
 impl fmt::Debug for Var {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#'{}", self.qualified_name())

@@ -131,7 +131,7 @@ impl<'vm> Compiler<'vm> {
                 .with_hint(format!("forms may nest at most {MAX_DEPTH} deep after macro expansion")));
         }
         let mark = self.mark();
-        let result = self.compile_inner(form, dst, tail);
+        let result = crate::value::deep(|| self.compile_inner(form, dst, tail));
         // Temporaries die with the form; `dst` was allocated by the caller.
         self.release(mark);
         self.depth -= 1;

@@ -95,6 +95,10 @@ impl ExactSizeIterator for Iter<'_> {}
 /// are unlinked in a loop.
 impl Drop for List {
     fn drop(&mut self) {
+        if let List::Cons { first, .. } = self {
+            let first = std::mem::take(first);
+            super::deep(move || drop(first));
+        }
         if let List::Cons { rest, .. } = self {
             let mut next = std::mem::replace(rest, List::empty());
             while let Ok(mut cell) = Rc::try_unwrap(next) {

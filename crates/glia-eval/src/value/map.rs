@@ -93,6 +93,13 @@ pub struct Map {
     pub meta: Option<Value>,
 }
 
+impl Drop for Map {
+    fn drop(&mut self) {
+        let repr = std::mem::replace(&mut self.repr, Repr::Small(Vec::new()));
+        super::deep(move || drop(repr));
+    }
+}
+
 impl Default for Map {
     fn default() -> Self {
         Map {

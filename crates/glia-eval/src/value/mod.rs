@@ -4,6 +4,7 @@
 //! `Rc`. Evaluation is single-threaded (one VM per session), so reference
 //! counts need no atomics; persistent collections use imbl with `RcK`.
 
+mod deep;
 mod equiv;
 mod keyword;
 mod list;
@@ -20,6 +21,7 @@ use std::rc::Rc;
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
+pub use deep::deep;
 pub use equiv::{compare, hash_combine_ordered, hash_value, sequential_items as sequential_items_pub};
 pub use keyword::Keyword;
 pub use list::List;
@@ -70,6 +72,13 @@ pub enum Value {
 pub struct Vec_ {
     pub items: Vector,
     pub meta: Option<Value>,
+}
+
+impl Drop for Vec_ {
+    fn drop(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        deep(move || drop(items));
+    }
 }
 
 /// A symbol; unlike keywords, symbols are not interned (they carry
@@ -138,6 +147,13 @@ pub struct Atom {
     pub meta: RefCell<Option<Value>>,
     /// Identity for hashing and printing.
     pub id: Cell<u64>,
+}
+
+impl Drop for Atom {
+    fn drop(&mut self) {
+        let v = self.value.take();
+        deep(move || drop(v));
+    }
 }
 
 impl Value {

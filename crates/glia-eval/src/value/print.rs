@@ -63,6 +63,10 @@ fn write_map<'a>(out: &mut String, entries: impl Iterator<Item = (&'a Value, &'a
 }
 
 pub fn write_value(out: &mut String, v: &Value, mode: Mode) {
+    super::deep(|| write_value_here(out, v, mode));
+}
+
+fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
     match v {
         Value::Nil => out.push_str("nil"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

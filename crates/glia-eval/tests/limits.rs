@@ -1,0 +1,252 @@
+//! Sandbox limits (spec §7): fuel, memory, stack depth, deadline and
+//! interrupt each end an evaluation with their own uncatchable error, and
+//! leave the session usable. No assertion here depends on timing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use glia_eval::{EvalError, Glia, Limits};
+
+fn eval(glia: &mut Glia, src: &str) -> String {
+    match glia.eval_str("limits.glia", src) {
+        Ok(v) => glia_eval::value::pr_str(&v),
+        Err(e) => panic!("{src} failed: {e}\n{}", e.report().render_plain()),
+    }
+}
+
+fn fails(glia: &mut Glia, src: &str) -> EvalError {
+    match glia.eval_str("limits.glia", src) {
+        Ok(v) => panic!(
+            "{src} should have failed, got {}",
+            glia_eval::value::pr_str(&v)
+        ),
+        Err(e) => e,
+    }
+}
+
+fn with_fuel(fuel: u64) -> Glia {
+    Glia::with_limits(Limits {
+        fuel: Some(fuel),
+        ..Limits::default()
+    })
+}
+
+fn with_memory(bytes: u64) -> Glia {
+    Glia::with_limits(Limits {
+        memory: Some(bytes),
+        ..Limits::default()
+    })
+}
+
+fn with_depth(max_depth: usize) -> Glia {
+    Glia::with_limits(Limits {
+        max_depth,
+        ..Limits::default()
+    })
+}
+
+// --- fuel --------------------------------------------------------------------
+
+#[test]
+fn an_endless_loop_runs_out_of_fuel() {
+    let mut glia = with_fuel(1_000_000);
+    let e = fails(&mut glia, "(loop [] (recur))");
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+}
+
+#[test]
+fn running_out_of_fuel_is_not_catchable() {
+    let mut glia = with_fuel(1_000_000);
+    for src in [
+        "(try (loop [] (recur)) (catch :default e :caught))",
+        "(try (loop [] (recur)) (catch Exception e :caught))",
+        "(try (loop [] (recur)) (catch :glia.error/fuel-exhausted e :caught))",
+    ] {
+        let e = fails(&mut glia, src);
+        assert_eq!(e.type_name(), ":glia.error/fuel-exhausted", "{src}");
+    }
+}
+
+#[test]
+fn the_session_survives_a_limit_error() {
+    let mut glia = with_fuel(1_000_000);
+    eval(&mut glia, "(def kept 42) (defn twice [x] (* 2 x))");
+    // A def made earlier in the failing text is kept too.
+    let e = fails(&mut glia, "(def also-kept 7) (loop [] (recur))");
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+    assert_eq!(eval(&mut glia, "(twice kept)"), "84");
+    assert_eq!(eval(&mut glia, "also-kept"), "7");
+    // The budget is per evaluation: the next one has all of it again.
+    let e = fails(&mut glia, "(loop [] (recur))");
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+    assert_eq!(eval(&mut glia, "(reduce + (range 1000))"), "499500");
+}
+
+#[test]
+fn a_program_that_fits_its_fuel_succeeds() {
+    let mut glia = with_fuel(1_000_000);
+    assert_eq!(
+        eval(
+            &mut glia,
+            "(defn fact [n] (if (zero? n) 1 (*' n (fact (dec n))))) (fact 20)"
+        ),
+        "2432902008176640000"
+    );
+    assert_eq!(
+        eval(&mut glia, "(loop [i 0 acc 0] (if (= i 1000) acc (recur (inc i) (+ acc i))))"),
+        "499500"
+    );
+}
+
+// --- memory ------------------------------------------------------------------
+
+#[test]
+fn building_an_endless_vector_hits_the_memory_limit() {
+    let mut glia = with_memory(1_000_000);
+    let e = fails(&mut glia, "(loop [i 0 v []] (recur (inc i) (conj v i)))");
+    assert_eq!(e.type_name(), ":glia.error/memory-limit");
+}
+
+#[test]
+fn the_memory_limit_is_not_catchable() {
+    let mut glia = with_memory(1_000_000);
+    let e = fails(
+        &mut glia,
+        "(try (loop [i 0 v []] (recur (inc i) (conj v i))) (catch :default e :caught))",
+    );
+    assert_eq!(e.type_name(), ":glia.error/memory-limit");
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+}
+
+#[test]
+fn a_small_computation_fits_the_memory_limit() {
+    let mut glia = with_memory(1_000_000);
+    assert_eq!(
+        eval(&mut glia, "(count (loop [i 0 v []] (if (= i 100) v (recur (inc i) (conj v i)))))"),
+        "100"
+    );
+    assert_eq!(eval(&mut glia, "(apply str (map inc [1 2 3]))"), "\"234\"");
+}
+
+// --- stack depth -------------------------------------------------------------
+
+#[test]
+fn runaway_recursion_overflows_the_stack() {
+    let mut glia = with_depth(10_000);
+    let e = fails(&mut glia, "(do (defn f [n] (inc (f n))) (f 0))");
+    assert_eq!(e.type_name(), ":glia.error/stack-overflow");
+}
+
+#[test]
+fn stack_overflow_is_not_catchable() {
+    let mut glia = with_depth(10_000);
+    eval(&mut glia, "(defn f [n] (inc (f n)))");
+    for src in [
+        "(try (f 0) (catch :default e :caught))",
+        "(try (f 0) (catch :glia.error/stack-overflow e :caught))",
+    ] {
+        let e = fails(&mut glia, src);
+        assert_eq!(e.type_name(), ":glia.error/stack-overflow", "{src}");
+    }
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+}
+
+#[test]
+fn a_million_deep_non_tail_recursion_works_with_default_limits() {
+    // The VM's stack is on the heap, so the test thread's 2 MB stack is
+    // enough.
+    let mut glia = Glia::new();
+    assert_eq!(
+        eval(
+            &mut glia,
+            "(do (defn deep [n] (if (zero? n) 0 (inc (deep (dec n))))) (deep 1000000))"
+        ),
+        "1000000"
+    );
+}
+
+#[test]
+fn mutual_recursion_in_tail_position_runs_in_constant_stack() {
+    let mut glia = with_depth(100);
+    eval(
+        &mut glia,
+        "(declare odd-steps?)
+         (defn even-steps? [n] (if (zero? n) true (odd-steps? (dec n))))
+         (defn odd-steps? [n] (if (zero? n) false (even-steps? (dec n))))",
+    );
+    assert_eq!(eval(&mut glia, "(even-steps? 1000000)"), "true");
+    assert_eq!(eval(&mut glia, "(odd-steps? 1000001)"), "true");
+    // Self tail call without recur, too.
+    assert_eq!(
+        eval(
+            &mut glia,
+            "(defn count-down [n] (if (zero? n) :done (count-down (dec n)))) (count-down 1000000)"
+        ),
+        ":done"
+    );
+}
+
+// --- deadline and interrupt ----------------------------------------------------
+
+#[test]
+fn an_endless_loop_exceeds_its_deadline() {
+    let mut glia = Glia::with_limits(Limits {
+        timeout: Some(Duration::from_millis(50)),
+        ..Limits::default()
+    });
+    let e = fails(&mut glia, "(loop [] (recur))");
+    assert_eq!(e.type_name(), ":glia.error/deadline-exceeded");
+    let e = fails(&mut glia, "(try (loop [] (recur)) (catch :default e :caught))");
+    assert_eq!(e.type_name(), ":glia.error/deadline-exceeded");
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+}
+
+#[test]
+fn an_interrupt_ends_the_evaluation_and_the_next_one_runs() {
+    let mut glia = Glia::new();
+    let interrupt = glia.vm.limits.interrupt.clone();
+    let done = Arc::new(AtomicBool::new(false));
+    // Glia values are !Send: the evaluation stays on this thread and the
+    // other one plays Ctrl-C. It keeps setting the flag until the
+    // evaluation has ended, so no assumption is made about timing (the
+    // flag is reset when an evaluation starts).
+    let interrupter = {
+        let (interrupt, done) = (interrupt.clone(), done.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            while !done.load(Ordering::SeqCst) {
+                interrupt.store(true, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    let result = glia.eval_str(
+        "limits.glia",
+        "(try (loop [] (recur)) (catch :default e :caught))",
+    );
+    done.store(true, Ordering::SeqCst);
+    interrupter.join().unwrap();
+    let e = result.expect_err("an endless loop ends only by interruption");
+    assert_eq!(e.type_name(), ":glia.error/interrupted");
+    // The flag is still set; the next evaluation resets it and runs.
+    assert!(interrupt.load(Ordering::SeqCst));
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+}
+
+// --- redefinition across evaluations -------------------------------------------
+
+#[test]
+fn redefinition_is_visible_to_existing_callers() {
+    let mut glia = Glia::new();
+    eval(&mut glia, "(defn g [] 1) (defn h [] (g))");
+    assert_eq!(eval(&mut glia, "(h)"), "1");
+    eval(&mut glia, "(defn g [] 2)");
+    assert_eq!(eval(&mut glia, "(h)"), "2");
+    // Also within one text, and for a fn value captured before.
+    assert_eq!(
+        eval(&mut glia, "(def hs [h]) (defn g [] 3) ((first hs))"),
+        "3"
+    );
+}
