@@ -8,6 +8,7 @@
 //! a continuation (the effects layer builds on this).
 
 pub(crate) mod call;
+mod fast;
 pub mod limits;
 
 use std::rc::Rc;
@@ -386,7 +387,16 @@ impl Vm {
                 };
             }
             charge_fuel!(1);
+            let top = frame.top as usize;
             loop {
+                // Straight-line register code runs in the small fast loop;
+                // it hands back the first op it does not handle.
+                let (at, exit) = fast::run(&mut self.stack[base..top], &code.ops, &code.consts, ip, &mut tick);
+                ip = at;
+                if exit == fast::Exit::Fuel {
+                    tick = 1;
+                    charge_fuel!(1);
+                }
                 let op = code.ops[ip];
                 ip += 1;
                 match op {

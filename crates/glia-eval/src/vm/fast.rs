@@ -1,0 +1,164 @@
+//! The fast loop: register ops on integers, branches and `recur`, run by a
+//! small function whose state (the frame's registers, the ops, the
+//! instruction pointer, the fuel tick) lives in machine registers. Anything
+//! else (calls, allocation, non-integer arithmetic, errors) goes back to the
+//! general loop in `Vm::run`, which executes that one op and comes back.
+//!
+//! This split exists for speed alone: in one big `match` over every op the
+//! compiler spills the interpreter's state to memory on every instruction.
+
+use crate::chunk::{BinOp, Op, OperandKind, UnOp};
+use crate::value::Value;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Exit {
+    /// The op at the returned ip needs the general loop.
+    Slow,
+    /// The fuel tick ran out at the returned ip (a backward jump, not taken
+    /// yet); the general loop checks the limits and takes it.
+    Fuel,
+}
+
+#[inline(always)]
+fn int(regs: &[Value], consts: &[Value], o: crate::chunk::Operand) -> Option<i64> {
+    let v = match o.kind() {
+        OperandKind::Imm(i) => return Some(i64::from(i)),
+        OperandKind::Local(r) => regs.get(r as usize)?,
+        OperandKind::Const(k) => consts.get(k as usize)?,
+    };
+    match v {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn test(op: BinOp, x: i64, y: i64) -> Option<bool> {
+    Some(match op {
+        BinOp::Lt => x < y,
+        BinOp::Gt => x > y,
+        BinOp::Le => x <= y,
+        BinOp::Ge => x >= y,
+        BinOp::NumEq | BinOp::Equiv => x == y,
+        _ => return None,
+    })
+}
+
+#[inline(always)]
+fn arith(op: BinOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        _ => None,
+    }
+}
+
+/// Writes an integer; only the payload when the register holds one.
+#[inline(always)]
+fn put_int(regs: &mut [Value], r: u16, v: i64) -> Option<()> {
+    match regs.get_mut(r as usize)? {
+        Value::Int(x) => *x = v,
+        slot @ (Value::Nil | Value::Bool(_) | Value::Double(_) | Value::Char(_)) => *slot = Value::Int(v),
+        _ => return None,
+    }
+    Some(())
+}
+
+#[inline(always)]
+fn put_bool(regs: &mut [Value], r: u16, v: bool) -> Option<()> {
+    match regs.get_mut(r as usize)? {
+        Value::Bool(x) => *x = v,
+        slot @ (Value::Nil | Value::Int(_) | Value::Double(_) | Value::Char(_)) => *slot = Value::Bool(v),
+        _ => return None,
+    }
+    Some(())
+}
+
+/// One op on the fast path: `Some(next ip)`, or `None` for the general loop.
+#[inline(always)]
+fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize> {
+    let next = ip + 1;
+    match op {
+        Op::Int { dst, value } => put_int(regs, dst, i64::from(value))?,
+        Op::Move { dst, src } => match regs.get(src as usize)? {
+            Value::Int(i) => put_int(regs, dst, *i)?,
+            Value::Bool(b) => put_bool(regs, dst, *b)?,
+            _ => return None,
+        },
+        Op::Jump { target } if target as usize > ip => return Some(target as usize),
+        Op::JumpIfFalse { src, target } => match regs.get(src as usize)? {
+            Value::Nil | Value::Bool(false) => return Some(target as usize),
+            Value::Bool(true) | Value::Int(_) => {}
+            _ => return None,
+        },
+        Op::JumpUnlessLI { op, a, b, target } => {
+            let Value::Int(x) = regs.get(a as usize)? else { return None };
+            if !test(op, *x, i64::from(b))? {
+                return Some(target as usize);
+            }
+        }
+        Op::JumpUnless { op, a, b, target } => {
+            if !test(op, int(regs, consts, a)?, int(regs, consts, b)?)? {
+                return Some(target as usize);
+            }
+        }
+        Op::BinLI { op, dst, a, b } => {
+            let Value::Int(x) = regs.get(a as usize)? else { return None };
+            let x = *x;
+            match arith(op, x, i64::from(b)) {
+                Some(r) => put_int(regs, dst, r)?,
+                None => put_bool(regs, dst, test(op, x, i64::from(b))?)?,
+            }
+        }
+        Op::Bin { op, dst, a, b } => {
+            let (x, y) = (int(regs, consts, a)?, int(regs, consts, b)?);
+            match arith(op, x, y) {
+                Some(r) => put_int(regs, dst, r)?,
+                None => put_bool(regs, dst, test(op, x, y)?)?,
+            }
+        }
+        Op::Unary { op, dst, a } => {
+            let x = int(regs, consts, a)?;
+            let r = match op {
+                UnOp::Inc => x.checked_add(1)?,
+                UnOp::Dec => x.checked_sub(1)?,
+            };
+            put_int(regs, dst, r)?;
+        }
+        _ => return None,
+    }
+    Some(next)
+}
+
+/// Runs from `ip` until an op needs the general loop.
+pub fn run(regs: &mut [Value], ops: &[Op], consts: &[Value], mut ip: usize, tick: &mut u32) -> (usize, Exit) {
+    loop {
+        let Some(&op) = ops.get(ip) else { return (ip, Exit::Slow) };
+        if let Op::Recur { first, from, n, target } = op {
+            // Integer arguments only: anything else needs moves and drops.
+            let (first, from, n) = (first as usize, from as usize, n as usize);
+            let Some(args) = regs.get(from..from + n) else { return (ip, Exit::Slow) };
+            if !args.iter().all(|v| matches!(v, Value::Int(_))) || regs.get(first..first + n).is_none() {
+                return (ip, Exit::Slow);
+            }
+            let spent = (ip + 1 - target as usize) as u32;
+            if *tick <= spent {
+                return (ip, Exit::Fuel);
+            }
+            for i in 0..n {
+                let Value::Int(v) = regs[from + i] else { unreachable!() };
+                if put_int(regs, (first + i) as u16, v).is_none() {
+                    return (ip, Exit::Slow);
+                }
+            }
+            *tick -= spent;
+            ip = target as usize;
+            continue;
+        }
+        match step(regs, op, consts, ip) {
+            Some(next) => ip = next,
+            None => return (ip, Exit::Slow),
+        }
+    }
+}
