@@ -21,13 +21,24 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const CASES: &[(&str, &str, &str)] = &[
     ("fib", "(run)", "(fib 15)"),
     ("tak", "(run)", "(tak 12 8 4)"),
-    ("loop", "(run)", "(loop [i 0 acc 0] (if (< i 10000) (recur (inc i) (+ acc i)) acc))"),
-    ("map", "(run)", "(count (reduce (fn [m i] (assoc m i i)) {} (range 1000)))"),
+    (
+        "loop",
+        "(run)",
+        "(loop [i 0 acc 0] (if (< i 10000) (recur (inc i) (+ acc i)) acc))",
+    ),
+    (
+        "map",
+        "(run)",
+        "(count (reduce (fn [m i] (assoc m i i)) {} (range 1000)))",
+    ),
     ("closure", "(run)", "(let [f (make-adder)] (f 1))"),
 ];
 
 fn program(name: &str) -> String {
-    let path = format!("{}/../../bench/compare/glia/{name}.glia", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../bench/compare/glia/{name}.glia",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -36,14 +47,17 @@ fn vm(c: &mut Criterion) {
     group.sample_size(10);
     for (name, call, smoke) in CASES {
         let mut glia = Glia::new();
-        glia.eval_str(name, &program(name)).expect("the program loads");
+        glia.eval_str(name, &program(name))
+            .expect("the program loads");
         let call = if cfg!(debug_assertions) { smoke } else { call };
         group.bench_function(*name, |b| {
             b.iter(|| black_box(glia.eval_str("bench", call).expect("the benchmark runs")))
         });
     }
     group.finish();
-    c.bench_function("startup (core library)", |b| b.iter(|| black_box(Glia::new())));
+    c.bench_function("startup (core library)", |b| {
+        b.iter(|| black_box(Glia::new()))
+    });
 }
 
 criterion_group!(benches, vm);

@@ -21,8 +21,13 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
-    let name = std::path::Path::new(&path).file_stem().map_or("bench".into(), |s| s.to_string_lossy().to_string());
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let name = std::path::Path::new(&path)
+        .file_stem()
+        .map_or("bench".into(), |s| s.to_string_lossy().to_string());
     let mut glia = Glia::new();
     if let Err(e) = glia.eval_str(&path, &text) {
         eprint!("{}", e.report().render_plain());

@@ -107,70 +107,194 @@ pub type Reg = u16;
 /// One VM instruction (12 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    Const { dst: Reg, k: u32 },
-    Nil { dst: Reg },
-    Bool { dst: Reg, value: bool },
-    Int { dst: Reg, value: i32 },
-    Move { dst: Reg, src: Reg },
+    Const {
+        dst: Reg,
+        k: u32,
+    },
+    Nil {
+        dst: Reg,
+    },
+    Bool {
+        dst: Reg,
+        value: bool,
+    },
+    Int {
+        dst: Reg,
+        value: i32,
+    },
+    Move {
+        dst: Reg,
+        src: Reg,
+    },
     /// Moves a register's value, leaving nil: the compiler emits this for a
     /// register's last use before a `recur` or tail call, so that the
     /// callee owns the only reference and can update a collection in place.
-    Take { dst: Reg, src: Reg },
+    Take {
+        dst: Reg,
+        src: Reg,
+    },
     /// Captured value `i` of the running closure.
-    Capture { dst: Reg, i: u16 },
+    Capture {
+        dst: Reg,
+        i: u16,
+    },
     /// The running closure (a named fn's reference to itself).
-    SelfFn { dst: Reg },
+    SelfFn {
+        dst: Reg,
+    },
     /// The value of `vars[var]`.
-    Var { dst: Reg, var: u32 },
+    Var {
+        dst: Reg,
+        var: u32,
+    },
     /// `vars[var]` itself (`#'x`).
-    VarRef { dst: Reg, var: u32 },
+    VarRef {
+        dst: Reg,
+        var: u32,
+    },
     /// Sets the root of `vars[var]` to `src`; `dst` gets the var.
-    Def { var: u32, src: Reg, dst: Reg },
+    Def {
+        var: u32,
+        src: Reg,
+        dst: Reg,
+    },
     /// Marks `vars[var]` as a macro (after `Def`).
-    SetMacro { var: u32 },
+    SetMacro {
+        var: u32,
+    },
     /// The value in the cell (anonymous var) in `src` (letfn).
-    Deref { dst: Reg, src: Reg },
+    Deref {
+        dst: Reg,
+        src: Reg,
+    },
     /// A fresh unbound cell for `letfn`.
-    NewCell { dst: Reg },
+    NewCell {
+        dst: Reg,
+    },
     /// Stores `src` into the cell in register `cell`.
-    SetCell { cell: Reg, src: Reg },
-    Jump { target: u32 },
+    SetCell {
+        cell: Reg,
+        src: Reg,
+    },
+    Jump {
+        target: u32,
+    },
     /// Jump if `src` is nil or false.
-    JumpIfFalse { src: Reg, target: u32 },
+    JumpIfFalse {
+        src: Reg,
+        target: u32,
+    },
     /// Call the callee in `base` with the `argc` arguments after it.
-    Call { base: Reg, argc: u16, dst: Reg },
-    TailCall { base: Reg, argc: u16, dst: Reg },
+    Call {
+        base: Reg,
+        argc: u16,
+        dst: Reg,
+    },
+    TailCall {
+        base: Reg,
+        argc: u16,
+        dst: Reg,
+    },
     /// Call the value of `vars[var]` with the `argc` arguments from `base`.
-    CallVar { var: u32, base: Reg, argc: u8, dst: Reg },
-    TailCallVar { var: u32, base: Reg, argc: u8, dst: Reg },
-    Return { src: Reg },
+    CallVar {
+        var: u32,
+        base: Reg,
+        argc: u8,
+        dst: Reg,
+    },
+    TailCallVar {
+        var: u32,
+        base: Reg,
+        argc: u8,
+        dst: Reg,
+    },
+    Return {
+        src: Reg,
+    },
     /// `recur`: move registers `from..from+n` to `first..first+n`, jump.
-    Recur { first: Reg, from: Reg, n: u16, target: u32 },
+    Recur {
+        first: Reg,
+        from: Reg,
+        n: u16,
+        target: u32,
+    },
     /// A closure of `fns[f]`.
-    Closure { dst: Reg, f: u32 },
+    Closure {
+        dst: Reg,
+        f: u32,
+    },
     /// Collections from `n` consecutive registers (maps: key, value pairs).
-    Vector { dst: Reg, from: Reg, n: u16 },
-    Map { dst: Reg, from: Reg, n: u16 },
-    Set { dst: Reg, from: Reg, n: u16 },
+    Vector {
+        dst: Reg,
+        from: Reg,
+        n: u16,
+    },
+    Map {
+        dst: Reg,
+        from: Reg,
+        n: u16,
+    },
+    Set {
+        dst: Reg,
+        from: Reg,
+        n: u16,
+    },
     /// Jump to the target the map in `consts[table]` gives for `src`, or
     /// fall through to the default (an error without one).
-    Case { src: Reg, table: u32, has_default: bool },
+    Case {
+        src: Reg,
+        table: u32,
+        has_default: bool,
+    },
     /// Install an exception handler: a throw puts the exception in `ex`
     /// and jumps to `target`.
-    Try { target: u32, ex: Reg },
+    Try {
+        target: u32,
+        ex: Reg,
+    },
     /// Remove the innermost handler.
     EndTry,
-    Throw { src: Reg },
+    Throw {
+        src: Reg,
+    },
     /// Bind `vars[first_var..]` dynamically to registers `from..from+n`.
-    PushBindings { first_var: u32, from: Reg, n: u16 },
+    PushBindings {
+        first_var: u32,
+        from: Reg,
+        n: u16,
+    },
     PopBindings,
-    Bin { op: BinOp, dst: Reg, a: Operand, b: Operand },
-    Unary { op: UnOp, dst: Reg, a: Operand },
+    Bin {
+        op: BinOp,
+        dst: Reg,
+        a: Operand,
+        b: Operand,
+    },
+    Unary {
+        op: UnOp,
+        dst: Reg,
+        a: Operand,
+    },
     /// Jump to `target` unless `a op b` (a fused test and branch for `if`).
-    JumpUnless { op: BinOp, a: Operand, b: Operand, target: u32 },
+    JumpUnless {
+        op: BinOp,
+        a: Operand,
+        b: Operand,
+        target: u32,
+    },
     // The commonest operand shapes, decoded at compile time.
-    BinLI { op: BinOp, dst: Reg, a: Reg, b: i32 },
-    JumpUnlessLI { op: BinOp, a: Reg, b: i32, target: u32 },
+    BinLI {
+        op: BinOp,
+        dst: Reg,
+        a: Reg,
+        b: i32,
+    },
+    JumpUnlessLI {
+        op: BinOp,
+        a: Reg,
+        b: i32,
+        target: u32,
+    },
 }
 
 /// The bytecode of one arity.
@@ -217,10 +341,10 @@ impl FnProto {
     /// The arity that takes `argc` arguments.
     #[inline]
     pub fn arity(&self, argc: usize) -> Option<ArityIndex> {
-        if let [only] = self.fixed.as_slice() {
-            if only.params as usize == argc {
-                return Some(0);
-            }
+        if let [only] = self.fixed.as_slice()
+            && only.params as usize == argc
+        {
+            return Some(0);
         }
         self.fixed
             .iter()

@@ -72,16 +72,17 @@ fn form_to_value_here(form: &Form, auto_ns: &str, spans: &mut Spans) -> Value {
             Value::Symbol(Rc::new(sym))
         }
         FormKind::Keyword(k) => keyword_value(k, auto_ns),
-        FormKind::List(items) => {
-            Value::List(List::from_iter_rc(
-                items
-                    .iter()
-                    .map(|f| form_to_value(f, auto_ns, spans))
-                    .collect::<Vec<_>>(),
-            ))
-        }
+        FormKind::List(items) => Value::List(List::from_iter_rc(
+            items
+                .iter()
+                .map(|f| form_to_value(f, auto_ns, spans))
+                .collect::<Vec<_>>(),
+        )),
         FormKind::Vector(items) => Value::Vector(Rc::new(Vec_ {
-            items: items.iter().map(|f| form_to_value(f, auto_ns, spans)).collect(),
+            items: items
+                .iter()
+                .map(|f| form_to_value(f, auto_ns, spans))
+                .collect(),
             meta: meta_value(form, auto_ns, spans),
         })),
         FormKind::Map(entries) => {
@@ -98,7 +99,10 @@ fn form_to_value_here(form: &Form, auto_ns: &str, spans: &mut Spans) -> Value {
             Value::Map(Rc::new(map))
         }
         FormKind::Set(items) => {
-            let mut set: Set = items.iter().map(|f| form_to_value(f, auto_ns, spans)).collect();
+            let mut set: Set = items
+                .iter()
+                .map(|f| form_to_value(f, auto_ns, spans))
+                .collect();
             set.meta = meta_value(form, auto_ns, spans);
             Value::Set(Rc::new(set))
         }
@@ -122,11 +126,29 @@ pub fn keyword_value(k: &FormKeyword, auto_ns: &str) -> Value {
 /// The form a value denotes as code (a macro's expansion). Values with no
 /// syntax (fns, atoms) cannot be compiled; they are an error at `span`.
 pub fn value_to_form(v: &Value, span: Span, spans: &Spans) -> Result<Form, Error> {
-    crate::value::deep(|| value_to_form_here(v, span, spans))
+    value_to_form_at(v, span, spans, 0)
 }
 
-fn value_to_form_here(v: &Value, span: Span, spans: &Spans) -> Result<Form, Error> {
+/// How deep a macro expansion may nest. Deeper code could not be compiled
+/// anyway (the compiler's own limit is lower), and forms, unlike values,
+/// drop recursively.
+pub const MAX_FORM_DEPTH: usize = 10_000;
+
+fn value_to_form_at(v: &Value, span: Span, spans: &Spans, depth: usize) -> Result<Form, Error> {
+    if depth > MAX_FORM_DEPTH {
+        return Err(
+            Error::new(ErrorType::Compile, "a macro expansion is nested too deeply")
+                .at(span)
+                .with_hint(format!("code may nest at most {MAX_FORM_DEPTH} deep")),
+        );
+    }
+    crate::value::deep(|| value_to_form_here(v, span, spans, depth))
+}
+
+fn value_to_form_here(v: &Value, span: Span, spans: &Spans, depth: usize) -> Result<Form, Error> {
     let span = spans.lookup(v).unwrap_or(span);
+    let value_to_form =
+        |v: &Value, span: Span, spans: &Spans| value_to_form_at(v, span, spans, depth + 1);
     let kind = match v {
         Value::Nil => FormKind::Nil,
         Value::Bool(b) => FormKind::Bool(*b),
@@ -156,7 +178,12 @@ fn value_to_form_here(v: &Value, span: Span, spans: &Spans) -> Result<Form, Erro
         ),
         Value::Map(m) => FormKind::Map(
             m.iter()
-                .map(|(k, v)| Ok((value_to_form(k, span, spans)?, value_to_form(v, span, spans)?)))
+                .map(|(k, v)| {
+                    Ok((
+                        value_to_form(k, span, spans)?,
+                        value_to_form(v, span, spans)?,
+                    ))
+                })
                 .collect::<Result<_, Error>>()?,
         ),
         Value::Set(s) => FormKind::Set(
@@ -169,16 +196,27 @@ fn value_to_form_here(v: &Value, span: Span, spans: &Spans) -> Result<Form, Erro
                 ErrorType::Compile,
                 format!(
                     "a macro expansion contains {} {}, which is not code",
-                    if other.type_name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
+                    if other.type_name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     other.type_name()
                 ),
             )
-            .with_hint("macros must return forms: lists, symbols, literals; quote values that are data")
+            .with_hint(
+                "macros must return forms: lists, symbols, literals; quote values that are data",
+            )
             .at(span));
         }
     };
     let mut form = Form::new(kind, span);
-    if let Some(meta) = v.meta().filter(|_| matches!(v, Value::Vector(_) | Value::Map(_) | Value::Set(_) | Value::Symbol(_))) {
+    if let Some(meta) = v.meta().filter(|_| {
+        matches!(
+            v,
+            Value::Vector(_) | Value::Map(_) | Value::Set(_) | Value::Symbol(_)
+        )
+    }) {
         form.meta = Some(Box::new(value_to_form(&meta, span, spans)?));
     }
     Ok(form)

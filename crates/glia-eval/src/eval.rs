@@ -95,7 +95,10 @@ impl Glia {
                 e = e.with_hint(h.clone());
             }
             if read.errors.len() > 1 {
-                e.message.push_str(&format!(" (and {} more syntax errors)", read.errors.len() - 1));
+                e.message.push_str(&format!(
+                    " (and {} more syntax errors)",
+                    read.errors.len() - 1
+                ));
             }
             return Err(self.failed(e, &source));
         }
@@ -129,14 +132,14 @@ impl Glia {
                 None => break,
             }
         }
-        if let FormKind::List(items) = &form.kind {
-            if items.first().and_then(Form::as_simple_symbol) == Some("do") {
-                let mut last = Value::Nil;
-                for f in &items[1..] {
-                    last = self.eval_toplevel(f, source)?;
-                }
-                return Ok(last);
+        if let FormKind::List(items) = &form.kind
+            && items.first().and_then(Form::as_simple_symbol) == Some("do")
+        {
+            let mut last = Value::Nil;
+            for f in &items[1..] {
+                last = self.eval_toplevel(f, source)?;
             }
+            return Ok(last);
         }
         let closure = Compiler::new(&mut self.vm, source.clone())
             .compile_toplevel(&form)

@@ -3,7 +3,7 @@
 //! embedding handles.
 //!
 //! Text is read by glia-syntax into forms; each top-level form is
-//! macro-expanded and compiled ([`compiler`]) into bytecode ([`chunk`]),
+//! macro-expanded and compiled (`compiler`) into register bytecode (`chunk`),
 //! which the [`vm`] runs with its call stack on the heap. Values
 //! ([`value`]) are Clojure's, with Clojure's equality and printing.
 //!

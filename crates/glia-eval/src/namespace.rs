@@ -83,10 +83,10 @@ impl Namespace {
 
     /// The var `name` in this namespace, created unbound if missing.
     pub fn intern(&self, name: &str) -> Rc<Var> {
-        if let Some(var) = self.lookup(name) {
-            if *var.ns == *self.name {
-                return var;
-            }
+        if let Some(var) = self.lookup(name)
+            && *var.ns == *self.name
+        {
+            return var;
         }
         let var = Rc::new(Var::new(self.name.clone(), name.into()));
         self.mappings.borrow_mut().insert(name.into(), var.clone());

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
 use crate::EvalError;
+use crate::value::Value;
 
 #[derive(Debug)]
 pub struct Report {
@@ -41,6 +42,22 @@ impl Report {
             (None, None) => (None, None),
         };
         let mut help = ex.hint().unwrap_or_default();
+        // Data the program attached (ex-info) says what went wrong in its
+        // own terms; show it as Clojure does.
+        let user_data = ex
+            .type_keyword()
+            .is_none_or(|k| k.ns() != Some("glia.error") || k.name() == "ex-info");
+        let data = ex.get("data").filter(|d| match d {
+            Value::Map(m) => !m.is_empty(),
+            other => !other.is_nil(),
+        });
+        if let (true, Some(data)) = (user_data, data) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str("data: ");
+            help.push_str(&crate::value::pr_str(data));
+        }
         if !trace.is_empty() {
             if !help.is_empty() {
                 help.push('\n');
@@ -48,7 +65,10 @@ impl Report {
             help.push_str("stack trace (innermost first):");
             for f in trace.iter().take(20) {
                 let (line, col) = line_col(&f.source.text, f.span.start);
-                help.push_str(&format!("\n  at {} ({}:{line}:{col})", f.function, f.source.name));
+                help.push_str(&format!(
+                    "\n  at {} ({}:{line}:{col})",
+                    f.function, f.source.name
+                ));
             }
             if trace.len() > 20 {
                 help.push_str(&format!("\n  ... and {} more frames", trace.len() - 20));
@@ -56,9 +76,13 @@ impl Report {
         }
         Report {
             message: ex.message(),
-            code: e.type_name().trim_start_matches(':').replace('/', "::").replace('.', "::"),
+            code: e
+                .type_name()
+                .trim_start_matches(':')
+                .replace(['/', '.'], "::"),
             help: (!help.is_empty()).then_some(help),
-            source: source.map(|s| NamedSource::new(s.name.clone(), s.text.clone()).with_language("clojure")),
+            source: source
+                .map(|s| NamedSource::new(s.name.clone(), s.text.clone()).with_language("clojure")),
             span: span.map(SourceSpan::from),
         }
     }
@@ -89,7 +113,9 @@ impl Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -99,9 +125,8 @@ impl Diagnostic for Report {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         self.source.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some("here".into()),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".into()), span),
+        )))
     }
 }

@@ -40,7 +40,9 @@ fn glia_type_of_clojure_class(class: &str) -> &'static str {
         "ExceptionInfo" => ":glia.error/ex-info",
         "unbound-symbol" => ":glia.error/unbound-symbol",
         "StackOverflowError" => ":glia.error/stack-overflow",
-        other => panic!("clojure.expected names {other}, which has no Glia error type; see README.md"),
+        other => {
+            panic!("clojure.expected names {other}, which has no Glia error type; see README.md")
+        }
     }
 }
 
@@ -65,11 +67,19 @@ fn clojure_cases_match_clojure() {
             (line, parts.next().unwrap(), parts.next().unwrap_or(""))
         })
         .collect();
-    assert_eq!(forms.forms.len(), expected.len(), "one expected line per case");
+    assert_eq!(
+        forms.forms.len(),
+        expected.len(),
+        "one expected line per case"
+    );
     let mut glia = Glia::new();
     let mut failures = Vec::new();
     for (i, (form, (line, kind, want))) in forms.forms.iter().zip(&expected).enumerate() {
-        assert_eq!(line_of(CLOJURE_CASES, form.span.start), *line, "cases and expectations pair up");
+        assert_eq!(
+            line_of(CLOJURE_CASES, form.span.start),
+            *line,
+            "cases and expectations pair up"
+        );
         let code = &CLOJURE_CASES[form.span.start..form.span.end];
         let got = outcome(&mut glia, i, code);
         let want = match *kind {
@@ -78,10 +88,14 @@ fn clojure_cases_match_clojure() {
         };
         let known = KNOWN_DIVERGENCES.iter().any(|(l, _)| l == line);
         if got != want && !known {
-            failures.push(format!("  line {line}: {code}\n    want {want:?}\n    got  {got:?}"));
+            failures.push(format!(
+                "  line {line}: {code}\n    want {want:?}\n    got  {got:?}"
+            ));
         }
         if got == want && known {
-            failures.push(format!("  line {line}: now matches Clojure; remove it from KNOWN_DIVERGENCES"));
+            failures.push(format!(
+                "  line {line}: now matches Clojure; remove it from KNOWN_DIVERGENCES"
+            ));
         }
     }
     report(&failures, expected.len());
@@ -92,12 +106,18 @@ fn clojure_cases_match_clojure() {
 fn glia_cases_match_their_expectations() {
     let forms = read(GLIA_CASES);
     assert!(forms.errors.is_empty(), "{:?}", forms.errors);
-    assert_eq!(forms.forms.len() % 3, 0, "cases are FORM => EXPECTED or FORM =! TYPE triples");
+    assert_eq!(
+        forms.forms.len() % 3,
+        0,
+        "cases are FORM => EXPECTED or FORM =! TYPE triples"
+    );
     let mut glia = Glia::new();
     let mut failures = Vec::new();
     let cases: Vec<&[Form]> = forms.forms.chunks(3).collect();
     for (i, case) in cases.iter().enumerate() {
-        let [form, arrow, expected] = case else { unreachable!() };
+        let [form, arrow, expected] = case else {
+            unreachable!()
+        };
         let line = line_of(GLIA_CASES, form.span.start);
         let code = &GLIA_CASES[form.span.start..form.span.end];
         let got = outcome(&mut glia, i, code);
@@ -110,7 +130,9 @@ fn glia_cases_match_their_expectations() {
             _ => panic!("line {line}: expected `=>` or `=!` after the form"),
         };
         if got != want {
-            failures.push(format!("  line {line}: {code}\n    want {want:?}\n    got  {got:?}"));
+            failures.push(format!(
+                "  line {line}: {code}\n    want {want:?}\n    got  {got:?}"
+            ));
         }
     }
     report(&failures, cases.len());

@@ -40,7 +40,12 @@ enum Command {
     /// `-` (stdin) runs a script. Errors are reported on stderr (exit 1).
     Eval {
         /// The expression(s) to evaluate.
-        #[arg(short = 'e', long = "expr", value_name = "EXPR", conflicts_with = "file")]
+        #[arg(
+            short = 'e',
+            long = "expr",
+            value_name = "EXPR",
+            conflicts_with = "file"
+        )]
         expr: Option<String>,
         /// A script to run; `-` reads standard input.
         #[arg(value_name = "FILE")]

@@ -33,3 +33,164 @@ fn unknown_commands_fail_with_usage() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Usage"));
 }
+
+// --- ww eval ---------------------------------------------------------------
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A script file in the temp directory, removed when dropped.
+struct TempScript(std::path::PathBuf);
+
+impl TempScript {
+    fn new(tag: &str, text: &str) -> TempScript {
+        let path = std::env::temp_dir().join(format!(
+            "ww-cli-test-{tag}-{}-{:?}.glia",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::write(&path, text).expect("the temp dir is writable");
+        TempScript(path)
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().expect("temp paths are UTF-8 here")
+    }
+}
+
+impl Drop for TempScript {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn eval_expr_prints_the_value() {
+    let out = ww(&["eval", "-e", "(+ 1 2)"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "3\n");
+    assert_eq!(stderr_of(&out), "");
+}
+
+#[test]
+fn eval_expr_prints_the_last_value_readably() {
+    let out = ww(&["eval", "-e", r#"(str "a" 1)"#]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "\"a1\"\n");
+
+    let out = ww(&[
+        "eval",
+        "-e",
+        r#"(def x 20) (defn f [y] (+ x y)) [(f 1) "q\"uote" :k nil]"#,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "[21 \"q\\\"uote\" :k nil]\n");
+}
+
+#[test]
+fn eval_error_exits_1_with_the_report_on_stderr() {
+    let out = ww(&["eval", "-e", "(/ 1 0)"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains("glia::error::arithmetic"), "{err}");
+    assert!(err.contains("divide by zero"), "{err}");
+    assert!(
+        err.contains("(/ 1 0)"),
+        "the report shows the source: {err}"
+    );
+}
+
+#[test]
+fn eval_compile_error_exits_1() {
+    let out = ww(&["eval", "-e", "(defn square [x] (* x x)) (sqare 3)"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains("glia::error::unbound-symbol"), "{err}");
+    assert!(err.contains("did you mean `square`?"), "{err}");
+}
+
+#[test]
+fn eval_file_runs_a_script() {
+    let script = TempScript::new(
+        "ok",
+        "(def answer 42)\n(defn twice [x] (* 2 x))\n(twice answer)\n",
+    );
+    let out = ww(&["eval", script.arg()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // A script prints nothing of its own (printing is an effect).
+    assert_eq!(stdout_of(&out), "");
+    assert_eq!(stderr_of(&out), "");
+}
+
+#[test]
+fn eval_file_error_names_the_file_and_line() {
+    let script = TempScript::new("err", "(def a 1)\n\n(nth [1 2] 5)\n");
+    let out = ww(&["eval", script.arg()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains("glia::error::index-out-of-bounds"), "{err}");
+    assert!(err.contains(&format!("{}:3:1", script.arg())), "{err}");
+}
+
+#[test]
+fn eval_stdin_runs_a_script() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let run = |text: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["eval", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the ww binary runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run("(def x 1)\n(+ x 1)\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "");
+
+    let out = run("(def x 1)\n(x)\n");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("glia::error::not-callable"), "{err}");
+    assert!(err.contains("<stdin>:2:1"), "{err}");
+}
+
+#[test]
+fn eval_without_input_explains_itself() {
+    let out = ww(&["eval"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains("-e EXPR"), "{err}");
+    assert!(err.contains("FILE"), "{err}");
+}
+
+#[test]
+fn eval_missing_file_names_it() {
+    let path =
+        std::env::temp_dir().join(format!("ww-cli-test-missing-{}.glia", std::process::id()));
+    let out = ww(&["eval", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.contains(path.to_str().unwrap()), "{err}");
+}

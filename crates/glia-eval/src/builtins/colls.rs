@@ -9,7 +9,9 @@ use crate::vm::charge;
 
 fn list(a: &mut [Value]) -> Result<Value, Error> {
     charge(32 * a.len())?;
-    Ok(Value::list(a.iter_mut().map(std::mem::take).collect::<Vec<_>>()))
+    Ok(Value::list(
+        a.iter_mut().map(std::mem::take).collect::<Vec<_>>(),
+    ))
 }
 
 fn vector(a: &mut [Value]) -> Result<Value, Error> {
@@ -31,7 +33,9 @@ fn pairs(a: &mut [Value], name: &str) -> Result<Vec<(Value, Value)>, Error> {
 }
 
 fn hash_map(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Map(Rc::new(pairs(a, "hash-map")?.into_iter().collect())))
+    Ok(Value::Map(Rc::new(
+        pairs(a, "hash-map")?.into_iter().collect(),
+    )))
 }
 
 fn sorted_map(a: &mut [Value]) -> Result<Value, Error> {
@@ -44,7 +48,9 @@ fn sorted_map(a: &mut [Value]) -> Result<Value, Error> {
 
 fn hash_set(a: &mut [Value]) -> Result<Value, Error> {
     charge(32 * a.len())?;
-    Ok(Value::Set(Rc::new(a.iter_mut().map(std::mem::take).collect())))
+    Ok(Value::Set(Rc::new(
+        a.iter_mut().map(std::mem::take).collect(),
+    )))
 }
 
 fn sorted_set(a: &mut [Value]) -> Result<Value, Error> {
@@ -63,10 +69,10 @@ fn set(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn vec(a: &mut [Value]) -> Result<Value, Error> {
-    if let Value::Vector(v) = &a[0] {
-        if v.meta.is_none() {
-            return Ok(std::mem::take(&mut a[0]));
-        }
+    if let Value::Vector(v) = &a[0]
+        && v.meta.is_none()
+    {
+        return Ok(std::mem::take(&mut a[0]));
     }
     let items = seq_items(&a[0])?;
     charge(64 + 16 * items.len())?;
@@ -126,7 +132,9 @@ fn contains(a: &mut [Value]) -> Result<Value, Error> {
         Value::Set(s) => s.contains(&a[1]),
         Value::SortedSet(s) => s.contains(&a[1]),
         Value::Vector(v) => matches!(a[1], Value::Int(i) if i >= 0 && (i as usize) < v.items.len()),
-        Value::Str(s) => matches!(a[1], Value::Int(i) if i >= 0 && (i as usize) < s.chars().count()),
+        Value::Str(s) => {
+            matches!(a[1], Value::Int(i) if i >= 0 && (i as usize) < s.chars().count())
+        }
         Value::Error(e) => e.map.contains_key(&a[1]),
         Value::Nil => false,
         other => {
@@ -140,7 +148,10 @@ fn contains(a: &mut [Value]) -> Result<Value, Error> {
 fn index_error(i: i64, len: usize, what: &str) -> Error {
     Error::new(
         ErrorType::IndexOutOfBounds,
-        format!("index {i} is out of bounds for {what} of {len} element{}", if len == 1 { "" } else { "s" }),
+        format!(
+            "index {i} is out of bounds for {what} of {len} element{}",
+            if len == 1 { "" } else { "s" }
+        ),
     )
 }
 
@@ -160,7 +171,9 @@ pub fn conj_one(coll: Value, x: Value) -> Result<Value, Error> {
             Value::Set(s)
         }
         Value::SortedSet(mut s) => {
-            Rc::make_mut(&mut s).insert(x).map_err(Error::type_mismatch)?;
+            Rc::make_mut(&mut s)
+                .insert(x)
+                .map_err(Error::type_mismatch)?;
             Value::SortedSet(s)
         }
         map @ (Value::Map(_) | Value::SortedMap(_)) => match x {
@@ -202,7 +215,9 @@ pub fn assoc_one(coll: Value, k: Value, v: Value) -> Result<Value, Error> {
             Value::Map(m)
         }
         Value::SortedMap(mut m) => {
-            Rc::make_mut(&mut m).insert(k, v).map_err(Error::type_mismatch)?;
+            Rc::make_mut(&mut m)
+                .insert(k, v)
+                .map_err(Error::type_mismatch)?;
             Value::SortedMap(m)
         }
         Value::Vector(mut vec) => {
@@ -224,8 +239,11 @@ pub fn assoc_one(coll: Value, k: Value, v: Value) -> Result<Value, Error> {
 }
 
 fn assoc(a: &mut [Value]) -> Result<Value, Error> {
-    if a.len() % 2 == 0 {
-        return Err(Error::illegal_argument("`assoc` needs a value for every key").with_hint("usage: (assoc m k v k2 v2 ...)"));
+    if a.len().is_multiple_of(2) {
+        return Err(
+            Error::illegal_argument("`assoc` needs a value for every key")
+                .with_hint("usage: (assoc m k v k2 v2 ...)"),
+        );
     }
     let mut coll = std::mem::take(&mut a[0]);
     for kv in a[1..].chunks_mut(2) {
@@ -283,17 +301,27 @@ pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Val
     let i = *i;
     let found = match coll {
         Value::Vector(v) => (i >= 0).then(|| v.items.get(i as usize).cloned()).flatten(),
-        Value::List(l) => (i >= 0).then(|| l.iter().nth(i as usize).cloned()).flatten(),
-        Value::Str(s) => (i >= 0).then(|| s.chars().nth(i as usize).map(Value::Char)).flatten(),
+        Value::List(l) => (i >= 0)
+            .then(|| l.iter().nth(i as usize).cloned())
+            .flatten(),
+        Value::Str(s) => (i >= 0)
+            .then(|| s.chars().nth(i as usize).map(Value::Char))
+            .flatten(),
         Value::Nil => None,
-        Value::Bytes(b) => (i >= 0).then(|| b.get(i as usize).map(|x| Value::Int(i64::from(*x)))).flatten(),
+        Value::Bytes(b) => (i >= 0)
+            .then(|| b.get(i as usize).map(|x| Value::Int(i64::from(*x))))
+            .flatten(),
         other => return Err(expected("a sequential collection", "nth", other)),
     };
     match (found, default) {
         (Some(v), _) => Ok(v),
         (None, Some(d)) => Ok(d),
         (None, None) if coll.is_nil() => Ok(Value::Nil),
-        (None, None) => Err(index_error(i, super::colls::count_of(coll).unwrap_or(0), &format!("{} {}", super::article(coll), coll.type_name()))),
+        (None, None) => Err(index_error(
+            i,
+            super::colls::count_of(coll).unwrap_or(0),
+            &format!("{} {}", super::article(coll), coll.type_name()),
+        )),
     }
 }
 
@@ -331,7 +359,9 @@ fn pop(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn subvec(a: &mut [Value]) -> Result<Value, Error> {
-    let Value::Vector(v) = &a[0] else { return Err(expected("a vector", "subvec", &a[0])) };
+    let Value::Vector(v) = &a[0] else {
+        return Err(expected("a vector", "subvec", &a[0]));
+    };
     let len = v.items.len() as i64;
     let int = |x: &Value| match x {
         Value::Int(i) => Ok(*i),
@@ -343,7 +373,10 @@ fn subvec(a: &mut [Value]) -> Result<Value, Error> {
         None => len,
     };
     if start < 0 || end > len || start > end {
-        return Err(Error::new(ErrorType::IndexOutOfBounds, format!("subvec [{start} {end}) is out of bounds for a vector of {len} elements")));
+        return Err(Error::new(
+            ErrorType::IndexOutOfBounds,
+            format!("subvec [{start} {end}) is out of bounds for a vector of {len} elements"),
+        ));
     }
     let items = v.items.clone().slice(start as usize..end as usize);
     Ok(Value::Vector(Rc::new(Vec_ { items, meta: None })))
@@ -364,15 +397,27 @@ fn entries_part(m: &Value, name: &str, pick: fn(Value, Value) -> Value) -> Resul
         Value::SortedMap(m) => m.iter().map(|(k, v)| pick(k.clone(), v.clone())).collect(),
         other => return Err(expected("a map", name, other)),
     };
-    Ok(if items.is_empty() { Value::Nil } else { Value::list(items) })
+    Ok(if items.is_empty() {
+        Value::Nil
+    } else {
+        Value::list(items)
+    })
 }
 
 fn find(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &a[0] {
-        Value::Map(m) => m.get_entry(&a[1]).map(|(k, v)| Value::vector([k.clone(), v.clone()])).unwrap_or_default(),
-        Value::SortedMap(m) => m.get(&a[1]).map(|v| Value::vector([a[1].clone(), v.clone()])).unwrap_or_default(),
+        Value::Map(m) => m
+            .get_entry(&a[1])
+            .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
+            .unwrap_or_default(),
+        Value::SortedMap(m) => m
+            .get(&a[1])
+            .map(|v| Value::vector([a[1].clone(), v.clone()]))
+            .unwrap_or_default(),
         Value::Vector(v) => match a[1] {
-            Value::Int(i) if i >= 0 && (i as usize) < v.items.len() => Value::vector([a[1].clone(), v.items[i as usize].clone()]),
+            Value::Int(i) if i >= 0 && (i as usize) < v.items.len() => {
+                Value::vector([a[1].clone(), v.items[i as usize].clone()])
+            }
             _ => Value::Nil,
         },
         Value::Nil => Value::Nil,

@@ -15,7 +15,11 @@ fn ex_info(a: &mut [Value]) -> Result<Value, Error> {
         return Err(expected("a map of data", "ex-info", &data));
     }
     let cause = a.get_mut(2).map(std::mem::take);
-    Ok(Value::Error(Rc::new(Exception::ex_info((*message).clone(), data, cause))))
+    Ok(Value::Error(Rc::new(Exception::ex_info(
+        (*message).clone(),
+        data,
+        cause,
+    ))))
 }
 
 fn ex_data(a: &mut [Value]) -> Result<Value, Error> {
@@ -46,7 +50,9 @@ fn ex_cause(a: &mut [Value]) -> Result<Value, Error> {
 /// `(--catches? exception type-keyword)`: whether a `catch` clause for
 /// that type takes it. Types match exactly.
 fn catches(a: &mut [Value]) -> Result<Value, Error> {
-    let Value::Keyword(wanted) = &a[1] else { return Ok(Value::Bool(false)) };
+    let Value::Keyword(wanted) = &a[1] else {
+        return Ok(Value::Bool(false));
+    };
     Ok(Value::Bool(match &a[0] {
         Value::Error(e) => e.type_keyword() == Some(wanted),
         _ => false,
@@ -55,7 +61,11 @@ fn catches(a: &mut [Value]) -> Result<Value, Error> {
 
 fn error_type(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &a[0] {
-        Value::Error(e) => e.type_keyword().cloned().map(Value::Keyword).unwrap_or_default(),
+        Value::Error(e) => e
+            .type_keyword()
+            .cloned()
+            .map(Value::Keyword)
+            .unwrap_or_default(),
         _ => Value::Nil,
     })
 }

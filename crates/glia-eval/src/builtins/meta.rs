@@ -14,7 +14,10 @@ use crate::vm::Vm;
 
 fn atom(a: &mut [Value]) -> Result<Value, Error> {
     crate::vm::charge(64)?;
-    let meta = a.get(2).cloned().filter(|_| matches!(a.get(1), Some(Value::Keyword(k)) if k.name() == "meta"));
+    let meta = a
+        .get(2)
+        .cloned()
+        .filter(|_| matches!(a.get(1), Some(Value::Keyword(k)) if k.name() == "meta"));
     Ok(Value::Atom(Rc::new(Atom {
         value: RefCell::new(std::mem::take(&mut a[0])),
         meta: RefCell::new(meta),
@@ -25,13 +28,20 @@ fn atom(a: &mut [Value]) -> Result<Value, Error> {
 fn deref(a: &mut [Value]) -> Result<Value, Error> {
     match &a[0] {
         Value::Atom(x) => Ok(x.value.borrow().clone()),
-        Value::Var(v) => v.get().ok_or_else(|| Error::new(crate::error::ErrorType::UnboundSymbol, format!("`{}` has no value", v.qualified_name()))),
+        Value::Var(v) => v.get().ok_or_else(|| {
+            Error::new(
+                crate::error::ErrorType::UnboundSymbol,
+                format!("`{}` has no value", v.qualified_name()),
+            )
+        }),
         other => Err(expected("an atom or var", "deref", other)),
     }
 }
 
 fn reset(a: &mut [Value]) -> Result<Value, Error> {
-    let Value::Atom(x) = a[0].clone() else { return Err(expected("an atom", "reset!", &a[0])) };
+    let Value::Atom(x) = a[0].clone() else {
+        return Err(expected("an atom", "reset!", &a[0]));
+    };
     let v = std::mem::take(&mut a[1]);
     *x.value.borrow_mut() = v.clone();
     Ok(v)
@@ -41,7 +51,9 @@ fn reset(a: &mut [Value]) -> Result<Value, Error> {
 /// reference values, by value for the rest, as Clojure's `identical?` on
 /// boxed values effectively is for the values programs compare).
 fn compare_and_set(a: &mut [Value]) -> Result<Value, Error> {
-    let Value::Atom(x) = a[0].clone() else { return Err(expected("an atom", "compare-and-set!", &a[0])) };
+    let Value::Atom(x) = a[0].clone() else {
+        return Err(expected("an atom", "compare-and-set!", &a[0]));
+    };
     let same = *x.value.borrow() == a[1];
     if same {
         *x.value.borrow_mut() = std::mem::take(&mut a[2]);
@@ -94,7 +106,10 @@ fn gensym(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
         Some(Value::Symbol(s)) => s.name.to_string(),
         Some(other) => return Err(expected("a string prefix", "gensym", other)),
     };
-    Ok(Value::symbol(None, &format!("{prefix}{}", vm.next_gensym())))
+    Ok(Value::symbol(
+        None,
+        &format!("{prefix}{}", vm.next_gensym()),
+    ))
 }
 
 fn expand(vm: &mut Vm, form: &Value, all: bool) -> Result<Value, Error> {

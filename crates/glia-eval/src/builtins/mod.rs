@@ -24,7 +24,7 @@ pub use seqs::seq_items;
 pub type PureFn = fn(&mut [Value]) -> Result<Value, Error>;
 pub type VmFn = fn(&mut Vm, Vec<Value>) -> Result<Value, Error>;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub enum BuiltinFn {
     Pure(PureFn),
     /// Needs the VM (namespaces, the compiler, gensyms).
@@ -51,14 +51,29 @@ impl std::fmt::Debug for Builtin {
 pub const MANY: u16 = u16::MAX;
 
 pub(crate) const fn pure(name: &'static str, min: u16, max: u16, f: PureFn) -> Builtin {
-    Builtin { name, min, max, f: BuiltinFn::Pure(f) }
+    Builtin {
+        name,
+        min,
+        max,
+        f: BuiltinFn::Pure(f),
+    }
 }
 
 pub(crate) const fn with_vm(name: &'static str, min: u16, max: u16, f: VmFn) -> Builtin {
-    Builtin { name, min, max, f: BuiltinFn::Vm(f) }
+    Builtin {
+        name,
+        min,
+        max,
+        f: BuiltinFn::Vm(f),
+    }
 }
 
-static APPLY: Builtin = Builtin { name: "apply", min: 2, max: MANY, f: BuiltinFn::Apply };
+static APPLY: Builtin = Builtin {
+    name: "apply",
+    min: 2,
+    max: MANY,
+    f: BuiltinFn::Apply,
+};
 
 /// Binds every builtin in `glia.core`.
 pub fn install(core: &Namespace) {
@@ -76,20 +91,6 @@ pub fn install(core: &Namespace) {
     }
 }
 
-/// All builtin names (for documentation and tests).
-pub fn names() -> Vec<&'static str> {
-    let tables: [&'static [Builtin]; 7] = [
-        numbers::BUILTINS,
-        preds::BUILTINS,
-        colls::BUILTINS,
-        seqs::BUILTINS,
-        strings::BUILTINS,
-        errors::BUILTINS,
-        meta::BUILTINS,
-    ];
-    tables.into_iter().flatten().map(|b| b.name).chain(["apply"]).collect()
-}
-
 pub(crate) fn article(v: &Value) -> &'static str {
     crate::vm::call::article(v)
 }
@@ -97,9 +98,8 @@ pub(crate) fn article(v: &Value) -> &'static str {
 /// An argument of the wrong type.
 pub(crate) fn expected(what: &str, fname: &str, got: &Value) -> Error {
     Error::type_mismatch(format!(
-        "`{fname}` expects {what}, got {} {}",
-        article(got),
-        got.type_name()
+        "`{fname}` expects {what}, got {}",
+        crate::value::described(got)
     ))
     .with_hint(format!("the argument was {}", crate::value::pr_str(got)))
 }

@@ -7,7 +7,9 @@ use num_traits::{FromPrimitive, ToPrimitive};
 
 use super::{Builtin, MANY, expected, pure};
 use crate::error::{Error, ErrorType};
-use crate::value::{self, Num, Value, arith, check_number, compare_op, negate, num_equiv};
+use crate::value::{
+    self, Num, Value, arith, arith_as, check_number, compare_op, negate, num_equiv,
+};
 
 fn fold(op: Num, args: &[Value], identity: i64, promote: bool, name: &str) -> Result<Value, Error> {
     match args {
@@ -66,16 +68,16 @@ fn modulo(a: &mut [Value]) -> Result<Value, Error> {
     arith(Num::Mod, &a[0], &a[1], false)
 }
 fn inc(a: &mut [Value]) -> Result<Value, Error> {
-    arith(Num::Add, &a[0], &Value::Int(1), false)
+    arith_as("inc", Num::Add, &a[0], &Value::Int(1), false)
 }
 fn inc_p(a: &mut [Value]) -> Result<Value, Error> {
-    arith(Num::Add, &a[0], &Value::Int(1), true)
+    arith_as("inc'", Num::Add, &a[0], &Value::Int(1), true)
 }
 fn dec(a: &mut [Value]) -> Result<Value, Error> {
-    arith(Num::Sub, &a[0], &Value::Int(1), false)
+    arith_as("dec", Num::Sub, &a[0], &Value::Int(1), false)
 }
 fn dec_p(a: &mut [Value]) -> Result<Value, Error> {
-    arith(Num::Sub, &a[0], &Value::Int(1), true)
+    arith_as("dec'", Num::Sub, &a[0], &Value::Int(1), true)
 }
 
 fn chain(name: &str, a: &[Value]) -> Result<Value, Error> {
@@ -123,7 +125,11 @@ fn extreme(a: &[Value], name: &str, pick_greater: bool) -> Result<Value, Error> 
     for x in &a[1..] {
         check_number(name, x)?;
         nan |= matches!(x, Value::Double(d) if d.is_nan());
-        let better = if pick_greater { compare_op(">", x, &best)? } else { compare_op("<", x, &best)? };
+        let better = if pick_greater {
+            compare_op(">", x, &best)?
+        } else {
+            compare_op("<", x, &best)?
+        };
         if better {
             best = x.clone();
         }
@@ -183,7 +189,10 @@ fn is_number(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(a[0].is_number()))
 }
 fn is_integer(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(matches!(a[0], Value::Int(_) | Value::BigInt(_))))
+    Ok(Value::Bool(matches!(
+        a[0],
+        Value::Int(_) | Value::BigInt(_)
+    )))
 }
 fn is_double(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(matches!(a[0], Value::Double(_))))
@@ -197,7 +206,15 @@ fn is_nan(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn int(a: &mut [Value]) -> Result<Value, Error> {
-    let out_of_range = || Error::new(ErrorType::Arithmetic, format!("value out of range for an integer: {}", value::pr_str(&a[0])));
+    let out_of_range = || {
+        Error::new(
+            ErrorType::Arithmetic,
+            format!(
+                "value out of range for an integer: {}",
+                value::pr_str(&a[0])
+            ),
+        )
+    };
     match &a[0] {
         Value::Int(i) => Ok(Value::Int(*i)),
         Value::Char(c) => Ok(Value::Int(i64::from(*c as u32))),
@@ -209,7 +226,11 @@ fn int(a: &mut [Value]) -> Result<Value, Error> {
             }
         }
         Value::BigInt(b) => b.to_i64().map(Value::Int).ok_or_else(out_of_range),
-        Value::Ratio(r) => r.to_integer().to_i64().map(Value::Int).ok_or_else(out_of_range),
+        Value::Ratio(r) => r
+            .to_integer()
+            .to_i64()
+            .map(Value::Int)
+            .ok_or_else(out_of_range),
         other => Err(expected("a number or character", "int", other)),
     }
 }
@@ -225,7 +246,10 @@ fn bigint(a: &mut [Value]) -> Result<Value, Error> {
         Value::BigInt(b) => (**b).clone(),
         Value::Ratio(r) => r.to_integer(),
         Value::Double(d) => BigInt::from_f64(d.trunc()).ok_or_else(|| {
-            Error::new(ErrorType::Arithmetic, format!("cannot convert {} to a bigint", value::pr_str(&a[0])))
+            Error::new(
+                ErrorType::Arithmetic,
+                format!("cannot convert {} to a bigint", value::pr_str(&a[0])),
+            )
         })?,
         other => return Err(expected("a number", "bigint", other)),
     };

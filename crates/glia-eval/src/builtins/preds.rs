@@ -32,14 +32,27 @@ predicate!(is_regex, Value::Regex(_));
 predicate!(is_bytes, Value::Bytes(_));
 predicate!(
     is_coll,
-    Value::List(_) | Value::Vector(_) | Value::Map(_) | Value::Set(_) | Value::SortedMap(_) | Value::SortedSet(_)
+    Value::List(_)
+        | Value::Vector(_)
+        | Value::Map(_)
+        | Value::Set(_)
+        | Value::SortedMap(_)
+        | Value::SortedSet(_)
 );
 predicate!(is_sequential, Value::List(_) | Value::Vector(_));
-predicate!(is_associative, Value::Vector(_) | Value::Map(_) | Value::SortedMap(_));
+predicate!(
+    is_associative,
+    Value::Vector(_) | Value::Map(_) | Value::SortedMap(_)
+);
 predicate!(is_sorted, Value::SortedMap(_) | Value::SortedSet(_));
 predicate!(
     is_counted,
-    Value::List(_) | Value::Vector(_) | Value::Map(_) | Value::Set(_) | Value::SortedMap(_) | Value::SortedSet(_)
+    Value::List(_)
+        | Value::Vector(_)
+        | Value::Map(_)
+        | Value::Set(_)
+        | Value::SortedMap(_)
+        | Value::SortedSet(_)
 );
 predicate!(
     is_ifn,
@@ -78,7 +91,18 @@ fn identical(a: &mut [Value]) -> Result<Value, Error> {
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
         (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(x, y),
-        (x @ (Value::Nil | Value::Bool(_) | Value::Keyword(_) | Value::Int(_) | Value::Char(_) | Value::Fn(_) | Value::Builtin(_) | Value::Var(_) | Value::Atom(_)), y) => x == y,
+        (
+            x @ (Value::Nil
+            | Value::Bool(_)
+            | Value::Keyword(_)
+            | Value::Int(_)
+            | Value::Char(_)
+            | Value::Fn(_)
+            | Value::Builtin(_)
+            | Value::Var(_)
+            | Value::Atom(_)),
+            y,
+        ) => x == y,
         _ => false,
     }))
 }

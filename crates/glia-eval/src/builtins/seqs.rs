@@ -12,12 +12,21 @@ use crate::vm::charge;
 /// The elements of anything seqable, in seq order (map entries as
 /// `[k v]` vectors, strings as characters).
 pub fn seq_items(v: &Value) -> Result<Vec<Value>, Error> {
+    if let Ok(n) = super::colls::count_of(v) {
+        charge(16 * n)?;
+    }
     Ok(match v {
         Value::Nil => Vec::new(),
         Value::List(l) => l.iter().cloned().collect(),
         Value::Vector(x) => x.items.iter().cloned().collect(),
-        Value::Map(m) => m.iter().map(|(k, v)| Value::vector([k.clone(), v.clone()])).collect(),
-        Value::SortedMap(m) => m.iter().map(|(k, v)| Value::vector([k.clone(), v.clone()])).collect(),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
+            .collect(),
+        Value::SortedMap(m) => m
+            .iter()
+            .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
+            .collect(),
         Value::Set(s) => s.iter().cloned().collect(),
         Value::SortedSet(s) => s.iter().cloned().collect(),
         Value::Str(s) => s.chars().map(Value::Char).collect(),
@@ -73,7 +82,11 @@ fn rest(a: &mut [Value]) -> Result<Value, Error> {
 
 fn next(a: &mut [Value]) -> Result<Value, Error> {
     let r = rest_list(&a[0])?;
-    Ok(if r.count() == 0 { Value::Nil } else { Value::List(r) })
+    Ok(if r.count() == 0 {
+        Value::Nil
+    } else {
+        Value::List(r)
+    })
 }
 
 fn second(a: &mut [Value]) -> Result<Value, Error> {
@@ -95,7 +108,11 @@ fn last(a: &mut [Value]) -> Result<Value, Error> {
 fn butlast(a: &mut [Value]) -> Result<Value, Error> {
     let mut items = seq_items(&a[0])?;
     items.pop();
-    Ok(if items.is_empty() { Value::Nil } else { Value::list(items) })
+    Ok(if items.is_empty() {
+        Value::Nil
+    } else {
+        Value::list(items)
+    })
 }
 
 fn index_arg(v: &Value, name: &str) -> Result<usize, Error> {
@@ -114,7 +131,11 @@ fn nthnext(a: &mut [Value]) -> Result<Value, Error> {
     for _ in 0..n {
         l = l.rest();
     }
-    Ok(if l.count() == 0 { Value::Nil } else { Value::List(l) })
+    Ok(if l.count() == 0 {
+        Value::Nil
+    } else {
+        Value::List(l)
+    })
 }
 
 fn nthrest(a: &mut [Value]) -> Result<Value, Error> {
@@ -151,7 +172,11 @@ fn list_star(a: &mut [Value]) -> Result<Value, Error> {
     let (last, init) = a.split_last_mut().expect("arity checked");
     let mut items: Vec<Value> = init.iter_mut().map(std::mem::take).collect();
     items.extend(seq_items(last)?);
-    Ok(if items.is_empty() { Value::Nil } else { Value::list(items) })
+    Ok(if items.is_empty() {
+        Value::Nil
+    } else {
+        Value::list(items)
+    })
 }
 
 fn reverse(a: &mut [Value]) -> Result<Value, Error> {
@@ -167,8 +192,10 @@ const MAX_RANGE: i64 = 100_000_000;
 fn range(a: &mut [Value]) -> Result<Value, Error> {
     let (start, end, step) = match a {
         [] => {
-            return Err(Error::illegal_argument("an endless `(range)` needs lazy sequences, which are not available yet")
-                .with_hint("give an end: (range 10)"));
+            return Err(Error::illegal_argument(
+                "an endless `(range)` needs lazy sequences, which are not available yet",
+            )
+            .with_hint("give an end: (range 10)"));
         }
         [end] => (Value::Int(0), end.clone(), Value::Int(1)),
         [start, end] => (start.clone(), end.clone(), Value::Int(1)),
@@ -178,18 +205,33 @@ fn range(a: &mut [Value]) -> Result<Value, Error> {
         (Value::Int(s), Value::Int(e), Value::Int(st)) => {
             let (s, e, st) = (*s, *e, *st);
             if st == 0 {
-                return Err(Error::illegal_argument("`range` with a step of 0 never ends").with_hint("use a non-zero step"));
+                return Err(
+                    Error::illegal_argument("`range` with a step of 0 never ends")
+                        .with_hint("use a non-zero step"),
+                );
             }
             let n = if (st > 0 && e > s) || (st < 0 && e < s) {
-                ((i128::from(e) - i128::from(s) + i128::from(st) - i128::from(st.signum())) / i128::from(st)) as i64
+                ((i128::from(e) - i128::from(s) + i128::from(st) - i128::from(st.signum()))
+                    / i128::from(st)) as i64
             } else {
                 0
             };
             if n > MAX_RANGE {
-                return Err(Error::new(ErrorType::IllegalArgument, format!("`range` of {n} elements is too large to realise")));
+                return Err(Error::new(
+                    ErrorType::IllegalArgument,
+                    format!("`range` of {n} elements is too large to realise"),
+                ));
             }
-            charge(32 * n as usize)?;
-            Ok(Value::list((0..n).map(|i| Value::Int(s + i * st)).collect::<Vec<_>>()))
+            // Built in chunks, each charged, so that limits hold while it builds.
+            let mut items = Vec::new();
+            let mut i = 0;
+            while i < n {
+                let chunk = (n - i).min(4096);
+                charge(32 * chunk as usize)?;
+                items.extend((i..i + chunk).map(|k| Value::Int(s + k * st)));
+                i += chunk;
+            }
+            Ok(Value::list(items))
         }
         _ => {
             for v in [&start, &end, &step] {
@@ -199,7 +241,9 @@ fn range(a: &mut [Value]) -> Result<Value, Error> {
             let mut x = start.clone();
             let up = crate::value::signum(&step) > 0;
             if crate::value::is_zero(&step) {
-                return Err(Error::illegal_argument("`range` with a step of 0 never ends"));
+                return Err(Error::illegal_argument(
+                    "`range` with a step of 0 never ends",
+                ));
             }
             loop {
                 let more = crate::value::compare_op(if up { "<" } else { ">" }, &x, &end)?;
@@ -230,7 +274,11 @@ fn sort(a: &mut [Value]) -> Result<Value, Error> {
     if let Some(m) = failure {
         return Err(Error::type_mismatch(m));
     }
-    Ok(if items.is_empty() { Value::list([]) } else { Value::list(items) })
+    Ok(if items.is_empty() {
+        Value::list([])
+    } else {
+        Value::list(items)
+    })
 }
 
 /// A realised seq as a list (`()` when empty): what eager `map` returns.

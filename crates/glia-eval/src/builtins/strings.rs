@@ -45,7 +45,9 @@ fn println_str(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn subs(a: &mut [Value]) -> Result<Value, Error> {
-    let Value::Str(s) = &a[0] else { return Err(expected("a string", "subs", &a[0])) };
+    let Value::Str(s) = &a[0] else {
+        return Err(expected("a string", "subs", &a[0]));
+    };
     let len = s.chars().count() as i64;
     let int = |v: &Value| match v {
         Value::Int(i) => Ok(*i),
@@ -62,7 +64,12 @@ fn subs(a: &mut [Value]) -> Result<Value, Error> {
             format!("subs [{start} {end}) is out of bounds for a string of {len} characters"),
         ));
     }
-    Ok(Value::str(s.chars().skip(start as usize).take((end - start) as usize).collect::<String>()))
+    Ok(Value::str(
+        s.chars()
+            .skip(start as usize)
+            .take((end - start) as usize)
+            .collect::<String>(),
+    ))
 }
 
 fn name(a: &mut [Value]) -> Result<Value, Error> {

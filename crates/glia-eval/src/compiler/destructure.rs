@@ -45,7 +45,12 @@ impl Destructurer {
     }
 
     /// Appends to `out` the plain bindings that bind `pattern` to `init`.
-    pub fn bind(&mut self, pattern: &Form, init: Form, out: &mut Vec<(Form, Form)>) -> Result<(), Error> {
+    pub fn bind(
+        &mut self,
+        pattern: &Form,
+        init: Form,
+        out: &mut Vec<(Form, Form)>,
+    ) -> Result<(), Error> {
         match &pattern.kind {
             FormKind::Symbol(s) if s.ns.is_none() => {
                 if s.name == "&" {
@@ -56,7 +61,10 @@ impl Destructurer {
             }
             FormKind::Symbol(_) => Err(bad(
                 pattern.span,
-                format!("cannot bind the qualified symbol `{}`", glia_syntax::printer::pr_str(pattern)),
+                format!(
+                    "cannot bind the qualified symbol `{}`",
+                    glia_syntax::printer::pr_str(pattern)
+                ),
             )),
             FormKind::Vector(items) => self.bind_vector(pattern.span, items, init, out),
             FormKind::Map(entries) => self.bind_map(pattern.span, entries, init, out),
@@ -106,7 +114,11 @@ impl Destructurer {
                         item,
                         call(
                             "nth",
-                            vec![whole.clone(), int(index, span), Form::new(FormKind::Nil, span)],
+                            vec![
+                                whole.clone(),
+                                int(index, span),
+                                Form::new(FormKind::Nil, span),
+                            ],
                             item.span,
                         ),
                         out,
@@ -128,7 +140,10 @@ impl Destructurer {
     ) -> Result<(), Error> {
         let whole = self.gensym("map", span);
         out.push((whole.clone(), init));
-        out.push((whole.clone(), call("--destructure-map", vec![whole.clone()], span)));
+        out.push((
+            whole.clone(),
+            call("--destructure-map", vec![whole.clone()], span),
+        ));
         let defaults: &[(Form, Form)] = entries
             .iter()
             .find(|(k, _)| is_keyword(k, "or"))
@@ -151,7 +166,13 @@ impl Destructurer {
             } else if is_keyword(k, "or") {
             } else if let Some(kind) = key_kind(k) {
                 let FormKind::Vector(names) = &v.kind else {
-                    return Err(bad(v.span, format!("`{}` takes a vector of names", glia_syntax::printer::pr_str(k))));
+                    return Err(bad(
+                        v.span,
+                        format!(
+                            "`{}` takes a vector of names",
+                            glia_syntax::printer::pr_str(k)
+                        ),
+                    ));
                 };
                 let key_ns = match &k.kind {
                     FormKind::Keyword(kw) => kw.ns.clone(),
@@ -160,19 +181,31 @@ impl Destructurer {
                 for name in names {
                     let (ns, local) = match &name.kind {
                         FormKind::Symbol(s) => (s.ns.clone().or(key_ns.clone()), s.name.clone()),
-                        FormKind::Keyword(kw) if kind == "keys" => (kw.ns.clone().or(key_ns.clone()), kw.name.clone()),
+                        FormKind::Keyword(kw) if kind == "keys" => {
+                            (kw.ns.clone().or(key_ns.clone()), kw.name.clone())
+                        }
                         _ => return Err(bad(name.span, "expected a symbol")),
                     };
                     let key = match kind {
                         "keys" => Form::new(
-                            FormKind::Keyword(Keyword { ns: ns.clone(), name: local.clone(), auto_resolve: false }),
+                            FormKind::Keyword(Keyword {
+                                ns: ns.clone(),
+                                name: local.clone(),
+                                auto_resolve: false,
+                            }),
                             name.span,
                         ),
                         "strs" => Form::new(FormKind::Str(local.clone()), name.span),
                         _ => Form::list(
                             vec![
                                 Form::symbol("quote", name.span),
-                                Form::new(FormKind::Symbol(Symbol { ns: ns.clone(), name: local.clone() }), name.span),
+                                Form::new(
+                                    FormKind::Symbol(Symbol {
+                                        ns: ns.clone(),
+                                        name: local.clone(),
+                                    }),
+                                    name.span,
+                                ),
                             ],
                             name.span,
                         ),

@@ -17,7 +17,9 @@ use std::rc::Rc;
 use glia_syntax::{Form, FormKind, Span, Symbol};
 
 use crate::Source;
-use crate::chunk::{BinOp, CaptureFrom, Closure, Code, FnProto, Op, Operand, OperandKind, Reg, UnOp};
+use crate::chunk::{
+    BinOp, CaptureFrom, Closure, Code, FnProto, Op, Operand, OperandKind, Reg, UnOp,
+};
 use crate::convert::{Spans, form_to_value, keyword_value, value_to_form};
 use crate::error::{Error, ErrorType};
 use crate::namespace::Var;
@@ -34,9 +36,34 @@ const MAX_DEPTH: u32 = 2_000;
 
 /// Special forms: never resolved as vars, never qualified by syntax-quote.
 pub const SPECIAL_FORMS: &[&str] = &[
-    "def", "if", "do", "let", "let*", "fn", "fn*", "loop", "loop*", "recur", "quote", "var",
-    "throw", "try", "catch", "finally", "letfn", "letfn*", "case", "case*", "defmacro",
-    "binding", "ns", "in-ns", "syntax-quote", "unquote", "unquote-splicing", "&",
+    "def",
+    "if",
+    "do",
+    "let",
+    "let*",
+    "fn",
+    "fn*",
+    "loop",
+    "loop*",
+    "recur",
+    "quote",
+    "var",
+    "throw",
+    "try",
+    "catch",
+    "finally",
+    "letfn",
+    "letfn*",
+    "case",
+    "case*",
+    "defmacro",
+    "binding",
+    "ns",
+    "in-ns",
+    "syntax-quote",
+    "unquote",
+    "unquote-splicing",
+    "&",
 ];
 
 pub struct Compiler<'vm> {
@@ -98,7 +125,10 @@ impl<'vm> Compiler<'vm> {
         let op = match v {
             Value::Nil => Op::Nil { dst },
             Value::Bool(value) => Op::Bool { dst, value },
-            Value::Int(i) if i32::try_from(i).is_ok() => Op::Int { dst, value: i as i32 },
+            Value::Int(i) if i32::try_from(i).is_ok() => Op::Int {
+                dst,
+                value: i as i32,
+            },
             v => {
                 let k = self.scope().code.constant(v);
                 Op::Const { dst, k }
@@ -128,7 +158,9 @@ impl<'vm> Compiler<'vm> {
             self.depth -= 1;
             return Err(Error::new(ErrorType::Compile, "code nested too deeply")
                 .at(form.span)
-                .with_hint(format!("forms may nest at most {MAX_DEPTH} deep after macro expansion")));
+                .with_hint(format!(
+                    "forms may nest at most {MAX_DEPTH} deep after macro expansion"
+                )));
         }
         let mark = self.mark();
         let result = crate::value::deep(|| self.compile_inner(form, dst, tail));
@@ -163,9 +195,19 @@ impl<'vm> Compiler<'vm> {
                 self.with_meta(form, dst)
             }
             FormKind::Map(entries) if !is_constant(form) => {
-                let flat: Vec<Form> = entries.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect();
+                let flat: Vec<Form> = entries
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), v.clone()])
+                    .collect();
                 let from = self.compile_consecutive(&flat)?;
-                self.emit(Op::Map { dst, from, n: entries.len() as u16 }, span);
+                self.emit(
+                    Op::Map {
+                        dst,
+                        from,
+                        n: entries.len() as u16,
+                    },
+                    span,
+                );
                 self.with_meta(form, dst)
             }
             _ => self.compile_quoted(form, dst),
@@ -189,9 +231,23 @@ impl<'vm> Compiler<'vm> {
             let var = self.scope().code.var(&with_meta);
             let base = self.temp();
             let meta_reg = self.temp();
-            self.emit(Op::Move { dst: base, src: dst }, form.span);
+            self.emit(
+                Op::Move {
+                    dst: base,
+                    src: dst,
+                },
+                form.span,
+            );
             self.compile(meta, meta_reg, false)?;
-            self.emit(Op::CallVar { var, base, argc: 2, dst }, form.span);
+            self.emit(
+                Op::CallVar {
+                    var,
+                    base,
+                    argc: 2,
+                    dst,
+                },
+                form.span,
+            );
         }
         Ok(())
     }
@@ -225,7 +281,10 @@ impl<'vm> Compiler<'vm> {
                 if var.is_macro.get() {
                     return Err(Error::new(
                         ErrorType::Compile,
-                        format!("cannot take the value of the macro `{}`", var.qualified_name()),
+                        format!(
+                            "cannot take the value of the macro `{}`",
+                            var.qualified_name()
+                        ),
                     )
                     .at(span)
                     .with_hint("a macro can only be called; use a function if you need a value"));
@@ -240,10 +299,10 @@ impl<'vm> Compiler<'vm> {
     /// Resolves a symbol: locals (innermost fn outwards, capturing through
     /// every fn in between), then vars.
     fn resolve(&mut self, s: &Symbol, span: Span) -> Result<Resolved, Error> {
-        if s.ns.is_none() {
-            if let Some(r) = self.resolve_local(self.fns.len() - 1, &s.name) {
-                return Ok(r);
-            }
+        if s.ns.is_none()
+            && let Some(r) = self.resolve_local(self.fns.len() - 1, &s.name)
+        {
+            return Ok(r);
         }
         self.resolve_var(s)
             .map(Resolved::Var)
@@ -298,7 +357,14 @@ impl<'vm> Compiler<'vm> {
             .iter()
             .flat_map(|f| f.locals.iter().map(|l| l.name.to_string()))
             .collect();
-        candidates.extend(self.vm.current_ns.mappings.borrow().keys().map(|k| k.to_string()));
+        candidates.extend(
+            self.vm
+                .current_ns
+                .mappings
+                .borrow()
+                .keys()
+                .map(|k| k.to_string()),
+        );
         candidates.extend(self.vm.core.mappings.borrow().keys().map(|k| k.to_string()));
         candidates.extend(SPECIAL_FORMS.iter().map(|s| s.to_string()));
         let best = candidates
@@ -319,7 +385,13 @@ impl<'vm> Compiler<'vm> {
         }
     }
 
-    fn compile_list(&mut self, form: &Form, items: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_list(
+        &mut self,
+        form: &Form,
+        items: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         let head = &items[0];
         let args = &items[1..];
         let span = form.span;
@@ -330,32 +402,47 @@ impl<'vm> Compiler<'vm> {
         })?;
         if let FormKind::Symbol(s) = &head.kind {
             let local = s.ns.is_none() && self.is_local(&s.name);
-            if s.ns.is_none() && !local {
-                if let Some(result) = self.compile_special(&s.name, form, args, dst, tail) {
-                    return result;
-                }
+            if s.ns.is_none()
+                && !local
+                && let Some(result) = self.compile_special(&s.name, form, args, dst, tail)
+            {
+                return result;
             }
-            if !local {
-                if let Some(var) = self.resolve_var(s) {
-                    if var.is_macro.get() {
-                        let expansion = self.expand_macro(&var, form)?;
-                        return self.compile(&expansion, dst, tail);
+            if !local && let Some(var) = self.resolve_var(s) {
+                if var.is_macro.get() {
+                    let expansion = self.expand_macro(&var, form)?;
+                    return self.compile(&expansion, dst, tail);
+                }
+                if let Some(op) = intrinsic(&var, args.len()) {
+                    return self.compile_intrinsic(op, args, dst, span);
+                }
+                if let Ok(argc) = u8::try_from(argc) {
+                    let var = self.scope().code.var(&var);
+                    let start = self.scope().code.ops.len();
+                    let base = self.compile_consecutive(args)?;
+                    if tail && !self.scope().code.calls_not_tail {
+                        scope_moves(&mut self.scope().code, start, 0);
+                        self.emit(
+                            Op::TailCallVar {
+                                var,
+                                base,
+                                argc,
+                                dst,
+                            },
+                            span,
+                        );
+                    } else {
+                        self.emit(
+                            Op::CallVar {
+                                var,
+                                base,
+                                argc,
+                                dst,
+                            },
+                            span,
+                        );
                     }
-                    if let Some(op) = intrinsic(&var, args.len()) {
-                        return self.compile_intrinsic(op, args, dst, span);
-                    }
-                    if let Ok(argc) = u8::try_from(argc) {
-                        let var = self.scope().code.var(&var);
-                        let start = self.scope().code.ops.len();
-                        let base = self.compile_consecutive(args)?;
-                        if tail && !self.scope().code.calls_not_tail {
-                            scope_moves(&mut self.scope().code, start, 0);
-                            self.emit(Op::TailCallVar { var, base, argc, dst }, span);
-                        } else {
-                            self.emit(Op::CallVar { var, base, argc, dst }, span);
-                        }
-                        return Ok(());
-                    }
+                    return Ok(());
                 }
             }
         }
@@ -370,7 +457,13 @@ impl<'vm> Compiler<'vm> {
         Ok(())
     }
 
-    fn compile_intrinsic(&mut self, op: Intrinsic, args: &[Form], dst: Reg, span: Span) -> Result<(), Error> {
+    fn compile_intrinsic(
+        &mut self,
+        op: Intrinsic,
+        args: &[Form],
+        dst: Reg,
+        span: Span,
+    ) -> Result<(), Error> {
         match op {
             Intrinsic::Bin(op) => {
                 let a = self.operand(&args[0])?;
@@ -399,7 +492,11 @@ impl<'vm> Compiler<'vm> {
                 let i = self.scope().code.constant(Value::Int(*i));
                 Operand::constant(i)
             }),
-            FormKind::Float(_) | FormKind::Str(_) | FormKind::Keyword(_) | FormKind::Nil | FormKind::Bool(_)
+            FormKind::Float(_)
+            | FormKind::Str(_)
+            | FormKind::Keyword(_)
+            | FormKind::Nil
+            | FormKind::Bool(_)
                 if form.meta.is_none() =>
             {
                 let mut spans = Spans::default();
@@ -428,13 +525,21 @@ impl<'vm> Compiler<'vm> {
     /// For `if`: a test that is an inlined comparison compiles to one fused
     /// compare-and-branch. Returns the branch to patch, if it did.
     pub(crate) fn compile_fused_test(&mut self, test: &Form) -> Result<Option<u32>, Error> {
-        let FormKind::List(items) = &test.kind else { return Ok(None) };
-        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else { return Ok(None) };
+        let FormKind::List(items) = &test.kind else {
+            return Ok(None);
+        };
+        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else {
+            return Ok(None);
+        };
         if items.len() != 3 || (s.ns.is_none() && self.is_local(&s.name)) {
             return Ok(None);
         }
-        let Some(var) = self.resolve_var(s) else { return Ok(None) };
-        let Some(Intrinsic::Bin(op)) = intrinsic(&var, 2).filter(|i| matches!(i, Intrinsic::Bin(b) if b.is_test())) else {
+        let Some(var) = self.resolve_var(s) else {
+            return Ok(None);
+        };
+        let Some(Intrinsic::Bin(op)) =
+            intrinsic(&var, 2).filter(|i| matches!(i, Intrinsic::Bin(b) if b.is_test()))
+        else {
             return Ok(None);
         };
         let mark = self.mark();
@@ -442,8 +547,18 @@ impl<'vm> Compiler<'vm> {
         let b = self.operand(&items[2])?;
         self.release(mark);
         let fused = match (a.kind(), int_literal(&items[2])) {
-            (OperandKind::Local(a), Some(b)) => Op::JumpUnlessLI { op, a, b, target: 0 },
-            _ => Op::JumpUnless { op, a, b, target: 0 },
+            (OperandKind::Local(a), Some(b)) => Op::JumpUnlessLI {
+                op,
+                a,
+                b,
+                target: 0,
+            },
+            _ => Op::JumpUnless {
+                op,
+                a,
+                b,
+                target: 0,
+            },
         };
         Ok(Some(self.emit(fused, test.span)))
     }
@@ -453,14 +568,19 @@ impl<'vm> Compiler<'vm> {
         let Some(f) = var.get() else {
             return Err(Error::new(
                 ErrorType::UnboundSymbol,
-                format!("the macro `{}` is declared but has no definition", var.qualified_name()),
+                format!(
+                    "the macro `{}` is declared but has no definition",
+                    var.qualified_name()
+                ),
             )
             .at(form.span));
         };
         let mut spans = Spans::default();
         let ns = self.vm.current_ns.name.clone();
         let whole = form_to_value(form, &ns, &mut spans);
-        let FormKind::List(items) = &form.kind else { unreachable!() };
+        let FormKind::List(items) = &form.kind else {
+            unreachable!()
+        };
         let mut args = vec![whole, self.env_value()];
         args.extend(items[1..].iter().map(|a| form_to_value(a, &ns, &mut spans)));
         let result = self.vm.call_value(&f, args).map_err(|e| {
@@ -480,8 +600,11 @@ impl<'vm> Compiler<'vm> {
                     );
                 }
             }
-            err.hint = e.hint().or(Some("the error happened while the macro was expanding".into()));
-            err.data = Some(Value::Error(e));
+            err.hint = e.hint().or(Some(
+                "the error happened while the macro was expanding".into(),
+            ));
+            // The cause's own data says what the macro objected to.
+            err.data = e.get("data").cloned();
             err
         })?;
         value_to_form(&result, form.span, &spans)
@@ -499,8 +622,12 @@ impl<'vm> Compiler<'vm> {
     }
 
     pub(crate) fn macroexpand_1(&mut self, form: &Form) -> Result<Option<Form>, Error> {
-        let FormKind::List(items) = &form.kind else { return Ok(None) };
-        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else { return Ok(None) };
+        let FormKind::List(items) = &form.kind else {
+            return Ok(None);
+        };
+        let Some(FormKind::Symbol(s)) = items.first().map(|h| &h.kind) else {
+            return Ok(None);
+        };
         if s.ns.is_none() && (SPECIAL_FORMS.contains(&s.name.as_str()) || self.is_local(&s.name)) {
             return Ok(None);
         }
@@ -603,10 +730,10 @@ pub(crate) fn scope_moves(code: &mut scope::Emitter, start: usize, first: u16) {
         }
     }
     for (reg, (count, at)) in reads {
-        if let (true, 1, Some(i)) = (reg >= first, count, at) {
-            if let Op::Move { dst, src } = code.ops[start + i] {
-                code.ops[start + i] = Op::Take { dst, src };
-            }
+        if let (true, 1, Some(i)) = (reg >= first, count, at)
+            && let Op::Move { dst, src } = code.ops[start + i]
+        {
+            code.ops[start + i] = Op::Take { dst, src };
         }
     }
 }
@@ -626,7 +753,9 @@ fn is_constant(form: &Form) -> bool {
         && match &form.kind {
             FormKind::Symbol(_) | FormKind::List(_) => false,
             FormKind::Vector(items) | FormKind::Set(items) => items.iter().all(is_constant),
-            FormKind::Map(entries) => entries.iter().all(|(k, v)| is_constant(k) && is_constant(v)),
+            FormKind::Map(entries) => entries
+                .iter()
+                .all(|(k, v)| is_constant(k) && is_constant(v)),
             _ => true,
         }
 }
@@ -643,7 +772,9 @@ pub(crate) fn intrinsic(var: &Var, argc: usize) -> Option<Intrinsic> {
     if &*var.ns != crate::CORE_NS {
         return None;
     }
-    let Some(Value::Builtin(b)) = var.get() else { return None };
+    let Some(Value::Builtin(b)) = var.get() else {
+        return None;
+    };
     if *b.name != *var.name {
         return None;
     }

@@ -67,12 +67,15 @@ impl Emitter {
 
     pub fn constant(&mut self, v: Value) -> u32 {
         // Reuse identical immediates; collections are not worth comparing.
-        if matches!(v, Value::Keyword(_) | Value::Int(_) | Value::Nil | Value::Bool(_)) {
-            if let Some(i) = self.consts.iter().position(|c| {
-                std::mem::discriminant(c) == std::mem::discriminant(&v) && *c == v
-            }) {
-                return i as u32;
-            }
+        if matches!(
+            v,
+            Value::Keyword(_) | Value::Int(_) | Value::Nil | Value::Bool(_)
+        ) && let Some(i) = self
+            .consts
+            .iter()
+            .position(|c| std::mem::discriminant(c) == std::mem::discriminant(&v) && *c == v)
+        {
+            return i as u32;
         }
         self.consts.push(v);
         (self.consts.len() - 1) as u32
@@ -109,10 +112,10 @@ impl Emitter {
     ) -> Code {
         // A jump to a return is that return.
         for i in 0..self.ops.len() {
-            if let Op::Jump { target } = self.ops[i] {
-                if let Some(ret @ Op::Return { .. }) = self.ops.get(target as usize) {
-                    self.ops[i] = *ret;
-                }
+            if let Op::Jump { target } = self.ops[i]
+                && let Some(ret @ Op::Return { .. }) = self.ops.get(target as usize)
+            {
+                self.ops[i] = *ret;
             }
         }
         Code {

@@ -15,7 +15,9 @@ use crate::error::{Error, ErrorType};
 use crate::value::{Map, Value};
 
 fn syntax(span: Span, message: impl Into<String>, hint: impl Into<String>) -> Error {
-    Error::new(ErrorType::Compile, message).at(span).with_hint(hint)
+    Error::new(ErrorType::Compile, message)
+        .at(span)
+        .with_hint(hint)
 }
 
 fn pr(form: &Form) -> String {
@@ -53,7 +55,10 @@ impl Compiler<'_> {
             "ns" | "in-ns" => self.compile_ns(span, name, args, dst),
             "unquote" | "unquote-splicing" => Err(syntax(
                 span,
-                format!("`{}` used outside syntax-quote", if name == "unquote" { "~" } else { "~@" }),
+                format!(
+                    "`{}` used outside syntax-quote",
+                    if name == "unquote" { "~" } else { "~@" }
+                ),
                 "`~x` and `~@xs` only mean something inside a syntax-quoted form such as `(a ~x)",
             )),
             "catch" | "finally" => Err(syntax(
@@ -61,16 +66,31 @@ impl Compiler<'_> {
                 format!("`{name}` used outside `try`"),
                 "write `(try body... (catch :default e handler...) (finally cleanup...))`",
             )),
-            "&" => Err(syntax(span, "`&` cannot be called", "`&` only appears in parameter and binding vectors")),
+            "&" => Err(syntax(
+                span,
+                "`&` cannot be called",
+                "`&` only appears in parameter and binding vectors",
+            )),
             _ => return None,
         })
     }
 
-    fn arg_count(span: Span, what: &str, args: &[Form], min: usize, max: usize, usage: &str) -> Result<(), Error> {
+    fn arg_count(
+        span: Span,
+        what: &str,
+        args: &[Form],
+        min: usize,
+        max: usize,
+        usage: &str,
+    ) -> Result<(), Error> {
         if args.len() < min || args.len() > max {
             return Err(syntax(
                 span,
-                format!("`{what}` takes {} but got {}", expect_text(min, max), args.len()),
+                format!(
+                    "`{what}` takes {} but got {}",
+                    expect_text(min, max),
+                    args.len()
+                ),
                 format!("usage: {usage}"),
             ));
         }
@@ -109,7 +129,13 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    pub(super) fn compile_do(&mut self, span: Span, body: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    pub(super) fn compile_do(
+        &mut self,
+        span: Span,
+        body: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         match body.split_last() {
             None => {
                 self.emit(Op::Nil { dst }, span);
@@ -128,25 +154,37 @@ impl Compiler<'_> {
 
     fn def_name<'f>(&self, span: Span, args: &'f [Form], what: &str) -> Result<&'f Form, Error> {
         match args.first() {
-            Some(f @ Form { kind: FormKind::Symbol(Symbol { ns: None, .. }), .. }) => Ok(f),
-            Some(f @ Form { kind: FormKind::Symbol(Symbol { ns: Some(ns), .. }), .. })
-                if **ns == *self.vm.current_ns.name =>
-            {
-                Ok(f)
-            }
+            Some(
+                f @ Form {
+                    kind: FormKind::Symbol(Symbol { ns: None, .. }),
+                    ..
+                },
+            ) => Ok(f),
+            Some(
+                f @ Form {
+                    kind: FormKind::Symbol(Symbol { ns: Some(ns), .. }),
+                    ..
+                },
+            ) if **ns == *self.vm.current_ns.name => Ok(f),
             Some(other) => Err(syntax(
                 other.span,
                 format!("`{what}` needs a symbol to name, got `{}`", pr(other)),
                 format!("usage: ({what} name ...), with an unqualified symbol"),
             )),
-            None => Err(syntax(span, format!("`{what}` needs a name"), format!("usage: ({what} name ...)"))),
+            None => Err(syntax(
+                span,
+                format!("`{what}` needs a name"),
+                format!("usage: ({what} name ...)"),
+            )),
         }
     }
 
     fn compile_def(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         Self::arg_count(span, "def", args, 1, 3, "(def name doc? value?)")?;
         let name_form = self.def_name(span, args, "def")?;
-        let FormKind::Symbol(sym) = &name_form.kind else { unreachable!() };
+        let FormKind::Symbol(sym) = &name_form.kind else {
+            unreachable!()
+        };
         let var = self.vm.current_ns.intern(&sym.name);
         let mut meta = Map::default();
         if let Some(m) = &name_form.meta {
@@ -155,12 +193,19 @@ impl Compiler<'_> {
                 meta = (*m).clone();
             }
         }
-        let is = |meta: &Map, k: &str| meta.get(&Value::keyword(None, k)).is_some_and(Value::is_truthy);
+        let is = |meta: &Map, k: &str| {
+            meta.get(&Value::keyword(None, k))
+                .is_some_and(Value::is_truthy)
+        };
         var.dynamic.set(is(&meta, "dynamic"));
         let init = match args.len() {
             3 => {
                 let FormKind::Str(doc) = &args[1].kind else {
-                    return Err(syntax(args[1].span, "the docstring of `def` must be a string", "usage: (def name \"doc\" value)"));
+                    return Err(syntax(
+                        args[1].span,
+                        "the docstring of `def` must be a string",
+                        "usage: (def name \"doc\" value)",
+                    ));
                 };
                 meta.insert(Value::keyword(None, "doc"), Value::str(doc.clone()));
                 Some(&args[2])
@@ -186,12 +231,14 @@ impl Compiler<'_> {
 
     /// Compiles a def's init; a fn gets the var's name for traces.
     fn compile_named(&mut self, init: &Form, name: &str, dst: Reg) -> Result<(), Error> {
-        if let FormKind::List(items) = &init.kind {
-            if matches!(items.first().and_then(Form::as_simple_symbol), Some("fn" | "fn*"))
-                && !self.is_local("fn")
-            {
-                return self.compile_fn_named(init.span, &items[1..], Some(name), dst);
-            }
+        if let FormKind::List(items) = &init.kind
+            && matches!(
+                items.first().and_then(Form::as_simple_symbol),
+                Some("fn" | "fn*")
+            )
+            && !self.is_local("fn")
+        {
+            return self.compile_fn_named(init.span, &items[1..], Some(name), dst);
         }
         self.compile(init, dst, false)
     }
@@ -199,19 +246,36 @@ impl Compiler<'_> {
     fn compile_defmacro(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         let usage = "(defmacro name doc? attr-map? [params] body...) or with several ([params] body...) arities";
         let name_form = self.def_name(span, args, "defmacro")?;
-        let FormKind::Symbol(sym) = &name_form.kind else { unreachable!() };
+        let FormKind::Symbol(sym) = &name_form.kind else {
+            unreachable!()
+        };
         let mut rest = &args[1..];
-        if let Some(Form { kind: FormKind::Str(_), .. }) = rest.first() {
+        if let Some(Form {
+            kind: FormKind::Str(_),
+            ..
+        }) = rest.first()
+        {
             rest = &rest[1..];
         }
-        if let Some(Form { kind: FormKind::Map(_), .. }) = rest.first() {
+        if let Some(Form {
+            kind: FormKind::Map(_),
+            ..
+        }) = rest.first()
+        {
             rest = &rest[1..];
         }
         let with_env = |params: &Form| -> Result<Form, Error> {
             let FormKind::Vector(ps) = &params.kind else {
-                return Err(syntax(params.span, "a macro's parameters must be a vector", usage));
+                return Err(syntax(
+                    params.span,
+                    "a macro's parameters must be a vector",
+                    usage,
+                ));
             };
-            let mut all = vec![Form::symbol("&form", params.span), Form::symbol("&env", params.span)];
+            let mut all = vec![
+                Form::symbol("&form", params.span),
+                Form::symbol("&env", params.span),
+            ];
             all.extend(ps.iter().cloned());
             Ok(Form::new(FormKind::Vector(all), params.span))
         };
@@ -229,7 +293,11 @@ impl Compiler<'_> {
                         new.extend(items[1..].iter().cloned());
                         Ok(Form::list(new, arity.span))
                     }
-                    _ => Err(syntax(arity.span, "expected an arity `([params] body...)`", usage)),
+                    _ => Err(syntax(
+                        arity.span,
+                        "expected an arity `([params] body...)`",
+                        usage,
+                    )),
                 })
                 .collect::<Result<_, _>>()?,
             _ => return Err(syntax(span, "`defmacro` needs a parameter vector", usage)),
@@ -242,7 +310,12 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn bindings<'f>(&self, span: Span, what: &str, form: Option<&'f Form>) -> Result<&'f [Form], Error> {
+    fn bindings<'f>(
+        &self,
+        span: Span,
+        what: &str,
+        form: Option<&'f Form>,
+    ) -> Result<&'f [Form], Error> {
         let usage = format!("({what} [name value ...] body...)");
         match form.map(|f| &f.kind) {
             Some(FormKind::Vector(items)) if items.len() % 2 == 0 => Ok(items),
@@ -251,22 +324,33 @@ impl Compiler<'_> {
                 format!("`{what}` bindings need an even number of forms (a value for every name)"),
                 usage,
             )),
-            _ => Err(syntax(span, format!("`{what}` needs a binding vector"), usage)),
+            _ => Err(syntax(
+                span,
+                format!("`{what}` needs a binding vector"),
+                usage,
+            )),
         }
     }
 
     /// Allocates the register of a plain symbol binding (in scope once
     /// [`Compiler::push_local`] is called, after its init is compiled).
     fn binding_name<'f>(&mut self, name: &'f Form) -> Result<&'f str, Error> {
-        name.as_simple_symbol()
-            .ok_or_else(|| syntax(name.span, format!("cannot bind `{}`", pr(name)), "bind a symbol"))
+        name.as_simple_symbol().ok_or_else(|| {
+            syntax(
+                name.span,
+                format!("cannot bind `{}`", pr(name)),
+                "bind a symbol",
+            )
+        })
     }
 
     /// Compiles `pattern init` pairs (destructuring) into slots in scope.
     fn compile_bindings(&mut self, pairs: &[Form]) -> Result<(), Error> {
         for pair in pairs.chunks(2) {
             let mut plain = Vec::new();
-            let mut d = super::Destructurer { counter: self.vm.next_gensym() };
+            let mut d = super::Destructurer {
+                counter: self.vm.next_gensym(),
+            };
             d.bind(&pair[0], pair[1].clone(), &mut plain)?;
             self.vm.gensym_counter = self.vm.gensym_counter.max(d.counter);
             for (name, init) in plain {
@@ -279,7 +363,13 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn compile_let(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_let(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         let pairs = self.bindings(span, "let", args.first())?;
         let mark = self.scope_mark();
         self.compile_bindings(pairs)?;
@@ -299,23 +389,40 @@ impl Compiler<'_> {
         s.code.next_slot = slot;
     }
 
-    fn compile_loop(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_loop(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         let pairs = self.bindings(span, "loop", args.first())?;
         let mark = self.scope_mark();
         let simple = pairs.chunks(2).all(|p| p[0].as_simple_symbol().is_some());
         let (names, body): (Vec<Form>, Vec<Form>) = if simple {
-            (pairs.chunks(2).map(|p| p[0].clone()).collect(), args[1..].to_vec())
+            (
+                pairs.chunks(2).map(|p| p[0].clone()).collect(),
+                args[1..].to_vec(),
+            )
         } else {
             // Loop over plain names; destructure them afresh in each iteration.
-            let mut d = super::Destructurer { counter: self.vm.next_gensym() };
-            let gs: Vec<Form> = pairs.chunks(2).map(|p| d.gensym("loop", p[0].span)).collect();
+            let mut d = super::Destructurer {
+                counter: self.vm.next_gensym(),
+            };
+            let gs: Vec<Form> = pairs
+                .chunks(2)
+                .map(|p| d.gensym("loop", p[0].span))
+                .collect();
             self.vm.gensym_counter = self.vm.gensym_counter.max(d.counter);
             let mut inner = Vec::new();
             for (p, g) in pairs.chunks(2).zip(&gs) {
                 inner.push(p[0].clone());
                 inner.push(g.clone());
             }
-            let mut let_form = vec![Form::symbol("let*", span), Form::new(FormKind::Vector(inner), span)];
+            let mut let_form = vec![
+                Form::symbol("let*", span),
+                Form::new(FormKind::Vector(inner), span),
+            ];
             let_form.extend(args[1..].iter().cloned());
             (gs, vec![Form::list(let_form, span)])
         };
@@ -331,7 +438,12 @@ impl Compiler<'_> {
         let start = self.scope().code.here();
         let try_depth = self.scope().code.try_depth;
         let code = &mut self.scope().code;
-        code.loop_target = Some(LoopTarget { start, first, n: names.len() as u16, try_depth });
+        code.loop_target = Some(LoopTarget {
+            start,
+            first,
+            n: names.len() as u16,
+            try_depth,
+        });
         // The loop body is in tail position for `recur`; its calls are tail
         // calls only if the loop itself is in the fn's tail position.
         code.calls_not_tail = outer_calls_not_tail || !tail;
@@ -346,7 +458,11 @@ impl Compiler<'_> {
 
     fn compile_recur(&mut self, span: Span, args: &[Form], tail: bool) -> Result<(), Error> {
         let Some(target) = self.scope().code.loop_target else {
-            return Err(syntax(span, "`recur` outside `loop` or `fn`", "recur jumps back to the innermost loop or fn head"));
+            return Err(syntax(
+                span,
+                "`recur` outside `loop` or `fn`",
+                "recur jumps back to the innermost loop or fn head",
+            ));
         };
         if !tail {
             return Err(syntax(
@@ -356,12 +472,21 @@ impl Compiler<'_> {
             ));
         }
         if target.try_depth != self.scope().code.try_depth {
-            return Err(syntax(span, "`recur` across `try`", "move the loop inside the try, or the try inside the loop body"));
+            return Err(syntax(
+                span,
+                "`recur` across `try`",
+                "move the loop inside the try, or the try inside the loop body",
+            ));
         }
         if args.len() != target.n as usize {
             return Err(syntax(
                 span,
-                format!("`recur` needs {} argument{} here, got {}", target.n, if target.n == 1 { "" } else { "s" }, args.len()),
+                format!(
+                    "`recur` needs {} argument{} here, got {}",
+                    target.n,
+                    if target.n == 1 { "" } else { "s" },
+                    args.len()
+                ),
                 "recur passes one value for each loop binding (or fn parameter, the rest counting as one)",
             ));
         }
@@ -370,12 +495,26 @@ impl Compiler<'_> {
         let from = self.compile_consecutive(args)?;
         self.release(mark);
         scope_moves(&mut self.scope().code, start, target.first);
-        self.emit(Op::Recur { first: target.first, from, n: target.n, target: target.start }, span);
+        self.emit(
+            Op::Recur {
+                first: target.first,
+                from,
+                n: target.n,
+                target: target.start,
+            },
+            span,
+        );
         Ok(())
     }
 
     /// `(fn name? [params] body...)` or `(fn name? ([params] body...)...)`.
-    pub(super) fn compile_fn_named(&mut self, span: Span, args: &[Form], def_name: Option<&str>, dst: Reg) -> Result<(), Error> {
+    pub(super) fn compile_fn_named(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        def_name: Option<&str>,
+        dst: Reg,
+    ) -> Result<(), Error> {
         let usage = "(fn name? [params...] body...) or (fn name? ([params...] body...) ...)";
         let (self_name, rest) = match args.first().and_then(Form::as_simple_symbol) {
             Some(n) => (Some(Rc::<str>::from(n)), &args[1..]),
@@ -386,10 +525,16 @@ impl Compiler<'_> {
             Some(FormKind::List(_)) => rest
                 .iter()
                 .map(|a| match &a.kind {
-                    FormKind::List(items) if matches!(items.first().map(|f| &f.kind), Some(FormKind::Vector(_))) => {
+                    FormKind::List(items)
+                        if matches!(items.first().map(|f| &f.kind), Some(FormKind::Vector(_))) =>
+                    {
                         Ok((&items[0], &items[1..]))
                     }
-                    _ => Err(syntax(a.span, "expected an arity `([params...] body...)`", usage)),
+                    _ => Err(syntax(
+                        a.span,
+                        "expected an arity `([params...] body...)`",
+                        usage,
+                    )),
                 })
                 .collect::<Result<_, _>>()?,
             _ => return Err(syntax(span, "`fn` needs a parameter vector", usage)),
@@ -415,23 +560,35 @@ impl Compiler<'_> {
             if code.variadic {
                 if variadic_at.is_some() {
                     self.fns.pop();
-                    return Err(syntax(params.span, "a fn can have only one variadic arity", usage));
+                    return Err(syntax(
+                        params.span,
+                        "a fn can have only one variadic arity",
+                        usage,
+                    ));
                 }
                 variadic_at = Some((code.params, params.span));
             } else {
                 if seen_fixed.contains(&code.params) {
                     self.fns.pop();
-                    return Err(syntax(params.span, format!("two arities of this fn take {} parameters", code.params), "each arity needs a different parameter count"));
+                    return Err(syntax(
+                        params.span,
+                        format!("two arities of this fn take {} parameters", code.params),
+                        "each arity needs a different parameter count",
+                    ));
                 }
                 seen_fixed.push(code.params);
             }
             codes.push(code);
         }
-        if let Some((n, at)) = variadic_at {
-            if seen_fixed.iter().any(|&f| f > n) {
-                self.fns.pop();
-                return Err(syntax(at, "a fixed arity takes more parameters than the variadic one", "the variadic arity must have at least as many fixed parameters as any other"));
-            }
+        if let Some((n, at)) = variadic_at
+            && seen_fixed.iter().any(|&f| f > n)
+        {
+            self.fns.pop();
+            return Err(syntax(
+                at,
+                "a fixed arity takes more parameters than the variadic one",
+                "the variadic arity must have at least as many fixed parameters as any other",
+            ));
         }
         let scope = self.fns.pop().expect("fn scope");
         let proto = self.finish_fn(scope, codes);
@@ -442,8 +599,15 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn compile_arity(&mut self, params: &Form, body: &[Form], name: Rc<str>) -> Result<crate::chunk::Code, Error> {
-        let FormKind::Vector(ps) = &params.kind else { unreachable!() };
+    fn compile_arity(
+        &mut self,
+        params: &Form,
+        body: &[Form],
+        name: Rc<str>,
+    ) -> Result<crate::chunk::Code, Error> {
+        let FormKind::Vector(ps) = &params.kind else {
+            unreachable!()
+        };
         let scope = self.scope();
         scope.locals.clear();
         scope.code = Default::default();
@@ -454,7 +618,13 @@ impl Compiler<'_> {
             if ps[i].as_simple_symbol() == Some("&") {
                 match (ps.get(i + 1), ps.len() - i) {
                     (Some(r), 2) => rest = Some(r),
-                    _ => return Err(syntax(ps[i].span, "`&` must be followed by exactly one parameter", "write [a b & more]")),
+                    _ => {
+                        return Err(syntax(
+                            ps[i].span,
+                            "`&` must be followed by exactly one parameter",
+                            "write [a b & more]",
+                        ));
+                    }
                 }
                 break;
             }
@@ -464,7 +634,9 @@ impl Compiler<'_> {
         // Parameters take the first slots; patterns get a plain name and are
         // destructured at the top of the body.
         let mut patterns = Vec::new();
-        let mut d = super::Destructurer { counter: self.vm.next_gensym() };
+        let mut d = super::Destructurer {
+            counter: self.vm.next_gensym(),
+        };
         for p in fixed.iter().copied().chain(rest) {
             let slot = self.scope().code.alloc_slot();
             match p.as_simple_symbol() {
@@ -475,30 +647,53 @@ impl Compiler<'_> {
                     patterns.push(p.clone());
                     patterns.push(g);
                 }
-                _ => return Err(syntax(p.span, format!("invalid parameter `{}`", pr(p)), "parameters are symbols or destructuring patterns")),
+                _ => {
+                    return Err(syntax(
+                        p.span,
+                        format!("invalid parameter `{}`", pr(p)),
+                        "parameters are symbols or destructuring patterns",
+                    ));
+                }
             }
         }
         self.vm.gensym_counter = self.vm.gensym_counter.max(d.counter);
         let n = (fixed.len() + rest.is_some() as usize) as u16;
-        self.scope().code.loop_target = Some(LoopTarget { start: 0, first: 0, n, try_depth: 0 });
+        self.scope().code.loop_target = Some(LoopTarget {
+            start: 0,
+            first: 0,
+            n,
+            try_depth: 0,
+        });
         let result = self.temp();
         if patterns.is_empty() {
             self.compile_do(params.span, body, result, true)?;
         } else {
-            let mut let_form = vec![Form::symbol("let*", params.span), Form::new(FormKind::Vector(patterns), params.span)];
+            let mut let_form = vec![
+                Form::symbol("let*", params.span),
+                Form::new(FormKind::Vector(patterns), params.span),
+            ];
             let_form.extend(body.iter().cloned());
             self.compile(&Form::list(let_form, params.span), result, true)?;
         }
         let end = body.last().map_or(params.span, |b| b.span);
         self.emit(Op::Return { src: result }, end);
         let code = std::mem::take(&mut self.scope().code);
-        Ok(code.finish(fixed.len() as u16, rest.is_some(), name, self.source.clone()))
+        Ok(code.finish(
+            fixed.len() as u16,
+            rest.is_some(),
+            name,
+            self.source.clone(),
+        ))
     }
 
     fn compile_var(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         Self::arg_count(span, "var", args, 1, 1, "(var name) or #'name")?;
         let FormKind::Symbol(s) = &args[0].kind else {
-            return Err(syntax(args[0].span, "`var` needs a symbol", "usage: (var name) or #'name"));
+            return Err(syntax(
+                args[0].span,
+                "`var` needs a symbol",
+                "usage: (var name) or #'name",
+            ));
         };
         let Some(var) = self.resolve_var(s) else {
             return Err(self.unbound(s, args[0].span));
@@ -509,7 +704,14 @@ impl Compiler<'_> {
     }
 
     fn compile_throw(&mut self, span: Span, args: &[Form]) -> Result<(), Error> {
-        Self::arg_count(span, "throw", args, 1, 1, "(throw (ex-info \"message\" {...}))")?;
+        Self::arg_count(
+            span,
+            "throw",
+            args,
+            1,
+            1,
+            "(throw (ex-info \"message\" {...}))",
+        )?;
         let t = self.temp();
         self.compile(&args[0], t, false)?;
         self.emit(Op::Throw { src: t }, span);
@@ -520,12 +722,17 @@ impl Compiler<'_> {
     fn compile_try(&mut self, span: Span, args: &[Form], dst: Reg) -> Result<(), Error> {
         let usage = "(try body... (catch :glia.error/type e handler...) (finally cleanup...))";
         let clause = |f: &Form, name: &str| matches!(&f.kind, FormKind::List(items) if items.first().and_then(Form::as_simple_symbol) == Some(name));
-        let body_end = args.iter().position(|f| clause(f, "catch") || clause(f, "finally")).unwrap_or(args.len());
+        let body_end = args
+            .iter()
+            .position(|f| clause(f, "catch") || clause(f, "finally"))
+            .unwrap_or(args.len());
         let (body, clauses) = args.split_at(body_end);
         let mut catches = Vec::new();
         let mut finally: Option<&[Form]> = None;
         for c in clauses {
-            let FormKind::List(items) = &c.kind else { unreachable!() };
+            let FormKind::List(items) = &c.kind else {
+                unreachable!()
+            };
             if clause(c, "catch") {
                 if finally.is_some() {
                     return Err(syntax(c.span, "`catch` after `finally`", usage));
@@ -540,7 +747,11 @@ impl Compiler<'_> {
                 }
                 finally = Some(&items[1..]);
             } else {
-                return Err(syntax(c.span, "only `catch` and `finally` clauses may follow them in a `try`", usage));
+                return Err(syntax(
+                    c.span,
+                    "only `catch` and `finally` clauses may follow them in a `try`",
+                    usage,
+                ));
             }
         }
         let mark = self.scope_mark();
@@ -611,10 +822,17 @@ impl Compiler<'_> {
     fn compile_catch_test(&mut self, ty: &Form, ex: u16) -> Result<Option<u32>, Error> {
         let catch_all = match &ty.kind {
             FormKind::Keyword(k) => k.ns.is_none() && k.name == "default",
-            FormKind::Symbol(s) => matches!(
-                &*s.name,
-                "Exception" | "Throwable" | "Error" | "RuntimeException" | "Object" | "ExceptionInfo"
-            ) && (s.ns.is_none() || s.ns.as_deref() == Some("java.lang")),
+            FormKind::Symbol(s) => {
+                matches!(
+                    &*s.name,
+                    "Exception"
+                        | "Throwable"
+                        | "Error"
+                        | "RuntimeException"
+                        | "Object"
+                        | "ExceptionInfo"
+                ) && (s.ns.is_none() || s.ns.as_deref() == Some("java.lang"))
+            }
             _ => false,
         };
         if catch_all {
@@ -634,14 +852,38 @@ impl Compiler<'_> {
         let kind = self.temp();
         self.emit(Op::Move { dst: base, src: ex }, ty.span);
         self.compile_quoted(ty, kind)?;
-        self.emit(Op::CallVar { var, base, argc: 2, dst: base }, ty.span);
+        self.emit(
+            Op::CallVar {
+                var,
+                base,
+                argc: 2,
+                dst: base,
+            },
+            ty.span,
+        );
         self.release(mark);
-        Ok(Some(self.emit(Op::JumpIfFalse { src: base, target: 0 }, ty.span)))
+        Ok(Some(self.emit(
+            Op::JumpIfFalse {
+                src: base,
+                target: 0,
+            },
+            ty.span,
+        )))
     }
 
-    fn compile_letfn(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_letfn(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         let usage = "(letfn [(name [params...] body...) ...] body...)";
-        let Some(Form { kind: FormKind::Vector(fns), .. }) = args.first() else {
+        let Some(Form {
+            kind: FormKind::Vector(fns),
+            ..
+        }) = args.first()
+        else {
             return Err(syntax(span, "`letfn` needs a vector of fn specs", usage));
         };
         let mark = self.scope_mark();
@@ -652,7 +894,11 @@ impl Compiler<'_> {
                 _ => None,
             };
             let Some(name) = name else {
-                return Err(syntax(f.span, "each letfn spec is `(name [params...] body...)`", usage));
+                return Err(syntax(
+                    f.span,
+                    "each letfn spec is `(name [params...] body...)`",
+                    usage,
+                ));
             };
             let slot = self.temp();
             self.emit(Op::NewCell { dst: slot }, f.span);
@@ -661,7 +907,9 @@ impl Compiler<'_> {
         }
         let t = self.temp();
         for (f, slot) in fns.iter().zip(slots) {
-            let FormKind::List(items) = &f.kind else { unreachable!() };
+            let FormKind::List(items) = &f.kind else {
+                unreachable!()
+            };
             self.compile_fn_named(f.span, items, None, t)?;
             self.emit(Op::SetCell { cell: slot, src: t }, f.span);
         }
@@ -671,7 +919,13 @@ impl Compiler<'_> {
     }
 
     /// `(case e const result ... default?)`: one hash lookup, then a jump.
-    fn compile_case(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_case(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         let usage = "(case expr constant result ... default?)";
         let Some((expr, clauses)) = args.split_first() else {
             return Err(syntax(span, "`case` needs an expression", usage));
@@ -682,7 +936,14 @@ impl Compiler<'_> {
         self.release(mark);
         let has_default = clauses.len() % 2 == 1;
         let table_index = self.scope().code.constant(Value::Nil);
-        self.emit(Op::Case { src, table: table_index, has_default }, span);
+        self.emit(
+            Op::Case {
+                src,
+                table: table_index,
+                has_default,
+            },
+            span,
+        );
         let mut table = Map::default();
         let mut to_end = Vec::new();
         let mut default_jump = None;
@@ -699,7 +960,11 @@ impl Compiler<'_> {
             for c in constants {
                 let v = form_to_value(c, &ns, &mut Spans::default());
                 if table.contains_key(&v) {
-                    return Err(syntax(c.span, format!("duplicate case constant `{}`", pr(c)), "each constant may appear once in a case"));
+                    return Err(syntax(
+                        c.span,
+                        format!("duplicate case constant `{}`", pr(c)),
+                        "each constant may appear once in a case",
+                    ));
                 }
                 table.insert(v, Value::Int(target as i64));
             }
@@ -728,13 +993,22 @@ impl Compiler<'_> {
         let from = self.mark();
         for pair in pairs.chunks(2) {
             let FormKind::Symbol(s) = &pair[0].kind else {
-                return Err(syntax(pair[0].span, "`binding` binds vars, named by symbols", "usage: (binding [*var* value] body...)"));
+                return Err(syntax(
+                    pair[0].span,
+                    "`binding` binds vars, named by symbols",
+                    "usage: (binding [*var* value] body...)",
+                ));
             };
-            let var = self.resolve_var(s).ok_or_else(|| self.unbound(s, pair[0].span))?;
+            let var = self
+                .resolve_var(s)
+                .ok_or_else(|| self.unbound(s, pair[0].span))?;
             if !var.dynamic.get() {
                 return Err(syntax(
                     pair[0].span,
-                    format!("cannot dynamically bind the non-dynamic var `{}`", var.qualified_name()),
+                    format!(
+                        "cannot dynamically bind the non-dynamic var `{}`",
+                        var.qualified_name()
+                    ),
                     format!("declare it dynamic: (def ^:dynamic {} ...)", var.name),
                 ));
             }
@@ -746,14 +1020,27 @@ impl Compiler<'_> {
         for v in &vars {
             self.scope().code.var_fresh(v);
         }
-        self.emit(Op::PushBindings { first_var, from, n: vars.len() as u16 }, span);
+        self.emit(
+            Op::PushBindings {
+                first_var,
+                from,
+                n: vars.len() as u16,
+            },
+            span,
+        );
         self.release(mark);
         self.compile_do(span, &args[1..], dst, false)?;
         self.emit(Op::PopBindings, span);
         Ok(())
     }
 
-    fn compile_syntax_quote(&mut self, span: Span, args: &[Form], dst: Reg, tail: bool) -> Result<(), Error> {
+    fn compile_syntax_quote(
+        &mut self,
+        span: Span,
+        args: &[Form],
+        dst: Reg,
+        tail: bool,
+    ) -> Result<(), Error> {
         Self::arg_count(span, "syntax-quote", args, 1, 1, "`form")?;
         let expanded = SyntaxQuote::new(self).expand(&args[0])?;
         self.compile(&expanded, dst, tail)
@@ -763,13 +1050,31 @@ impl Compiler<'_> {
     fn compile_ns(&mut self, span: Span, what: &str, args: &[Form], dst: Reg) -> Result<(), Error> {
         let name = match (what, args.first().map(|f| &f.kind)) {
             ("ns", Some(FormKind::Symbol(s))) if s.ns.is_none() => s.name.clone(),
-            ("in-ns", Some(FormKind::List(items))) if items.len() == 2 && items[0].as_simple_symbol() == Some("quote") => {
+            ("in-ns", Some(FormKind::List(items)))
+                if items.len() == 2 && items[0].as_simple_symbol() == Some("quote") =>
+            {
                 match items[1].as_simple_symbol() {
                     Some(n) => n.to_string(),
-                    None => return Err(syntax(span, "`in-ns` needs a quoted symbol", "usage: (in-ns 'my.ns)")),
+                    None => {
+                        return Err(syntax(
+                            span,
+                            "`in-ns` needs a quoted symbol",
+                            "usage: (in-ns 'my.ns)",
+                        ));
+                    }
                 }
             }
-            _ => return Err(syntax(span, format!("`{what}` needs a namespace name"), if what == "ns" { "usage: (ns my.namespace)" } else { "usage: (in-ns 'my.namespace)" })),
+            _ => {
+                return Err(syntax(
+                    span,
+                    format!("`{what}` needs a namespace name"),
+                    if what == "ns" {
+                        "usage: (ns my.namespace)"
+                    } else {
+                        "usage: (in-ns 'my.namespace)"
+                    },
+                ));
+            }
         };
         if what == "ns" {
             for clause in &args[1..] {
@@ -778,7 +1083,10 @@ impl Compiler<'_> {
         }
         let ns = self.vm.namespaces.get_or_create(&name);
         self.vm.current_ns = ns;
-        self.compile_quoted(&Form::new(FormKind::Symbol(Symbol::simple(name)), span), dst)
+        self.compile_quoted(
+            &Form::new(FormKind::Symbol(Symbol::simple(name)), span),
+            dst,
+        )
     }
 
     fn compile_ns_clause(&mut self, clause: &Form) -> Result<(), Error> {
@@ -786,7 +1094,11 @@ impl Compiler<'_> {
         // wires `:load`. Until then only docstrings and metadata are accepted.
         match &clause.kind {
             FormKind::Str(_) | FormKind::Map(_) => Ok(()),
-            _ => Err(syntax(clause.span, "`ns` clauses (:require, :use...) are not supported yet", "loading other namespaces arrives with the :load effect")),
+            _ => Err(syntax(
+                clause.span,
+                "`ns` clauses (:require, :use...) are not supported yet",
+                "loading other namespaces arrives with the :load effect",
+            )),
         }
     }
 }

@@ -60,30 +60,46 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
             return Ok(x);
         }
         if is_call(form, "unquote-splicing").is_some() {
-            return Err(Error::new(ErrorType::Compile, "`~@` used outside a list, vector, map or set")
-                .at(span)
-                .with_hint("splice into a collection: `(a ~@xs)`"));
+            return Err(Error::new(
+                ErrorType::Compile,
+                "`~@` used outside a list, vector, map or set",
+            )
+            .at(span)
+            .with_hint("splice into a collection: `(a ~@xs)`"));
         }
         Ok(match &form.kind {
             FormKind::Symbol(s) => quoted(Form::new(FormKind::Symbol(self.symbol(s)), span)),
-            FormKind::List(items) if items.is_empty() => {
-                Form::list(vec![core("list", span)], span)
-            }
+            FormKind::List(items) if items.is_empty() => Form::list(vec![core("list", span)], span),
             FormKind::List(items) => {
                 Form::list(vec![core("seq", span), self.concat(items, span)?], span)
             }
             FormKind::Vector(items) => Form::list(
-                vec![core("apply", span), core("vector", span), self.concat(items, span)?],
+                vec![
+                    core("apply", span),
+                    core("vector", span),
+                    self.concat(items, span)?,
+                ],
                 span,
             ),
             FormKind::Set(items) => Form::list(
-                vec![core("apply", span), core("hash-set", span), self.concat(items, span)?],
+                vec![
+                    core("apply", span),
+                    core("hash-set", span),
+                    self.concat(items, span)?,
+                ],
                 span,
             ),
             FormKind::Map(entries) => {
-                let flat: Vec<Form> = entries.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect();
+                let flat: Vec<Form> = entries
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), v.clone()])
+                    .collect();
                 Form::list(
-                    vec![core("apply", span), core("hash-map", span), self.concat(&flat, span)?],
+                    vec![
+                        core("apply", span),
+                        core("hash-map", span),
+                        self.concat(&flat, span)?,
+                    ],
                     span,
                 )
             }
@@ -98,7 +114,10 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
             if let Some(x) = is_call(item, "unquote-splicing") {
                 parts.push(x);
             } else {
-                parts.push(Form::list(vec![core("list", item.span), self.expand(item)?], item.span));
+                parts.push(Form::list(
+                    vec![core("list", item.span), self.expand(item)?],
+                    item.span,
+                ));
             }
         }
         Ok(Form::list(parts, span))

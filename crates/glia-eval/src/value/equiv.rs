@@ -40,9 +40,7 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Keyword(a), Keyword(b)) => a == b,
             (Symbol(a), Symbol(b)) => a == b,
             (List(_) | Vector(_), List(_) | Vector(_)) => sequential_eq(this, other),
-            (Map(a), Map(b)) => {
-                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
-            }
+            (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
             (Map(a), SortedMap(b)) | (SortedMap(b), Map(a)) => {
                 a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
             }
@@ -53,9 +51,7 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Set(a), SortedSet(b)) | (SortedSet(b), Set(a)) => {
                 a.len() == b.len() && a.iter().all(|x| b.contains(x))
             }
-            (SortedSet(a), SortedSet(b)) => {
-                a.len() == b.len() && a.iter().all(|x| b.contains(x))
-            }
+            (SortedSet(a), SortedSet(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
             (Fn(a), Fn(b)) => Rc::ptr_eq(a, b),
             (Builtin(a), Builtin(b)) => std::ptr::eq(*a, *b),
             (Var(a), Var(b)) => Rc::ptr_eq(a, b),
@@ -139,7 +135,7 @@ fn hash_here(v: &Value) -> u64 {
         Symbol(s) => hash_of(6, &**s),
         List(_) | Vector(_) => sequential_items(v)
             .into_iter()
-            .flat_map(|items| items)
+            .flatten()
             .fold(1, |acc, x| hash_combine_ordered(acc, hash_value(x))),
         Map(m) => unordered(m.iter().map(|(k, v)| hash_value(k) ^ mix(hash_value(v)))),
         SortedMap(m) => unordered(m.iter().map(|(k, v)| hash_value(k) ^ mix(hash_value(v)))),
@@ -200,4 +196,3 @@ fn compare_here(a: &Value, b: &Value) -> Result<Ordering, String> {
         }
     })
 }
-

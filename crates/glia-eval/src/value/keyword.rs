@@ -16,11 +16,12 @@ pub struct KeywordData {
 #[derive(Clone)]
 pub struct Keyword(Rc<KeywordData>);
 
+type Table = HashMap<(Option<Box<str>>, Box<str>), Keyword>;
+
 thread_local! {
     // Keywords are never freed: programs use a bounded set of them, and a
     // weak table would cost a lookup on every drop.
-    static TABLE: RefCell<HashMap<(Option<Box<str>>, Box<str>), Keyword>> =
-        RefCell::new(HashMap::new());
+    static TABLE: RefCell<Table> = RefCell::new(HashMap::new());
 }
 
 impl Keyword {

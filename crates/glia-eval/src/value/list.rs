@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::Value;
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub enum List {
     #[default]
     Empty,
@@ -66,6 +66,7 @@ impl List {
     }
 }
 
+#[derive(Debug)]
 pub struct Iter<'a> {
     list: &'a List,
 }

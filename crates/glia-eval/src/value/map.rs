@@ -23,7 +23,7 @@ pub const SMALL: usize = 8;
 
 /// Passes Glia's precomputed hash through (keys hash themselves with
 /// [`hash_value`], which is already well mixed and consistent with `=`).
-#[derive(Default, Clone, Copy)]
+#[derive(Default, Clone, Copy, Debug)]
 pub struct PassThrough(u64);
 
 impl Hasher for PassThrough {
@@ -51,6 +51,7 @@ impl Hash for Value {
 
 pub type FlatTable = std::collections::HashMap<Value, Value, FixedState>;
 
+#[derive(Debug)]
 pub enum Repr {
     Small(Vec<(Value, Value)>),
     Flat(Box<Flat>),
@@ -58,6 +59,7 @@ pub enum Repr {
 }
 
 /// A mutable table and, once the map has been shared, its persistent twin.
+#[derive(Debug)]
 pub struct Flat {
     table: FlatTable,
     persistent: std::cell::OnceCell<HashMap>,
@@ -65,8 +67,12 @@ pub struct Flat {
 
 impl Flat {
     fn persistent(&self) -> &HashMap {
-        self.persistent
-            .get_or_init(|| self.table.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        self.persistent.get_or_init(|| {
+            self.table
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
     }
 
     fn table_mut(&mut self) -> &mut FlatTable {
@@ -87,7 +93,7 @@ impl Clone for Repr {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Map {
     pub repr: Repr,
     pub meta: Option<Value>,

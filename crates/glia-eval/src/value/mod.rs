@@ -22,18 +22,20 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 pub use deep::deep;
-pub use equiv::{compare, hash_combine_ordered, hash_value, sequential_items as sequential_items_pub};
+pub use equiv::{
+    compare, hash_combine_ordered, hash_value, sequential_items as sequential_items_pub,
+};
 pub use keyword::Keyword;
 pub use list::List;
 pub use map::Map;
-pub use num::{Num, arith, arith_op, compare_op};
-pub(crate) use num::{check_number, is_zero, negate, not_a_number, num_equiv, ratio_value, signum, to_f64};
+pub use num::{Num, arith, arith_as, arith_op, compare_op};
+pub(crate) use num::{check_number, described, is_zero, negate, num_equiv, signum, to_f64};
 pub use print::{pr_str, print_str, str_of, write_value};
 pub use set::Set;
 pub use sorted::{SortedMap, SortedSet};
 
-use crate::chunk::Closure;
 use crate::builtins::Builtin;
+use crate::chunk::Closure;
 use crate::error::Exception;
 use crate::namespace::Var;
 

@@ -60,15 +60,16 @@ fn category(v: &Value, op: &str) -> Result<Category, Error> {
 pub fn not_a_number(op: &str, v: &Value) -> Error {
     Error::new(
         ErrorType::TypeMismatch,
-        format!("`{op}` expects numbers, got {} {}", article(v), v.type_name()),
+        format!("`{op}` expects numbers, got {}", described(v)),
     )
     .with_hint(format!("the argument was {}", super::pr_str(v)))
 }
 
-fn article(v: &Value) -> &'static str {
-    match v.type_name().as_bytes()[0] {
-        b'a' | b'e' | b'i' | b'o' | b'u' => "an",
-        _ => "a",
+/// "a string", "an integer", "nil".
+pub fn described(v: &Value) -> String {
+    match v {
+        Value::Nil => "nil".to_string(),
+        _ => format!("{} {}", crate::vm::call::article(v), v.type_name()),
     }
 }
 
@@ -137,10 +138,15 @@ fn divide_by_zero() -> Error {
 
 /// `a op b`. With `promote`, long overflow gives a bigint instead of an error.
 pub fn arith(op: Num, a: &Value, b: &Value, promote: bool) -> Result<Value, Error> {
+    arith_as(op.symbol(), op, a, b, promote)
+}
+
+/// [`arith`] for the fn called `name` (`inc` is `+` by one), which errors name.
+pub fn arith_as(name: &str, op: Num, a: &Value, b: &Value, promote: bool) -> Result<Value, Error> {
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
-        return long_op(op, *x, *y, promote);
+        return long_op(op, *x, *y, promote).map_err(|e| renamed(e, op, name));
     }
-    let cat = category(a, op.symbol())?.max(category(b, op.symbol())?);
+    let cat = category(a, name)?.max(category(b, name)?);
     match cat {
         Category::Long => unreachable_long(),
         Category::Double => double_op(op, to_f64(a), to_f64(b)),
@@ -149,8 +155,26 @@ pub fn arith(op: Num, a: &Value, b: &Value, promote: bool) -> Result<Value, Erro
     }
 }
 
+/// An overflow error of `op` reported for the fn `name`.
+fn renamed(mut e: Error, op: Num, name: &str) -> Error {
+    if name != op.symbol() {
+        e.message = e
+            .message
+            .replace(&format!("`{}`", op.symbol()), &format!("`{name}`"));
+        let base = name.trim_end_matches('\'');
+        e.hint = e
+            .hint
+            .take()
+            .map(|h| h.replace(&format!("`{}'`", op.symbol()), &format!("`{base}'`")));
+    }
+    e
+}
+
 fn unreachable_long() -> Result<Value, Error> {
-    Err(Error::new(ErrorType::Internal, "long arithmetic fell through"))
+    Err(Error::new(
+        ErrorType::Internal,
+        "long arithmetic fell through",
+    ))
 }
 
 fn long_op(op: Num, x: i64, y: i64, promote: bool) -> Result<Value, Error> {
@@ -172,7 +196,11 @@ fn long_op(op: Num, x: i64, y: i64, promote: bool) -> Result<Value, Error> {
         Num::Quot => x.checked_div(y),
         Num::Rem => Some(x.checked_rem(y).unwrap_or(0)),
         Num::Mod => Some(x.checked_rem(y).map_or(0, |r| {
-            if r != 0 && (r < 0) != (y < 0) { r + y } else { r }
+            if r != 0 && (r < 0) != (y < 0) {
+                r + y
+            } else {
+                r
+            }
         })),
     };
     match checked {
@@ -193,7 +221,11 @@ fn double_op(op: Num, x: f64, y: f64) -> Result<Value, Error> {
         Num::Rem => x % y,
         Num::Mod => {
             let r = x % y;
-            if r != 0.0 && (r < 0.0) != (y < 0.0) { r + y } else { r }
+            if r != 0.0 && (r < 0.0) != (y < 0.0) {
+                r + y
+            } else {
+                r
+            }
         }
     }))
 }

@@ -49,7 +49,11 @@ fn write_seq<'a>(
     out.push_str(close);
 }
 
-fn write_map<'a>(out: &mut String, entries: impl Iterator<Item = (&'a Value, &'a Value)>, mode: Mode) {
+fn write_map<'a>(
+    out: &mut String,
+    entries: impl Iterator<Item = (&'a Value, &'a Value)>,
+    mode: Mode,
+) {
     out.push('{');
     for (i, (k, v)) in entries.enumerate() {
         if i > 0 {
@@ -78,8 +82,20 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
         Value::Str(s) => printer::write_string(out, s, mode),
         Value::Keyword(k) => out.push_str(&k.to_string()),
         Value::Symbol(s) => out.push_str(&s.to_string()),
-        Value::List(_) => write_seq(out, "(", sequential_items_pub(v).into_iter().flatten(), ")", mode),
-        Value::Vector(_) => write_seq(out, "[", sequential_items_pub(v).into_iter().flatten(), "]", mode),
+        Value::List(_) => write_seq(
+            out,
+            "(",
+            sequential_items_pub(v).into_iter().flatten(),
+            ")",
+            mode,
+        ),
+        Value::Vector(_) => write_seq(
+            out,
+            "[",
+            sequential_items_pub(v).into_iter().flatten(),
+            "]",
+            mode,
+        ),
         Value::Map(m) => write_map(out, m.iter(), mode),
         Value::SortedMap(m) => write_map(out, m.iter(), mode),
         Value::Set(s) => write_seq(out, "#{", s.iter(), "}", mode),

@@ -3,7 +3,7 @@
 
 use super::{Map, Value};
 
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct Set {
     pub map: Map,
     pub meta: Option<Value>,

@@ -10,7 +10,7 @@ use super::{Value, compare};
 /// to be mutually comparable before they go in (see [`check_comparable`]),
 /// so the fallback order for incomparable pairs is never observed; it only
 /// keeps `Ord` total.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct SortKey(pub Value);
 
 impl PartialOrd for SortKey {
@@ -21,8 +21,7 @@ impl PartialOrd for SortKey {
 
 impl Ord for SortKey {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare(&self.0, &other.0)
-            .unwrap_or_else(|_| self.0.type_name().cmp(other.0.type_name()))
+        compare(&self.0, &other.0).unwrap_or_else(|_| self.0.type_name().cmp(other.0.type_name()))
     }
 }
 
@@ -34,7 +33,7 @@ pub fn check_comparable(existing: Option<&Value>, key: &Value) -> Result<(), Str
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct SortedMap {
     pub map: imbl::GenericOrdMap<SortKey, Value, RcK>,
     pub meta: Option<Value>,
@@ -71,7 +70,7 @@ impl SortedMap {
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct SortedSet {
     pub set: imbl::GenericOrdSet<SortKey, RcK>,
     pub meta: Option<Value>,

@@ -21,7 +21,13 @@ fn arg_text(n: usize) -> String {
 impl Vm {
     /// Calls `callee`. `Ok(true)`: a frame was pushed and runs next;
     /// `Ok(false)`: the result is already on the stack at `ret`.
-    pub(crate) fn invoke(&mut self, callee: Value, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
+    pub(crate) fn invoke(
+        &mut self,
+        callee: Value,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
         match callee {
             Value::Fn(c) => {
                 self.enter(c, argc, args_at, ret)?;
@@ -61,7 +67,7 @@ impl Vm {
             }
             other => Err(Error::new(
                 ErrorType::NotCallable,
-                format!("{} {} cannot be called", article(&other), other.type_name()),
+                format!("{} cannot be called", crate::value::described(&other)),
             )
             .with_hint(format!(
                 "the value in call position was {}; only fns, keywords, maps, sets, vectors and vars can be called",
@@ -72,11 +78,20 @@ impl Vm {
 
     /// Enters a closure: picks the arity, packs rest arguments, pushes the frame.
     #[inline]
-    pub(crate) fn enter(&mut self, closure: Rc<Closure>, argc: usize, base: usize, ret: usize) -> Result<(), Error> {
+    pub(crate) fn enter(
+        &mut self,
+        closure: Rc<Closure>,
+        argc: usize,
+        base: usize,
+        ret: usize,
+    ) -> Result<(), Error> {
         let Some(arity) = closure.proto.arity(argc) else {
             return Err(Error::new(
                 ErrorType::Arity,
-                format!("wrong number of arguments ({argc}) passed to `{}`", closure.name()),
+                format!(
+                    "wrong number of arguments ({argc}) passed to `{}`",
+                    closure.name()
+                ),
             )
             .with_hint(format!("it takes {}", closure.proto.arities_text())));
         };
@@ -88,8 +103,10 @@ impl Vm {
         self.ensure(top.max(base + argc));
         if code.variadic {
             let fixed = code.params as usize;
-            let rest: Vec<Value> =
-                self.stack[base + fixed..base + argc].iter_mut().map(std::mem::take).collect();
+            let rest: Vec<Value> = self.stack[base + fixed..base + argc]
+                .iter_mut()
+                .map(std::mem::take)
+                .collect();
             self.stack[base + fixed] = if rest.is_empty() {
                 Value::Nil
             } else {
@@ -109,7 +126,13 @@ impl Vm {
 
     /// A call in tail position: a closure replaces the running frame;
     /// anything else is an ordinary call whose result the frame returns.
-    pub(crate) fn invoke_tail(&mut self, callee: Value, argc: usize, args_at: usize, ret: usize) -> Result<bool, Error> {
+    pub(crate) fn invoke_tail(
+        &mut self,
+        callee: Value,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
         let callee = match callee {
             Value::Var(var) => self.lookup_var(&var)?,
             other => other,
@@ -130,7 +153,8 @@ impl Vm {
             self.set(base + i, v);
         }
         self.clear(base + argc, top.max(args_at + argc));
-        self.enter(closure, argc, base, frame.ret as usize).map(|()| true)
+        self.enter(closure, argc, base, frame.ret as usize)
+            .map(|()| true)
     }
 
     /// `(apply f a b coll)`: spreads `coll` and calls `f`.
@@ -167,23 +191,35 @@ fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
     if argc < min || argc > max {
         return Err(Error::new(
             ErrorType::Arity,
-            format!("wrong number of arguments ({argc}) passed to a {}", callee.type_name()),
+            format!(
+                "wrong number of arguments ({argc}) passed to a {}",
+                callee.type_name()
+            ),
         )
         .with_hint(format!(
             "a {} takes {}",
             callee.type_name(),
-            if max == 2 { "a key and an optional default" } else { "one argument" }
+            if max == 2 {
+                "a key and an optional default"
+            } else {
+                "one argument"
+            }
         )));
     }
     let default = args.get(1).cloned().unwrap_or_default();
     Ok(match callee {
         Value::Keyword(_) => crate::builtins::get(&args[0], callee, default),
         Value::Vector(v) => match &args[0] {
-            Value::Int(i) if *i >= 0 && (*i as usize) < v.items.len() => v.items[*i as usize].clone(),
+            Value::Int(i) if *i >= 0 && (*i as usize) < v.items.len() => {
+                v.items[*i as usize].clone()
+            }
             Value::Int(i) => {
                 return Err(Error::new(
                     ErrorType::IndexOutOfBounds,
-                    format!("index {i} is out of bounds for a vector of {} elements", v.items.len()),
+                    format!(
+                        "index {i} is out of bounds for a vector of {} elements",
+                        v.items.len()
+                    ),
                 ));
             }
             other => {

@@ -59,7 +59,9 @@ fn arith(op: BinOp, x: i64, y: i64) -> Option<i64> {
 fn put_int(regs: &mut [Value], r: u16, v: i64) -> Option<()> {
     match regs.get_mut(r as usize)? {
         Value::Int(x) => *x = v,
-        slot @ (Value::Nil | Value::Bool(_) | Value::Double(_) | Value::Char(_)) => *slot = Value::Int(v),
+        slot @ (Value::Nil | Value::Bool(_) | Value::Double(_) | Value::Char(_)) => {
+            *slot = Value::Int(v)
+        }
         _ => return None,
     }
     Some(())
@@ -69,7 +71,9 @@ fn put_int(regs: &mut [Value], r: u16, v: i64) -> Option<()> {
 fn put_bool(regs: &mut [Value], r: u16, v: bool) -> Option<()> {
     match regs.get_mut(r as usize)? {
         Value::Bool(x) => *x = v,
-        slot @ (Value::Nil | Value::Int(_) | Value::Double(_) | Value::Char(_)) => *slot = Value::Bool(v),
+        slot @ (Value::Nil | Value::Int(_) | Value::Double(_) | Value::Char(_)) => {
+            *slot = Value::Bool(v)
+        }
         _ => return None,
     }
     Some(())
@@ -93,7 +97,9 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
             _ => return None,
         },
         Op::JumpUnlessLI { op, a, b, target } => {
-            let Value::Int(x) = regs.get(a as usize)? else { return None };
+            let Value::Int(x) = regs.get(a as usize)? else {
+                return None;
+            };
             if !test(op, *x, i64::from(b))? {
                 return Some(target as usize);
             }
@@ -104,7 +110,9 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
             }
         }
         Op::BinLI { op, dst, a, b } => {
-            let Value::Int(x) = regs.get(a as usize)? else { return None };
+            let Value::Int(x) = regs.get(a as usize)? else {
+                return None;
+            };
             let x = *x;
             match arith(op, x, i64::from(b)) {
                 Some(r) => put_int(regs, dst, r)?,
@@ -132,14 +140,32 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
 }
 
 /// Runs from `ip` until an op needs the general loop.
-pub fn run(regs: &mut [Value], ops: &[Op], consts: &[Value], mut ip: usize, tick: &mut u32) -> (usize, Exit) {
+pub fn run(
+    regs: &mut [Value],
+    ops: &[Op],
+    consts: &[Value],
+    mut ip: usize,
+    tick: &mut u32,
+) -> (usize, Exit) {
     loop {
-        let Some(&op) = ops.get(ip) else { return (ip, Exit::Slow) };
-        if let Op::Recur { first, from, n, target } = op {
+        let Some(&op) = ops.get(ip) else {
+            return (ip, Exit::Slow);
+        };
+        if let Op::Recur {
+            first,
+            from,
+            n,
+            target,
+        } = op
+        {
             // Integer arguments only: anything else needs moves and drops.
             let (first, from, n) = (first as usize, from as usize, n as usize);
-            let Some(args) = regs.get(from..from + n) else { return (ip, Exit::Slow) };
-            if !args.iter().all(|v| matches!(v, Value::Int(_))) || regs.get(first..first + n).is_none() {
+            let Some(args) = regs.get(from..from + n) else {
+                return (ip, Exit::Slow);
+            };
+            if !args.iter().all(|v| matches!(v, Value::Int(_)))
+                || regs.get(first..first + n).is_none()
+            {
                 return (ip, Exit::Slow);
             }
             let spent = (ip + 1 - target as usize) as u32;
@@ -147,7 +173,9 @@ pub fn run(regs: &mut [Value], ops: &[Op], consts: &[Value], mut ip: usize, tick
                 return (ip, Exit::Fuel);
             }
             for i in 0..n {
-                let Value::Int(v) = regs[from + i] else { unreachable!() };
+                let Value::Int(v) = regs[from + i] else {
+                    unreachable!()
+                };
                 if put_int(regs, (first + i) as u16, v).is_none() {
                     return (ip, Exit::Slow);
                 }

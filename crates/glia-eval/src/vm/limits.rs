@@ -5,7 +5,7 @@
 //! out does it look at the clock, the interrupt flag, the fuel left and the
 //! bytes allocated. So the checks cost one decrement per instruction.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -71,7 +71,11 @@ impl Exceeded {
     pub fn is_limit_type(name: &str) -> bool {
         matches!(
             name,
-            "fuel-exhausted" | "memory-limit" | "stack-overflow" | "deadline-exceeded" | "interrupted"
+            "fuel-exhausted"
+                | "memory-limit"
+                | "stack-overflow"
+                | "deadline-exceeded"
+                | "interrupted"
         )
     }
 
@@ -107,13 +111,32 @@ impl Exceeded {
     }
 }
 
+/// Builtin work (in fuel units) between two looks at the clock from inside
+/// builtins.
+const WORK_CHECK: u64 = 1 << 16;
+
+/// What builtins need to enforce the limits of the running evaluation.
+struct Watch {
+    limits: Limits,
+    deadline: Option<Instant>,
+    fuel_left: u64,
+}
+
 thread_local! {
     static ALLOCATED: Cell<u64> = const { Cell::new(0) };
     static ALLOC_LIMIT: Cell<u64> = const { Cell::new(u64::MAX) };
+    /// Fuel used inside builtins since the VM last accounted for it.
+    static WORK: Cell<u64> = const { Cell::new(0) };
+    static NEXT_CHECK: Cell<u64> = const { Cell::new(WORK_CHECK) };
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
 }
 
-/// Counts `bytes` against the running evaluation's memory budget.
-/// Builtins that build values call this; an error here is uncatchable.
+/// Counts `bytes` against the running evaluation's memory budget, and the
+/// work of building them against its fuel (one unit per 64 bytes); now and
+/// then looks at the clock and the interrupt flag. Builtins call this
+/// before they build values, so that no builtin can run past a limit (a
+/// `(range 100000000)` meets the deadline while it builds). An error here
+/// is uncatchable.
 pub fn charge(bytes: usize) -> Result<(), Error> {
     let total = ALLOCATED.with(|a| {
         let t = a.get().saturating_add(bytes as u64);
@@ -121,12 +144,41 @@ pub fn charge(bytes: usize) -> Result<(), Error> {
         t
     });
     if total > ALLOC_LIMIT.with(Cell::get) {
-        return Err(Exceeded::Memory.error(&Limits {
-            memory: Some(ALLOC_LIMIT.with(Cell::get)),
-            ..Limits::default()
-        }));
+        return Err(watched(Exceeded::Memory));
+    }
+    let work = WORK.with(|w| {
+        let t = w.get() + bytes as u64 / 64 + 1;
+        w.set(t);
+        t
+    });
+    if work >= NEXT_CHECK.with(Cell::get) {
+        NEXT_CHECK.with(|n| n.set(work + WORK_CHECK));
+        let exceeded = WATCH.with(|w| {
+            let w = w.borrow();
+            let w = w.as_ref()?;
+            if work >= w.fuel_left {
+                Some(Exceeded::Fuel)
+            } else if w.limits.interrupt.load(Ordering::Relaxed) {
+                Some(Exceeded::Interrupted)
+            } else if w.deadline.is_some_and(|d| Instant::now() >= d) {
+                Some(Exceeded::Deadline)
+            } else {
+                None
+            }
+        });
+        if let Some(e) = exceeded {
+            return Err(watched(e));
+        }
     }
     Ok(())
+}
+
+/// The error for a limit, with the numbers of the running evaluation.
+fn watched(e: Exceeded) -> Error {
+    WATCH.with(|w| match w.borrow().as_ref() {
+        Some(w) => e.error(&w.limits),
+        None => e.error(&Limits::default()),
+    })
 }
 
 /// The state of the limits during one evaluation.
@@ -142,19 +194,39 @@ impl Meter {
     pub fn start(limits: &Limits) -> Meter {
         ALLOCATED.with(|a| a.set(0));
         ALLOC_LIMIT.with(|l| l.set(limits.memory.unwrap_or(u64::MAX)));
+        WORK.with(|w| w.set(0));
+        NEXT_CHECK.with(|n| n.set(WORK_CHECK));
         limits.interrupt.store(false, Ordering::Relaxed);
         let fuel_left = limits.fuel.unwrap_or(u64::MAX);
+        let deadline = limits.timeout.map(|t| Instant::now() + t);
+        WATCH.with(|w| {
+            *w.borrow_mut() = Some(Watch {
+                limits: limits.clone(),
+                deadline,
+                fuel_left,
+            })
+        });
         Meter {
             fuel_left,
-            deadline: limits.timeout.map(|t| Instant::now() + t),
+            deadline,
             pending: fuel_left.min(u64::from(TICK)) as u32,
         }
     }
 
-    /// Accounts for `used` instructions and checks every limit; returns the
-    /// next tick budget.
+    /// Accounts for `used` instructions (and the builtins' work since the
+    /// last refill) and checks every limit; returns the next tick budget.
     pub fn refill(&mut self, used: u32, limits: &Limits) -> Result<u32, Exceeded> {
-        self.fuel_left = self.fuel_left.saturating_sub(u64::from(used));
+        let work = WORK.with(|w| w.replace(0));
+        NEXT_CHECK.with(|n| n.set(WORK_CHECK));
+        self.fuel_left = self
+            .fuel_left
+            .saturating_sub(u64::from(used))
+            .saturating_sub(work);
+        WATCH.with(|w| {
+            if let Some(w) = w.borrow_mut().as_mut() {
+                w.fuel_left = self.fuel_left;
+            }
+        });
         if self.fuel_left == 0 {
             return Err(Exceeded::Fuel);
         }

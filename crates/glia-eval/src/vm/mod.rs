@@ -214,8 +214,15 @@ impl Vm {
                     .get(ns)
                     .cloned()
                     .unwrap_or_else(|| ns.into());
-                let target = if &*target == "clojure.core" { crate::CORE_NS.into() } else { target };
-                self.namespaces.get(&target)?.lookup(name).filter(|v| *v.ns == *target)
+                let target = if &*target == "clojure.core" {
+                    crate::CORE_NS.into()
+                } else {
+                    target
+                };
+                self.namespaces
+                    .get(&target)?
+                    .lookup(name)
+                    .filter(|v| *v.ns == *target)
             }
             None => self
                 .current_ns
@@ -291,7 +298,10 @@ impl Vm {
             Value::Error(ex) => ex,
             // Any value may be thrown; a non-exception travels wrapped.
             other => {
-                let mut e = Error::new(ErrorType::ExInfo, format!("thrown: {}", value::pr_str(&other)));
+                let mut e = Error::new(
+                    ErrorType::ExInfo,
+                    format!("thrown: {}", value::pr_str(&other)),
+                );
                 e.data = Some(other);
                 Rc::new(Exception::from_error(e))
             }
@@ -300,40 +310,48 @@ impl Vm {
         let catchable = !ex
             .type_keyword()
             .is_some_and(|k| k.ns() == Some("glia.error") && Exceeded::is_limit_type(k.name()));
-        if catchable {
-            if let Some(h) = self.handlers.last() {
-                if h.frames > entry_frames {
-                    let h = self.handlers.pop().expect("handler");
-                    self.frames.truncate(h.frames);
-                    let top = self.frames.last().expect("handler frame").top as usize;
-                    self.clear(top, self.stack.len());
-                    self.bindings.truncate(h.bindings);
-                    self.binding_marks.truncate(h.binding_marks);
-                    self.set(h.ex, Value::Error(ex));
-                    self.frames.last_mut().expect("handler frame").ip = h.ip;
-                    return Ok(());
-                }
-            }
+        if catchable
+            && let Some(h) = self.handlers.last()
+            && h.frames > entry_frames
+        {
+            let h = self.handlers.pop().expect("handler");
+            self.frames.truncate(h.frames);
+            let top = self.frames.last().expect("handler frame").top as usize;
+            self.clear(top, self.stack.len());
+            self.bindings.truncate(h.bindings);
+            self.binding_marks.truncate(h.binding_marks);
+            self.set(h.ex, Value::Error(ex));
+            self.frames.last_mut().expect("handler frame").ip = h.ip;
+            return Ok(());
         }
         Err(ex)
     }
 
     fn raise(&mut self, e: Error, entry_frames: usize) -> Result<(), Raised> {
-        self.throw(Value::Error(Rc::new(Exception::from_error(e))), entry_frames)
+        self.throw(
+            Value::Error(Rc::new(Exception::from_error(e))),
+            entry_frames,
+        )
     }
 
     fn lookup_var(&self, var: &Rc<Var>) -> Result<Value, Error> {
-        if var.dynamic.get() {
-            if let Some((_, v)) = self.bindings.iter().rev().find(|(b, _)| Rc::ptr_eq(b, var)) {
-                return Ok(v.clone());
-            }
+        if var.dynamic.get()
+            && let Some((_, v)) = self.bindings.iter().rev().find(|(b, _)| Rc::ptr_eq(b, var))
+        {
+            return Ok(v.clone());
         }
         var.get().ok_or_else(|| {
             Error::new(
                 ErrorType::UnboundSymbol,
-                format!("`{}` is declared but has no value yet", var.qualified_name()),
+                format!(
+                    "`{}` is declared but has no value yet",
+                    var.qualified_name()
+                ),
             )
-            .with_hint(format!("define it with (def {} ...) before this runs", var.name))
+            .with_hint(format!(
+                "define it with (def {} ...) before this runs",
+                var.name
+            ))
         })
     }
 
@@ -391,7 +409,13 @@ impl Vm {
             loop {
                 // Straight-line register code runs in the small fast loop;
                 // it hands back the first op it does not handle.
-                let (at, exit) = fast::run(&mut self.stack[base..top], &code.ops, &code.consts, ip, &mut tick);
+                let (at, exit) = fast::run(
+                    &mut self.stack[base..top],
+                    &code.ops,
+                    &code.consts,
+                    ip,
+                    &mut tick,
+                );
                 ip = at;
                 if exit == fast::Exit::Fuel {
                     tick = 1;
@@ -479,7 +503,10 @@ impl Vm {
                         }
                     }
                     Op::JumpUnless { op, a, b, target } => {
-                        let holds = match (int_of(a, &self.stack, base, code), int_of(b, &self.stack, base, code)) {
+                        let holds = match (
+                            int_of(a, &self.stack, base, code),
+                            int_of(b, &self.stack, base, code),
+                        ) {
                             (Some(x), Some(y)) => int_test(op, x, y),
                             _ => {
                                 let (x, y) = (operand!(a, base, code), operand!(b, base, code));
@@ -509,7 +536,10 @@ impl Vm {
                         }
                     }
                     Op::Bin { op, dst, a, b } => {
-                        let fast = match (int_of(a, &self.stack, base, code), int_of(b, &self.stack, base, code)) {
+                        let fast = match (
+                            int_of(a, &self.stack, base, code),
+                            int_of(b, &self.stack, base, code),
+                        ) {
                             (Some(x), Some(y)) => int_bin(op, x, y),
                             _ => None,
                         };
@@ -527,13 +557,18 @@ impl Vm {
                     }
                     Op::Unary { op, dst, a } => {
                         let delta = if op == UnOp::Inc { 1 } else { -1 };
-                        let fast = int_of(a, &self.stack, base, code).and_then(|x| x.checked_add(delta));
+                        let fast =
+                            int_of(a, &self.stack, base, code).and_then(|x| x.checked_add(delta));
                         match fast {
                             Some(r) => self.set_int(base + dst as usize, r),
                             None => {
                                 let x = imm_or(a, operand!(a, base, code));
-                                let num = if op == UnOp::Inc { Num::Add } else { Num::Sub };
-                                match value::arith_op(num, &x, &Value::Int(1)) {
+                                let (name, num) = if op == UnOp::Inc {
+                                    ("inc", Num::Add)
+                                } else {
+                                    ("dec", Num::Sub)
+                                };
+                                match value::arith_as(name, num, &x, &Value::Int(1), false) {
                                     Ok(r) => self.set(base + dst as usize, r),
                                     Err(e) => fail!(e, ip, 'frame),
                                 }
@@ -550,7 +585,12 @@ impl Vm {
                             Err(e) => fail!(e, ip, 'frame),
                         }
                     }
-                    Op::CallVar { var, base: b, argc, dst } => {
+                    Op::CallVar {
+                        var,
+                        base: b,
+                        argc,
+                        dst,
+                    } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
                         let var = &code.vars[var as usize];
                         let (args_at, ret) = (base + b as usize, base + dst as usize);
@@ -577,13 +617,23 @@ impl Vm {
                             Err(e) => fail!(e, ip, 'frame),
                         }
                     }
-                    Op::TailCallVar { var, base: b, argc, dst } => {
+                    Op::TailCallVar {
+                        var,
+                        base: b,
+                        argc,
+                        dst,
+                    } => {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
                         let callee = match self.lookup_var(&code.vars[var as usize]) {
                             Ok(f) => f,
                             Err(e) => fail!(e, ip, 'frame),
                         };
-                        match self.invoke_tail(callee, argc as usize, base + b as usize, base + dst as usize) {
+                        match self.invoke_tail(
+                            callee,
+                            argc as usize,
+                            base + b as usize,
+                            base + dst as usize,
+                        ) {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -597,7 +647,12 @@ impl Vm {
                         }
                         continue 'frame;
                     }
-                    Op::Recur { first, from, n, target } => {
+                    Op::Recur {
+                        first,
+                        from,
+                        n,
+                        target,
+                    } => {
                         for i in 0..n as usize {
                             let src = base + from as usize + i;
                             match self.stack[src] {
@@ -626,15 +681,28 @@ impl Vm {
                         if let Err(e) = charge(48 + 16 * captured.len()) {
                             fail!(e, ip, 'frame);
                         }
-                        self.set(base + dst as usize, Value::Fn(Rc::new(Closure { proto, captured, meta: None })));
+                        self.set(
+                            base + dst as usize,
+                            Value::Fn(Rc::new(Closure {
+                                proto,
+                                captured,
+                                meta: None,
+                            })),
+                        );
                     }
                     Op::Vector { dst, from, n } => {
                         if let Err(e) = charge(64 + 16 * n as usize) {
                             fail!(e, ip, 'frame);
                         }
                         let at = base + from as usize;
-                        let items = self.stack[at..at + n as usize].iter_mut().map(std::mem::take).collect();
-                        self.set(base + dst as usize, Value::Vector(Rc::new(Vec_ { items, meta: None })));
+                        let items = self.stack[at..at + n as usize]
+                            .iter_mut()
+                            .map(std::mem::take)
+                            .collect();
+                        self.set(
+                            base + dst as usize,
+                            Value::Vector(Rc::new(Vec_ { items, meta: None })),
+                        );
                     }
                     Op::Map { dst, from, n } => {
                         if let Err(e) = charge(64 + 32 * n as usize) {
@@ -654,11 +722,20 @@ impl Vm {
                             fail!(e, ip, 'frame);
                         }
                         let at = base + from as usize;
-                        let set: Set = self.stack[at..at + n as usize].iter_mut().map(std::mem::take).collect();
+                        let set: Set = self.stack[at..at + n as usize]
+                            .iter_mut()
+                            .map(std::mem::take)
+                            .collect();
                         self.set(base + dst as usize, Value::Set(Rc::new(set)));
                     }
-                    Op::Case { src, table, has_default } => {
-                        let Value::Map(t) = &code.consts[table as usize] else { unreachable!() };
+                    Op::Case {
+                        src,
+                        table,
+                        has_default,
+                    } => {
+                        let Value::Map(t) = &code.consts[table as usize] else {
+                            unreachable!()
+                        };
                         let v = &self.stack[base + src as usize];
                         match t.get(v) {
                             Some(Value::Int(target)) => ip = *target as usize,
@@ -693,7 +770,8 @@ impl Vm {
                         self.binding_marks.push(self.bindings.len());
                         for i in 0..n as usize {
                             let v = std::mem::take(&mut self.stack[base + from as usize + i]);
-                            self.bindings.push((code.vars[first_var as usize + i].clone(), v));
+                            self.bindings
+                                .push((code.vars[first_var as usize + i].clone(), v));
                         }
                     }
                     Op::PopBindings => {
@@ -741,7 +819,6 @@ impl Vm {
             }
         }
     }
-
 
     /// Pops the running frame and clears its registers; `v` goes to the
     /// caller's destination register. Returns `Some(v)` when that frame was
