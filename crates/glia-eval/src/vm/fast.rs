@@ -139,6 +139,18 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
     Some(next)
 }
 
+/// Whether to enter the fast loop at `op`: at the back edge of a loop,
+/// where it pays for itself (entering it costs about as much as a few ops;
+/// straight-line code through calls is better left to the general loop).
+#[inline(always)]
+pub fn worth_entering(op: &Op, ip: usize) -> bool {
+    match op {
+        Op::Recur { .. } => true,
+        Op::Jump { target } => (*target as usize) <= ip,
+        _ => false,
+    }
+}
+
 /// Runs from `ip` until an op needs the general loop.
 pub fn run(
     regs: &mut [Value],

@@ -21,8 +21,8 @@ use crate::value::{self, Map, Num, Set, Value, Vec_};
 pub use limits::{Exceeded, Limits, charge};
 use limits::{Meter, TICK};
 
-/// A running call. Its registers are `stack[base..top]`; every register
-/// at or above the innermost frame's `top` is nil.
+/// A running call. Its registers are `stack[base..top]`; registers at or
+/// above the innermost frame's `top` own nothing (nil or immediates).
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub closure: Rc<Closure>,
@@ -52,6 +52,15 @@ fn fast_clone(v: &Value) -> Value {
         Value::Int(i) => Value::Int(*i),
         other => other.clone(),
     }
+}
+
+/// Values that own nothing.
+#[inline(always)]
+fn is_immediate(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Double(_) | Value::Char(_)
+    )
 }
 
 /// Drops a value, skipping the drop glue for immediates.
@@ -407,19 +416,21 @@ impl Vm {
             charge_fuel!(1);
             let top = frame.top as usize;
             loop {
-                // Straight-line register code runs in the small fast loop;
-                // it hands back the first op it does not handle.
-                let (at, exit) = fast::run(
-                    &mut self.stack[base..top],
-                    &code.ops,
-                    &code.consts,
-                    ip,
-                    &mut tick,
-                );
-                ip = at;
-                if exit == fast::Exit::Fuel {
-                    tick = 1;
-                    charge_fuel!(1);
+                // Loops of register code run in the small fast loop; it
+                // hands back the first op it does not handle.
+                if fast::worth_entering(&code.ops[ip], ip) {
+                    let (at, exit) = fast::run(
+                        &mut self.stack[base..top],
+                        &code.ops,
+                        &code.consts,
+                        ip,
+                        &mut tick,
+                    );
+                    ip = at;
+                    if exit == fast::Exit::Fuel {
+                        tick = 1;
+                        charge_fuel!(1);
+                    }
                 }
                 let op = code.ops[ip];
                 ip += 1;
@@ -810,12 +821,15 @@ impl Vm {
         }
     }
 
-    /// Clears registers `from..to` (dead frames' windows) to nil.
+    /// Releases what registers `from..to` (a dead frame's window) hold.
+    /// Immediates may stay: they own nothing.
     pub(crate) fn clear(&mut self, from: usize, to: usize) {
         let to = to.min(self.stack.len());
         if from < to {
             for v in &mut self.stack[from..to] {
-                set_slot(v, Value::Nil);
+                if !is_immediate(v) {
+                    *v = Value::Nil;
+                }
             }
         }
     }
