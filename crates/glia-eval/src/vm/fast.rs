@@ -90,6 +90,10 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
             Value::Bool(b) => put_bool(regs, dst, *b)?,
             _ => return None,
         },
+        Op::Take { dst, src } => {
+            let v = std::mem::take(regs.get_mut(src as usize)?);
+            super::set_slot(regs.get_mut(dst as usize)?, v);
+        }
         Op::Jump { target } if target as usize > ip => return Some(target as usize),
         Op::JumpIfFalse { src, target } => match regs.get(src as usize)? {
             Value::Nil | Value::Bool(false) => return Some(target as usize),
@@ -170,14 +174,8 @@ pub fn run(
             target,
         } = op
         {
-            // Integer arguments only: anything else needs moves and drops.
             let (first, from, n) = (first as usize, from as usize, n as usize);
-            let Some(args) = regs.get(from..from + n) else {
-                return (ip, Exit::Slow);
-            };
-            if !args.iter().all(|v| matches!(v, Value::Int(_)))
-                || regs.get(first..first + n).is_none()
-            {
+            if regs.get(from..from + n).is_none() || regs.get(first..first + n).is_none() {
                 return (ip, Exit::Slow);
             }
             let spent = (ip + 1 - target as usize) as u32;
@@ -185,11 +183,14 @@ pub fn run(
                 return (ip, Exit::Fuel);
             }
             for i in 0..n {
-                let Value::Int(v) = regs[from + i] else {
-                    unreachable!()
+                // Integers are copied (the temporary is dead anyway).
+                let copied = match regs[from + i] {
+                    Value::Int(v) => put_int(regs, (first + i) as u16, v).is_some(),
+                    _ => false,
                 };
-                if put_int(regs, (first + i) as u16, v).is_none() {
-                    return (ip, Exit::Slow);
+                if !copied {
+                    let v = std::mem::take(&mut regs[from + i]);
+                    super::set_slot(&mut regs[first + i], v);
                 }
             }
             *tick -= spent;
