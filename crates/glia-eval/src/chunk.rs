@@ -366,13 +366,27 @@ impl FnProto {
         }
     }
 
-    /// The arities for an error message: `[1 2 3+]`.
+    /// The arities for an error message: "1, 2 or 3 or more arguments".
     pub fn arities_text(&self) -> String {
-        let mut parts: Vec<String> = self.fixed.iter().map(|c| c.params.to_string()).collect();
+        self.arities_text_less(0)
+    }
+
+    /// [`FnProto::arities_text`] not counting `hidden` leading parameters
+    /// (a macro's `&form` and `&env`).
+    pub fn arities_text_less(&self, hidden: u16) -> String {
+        let n = |k: u16| k.saturating_sub(hidden);
+        let mut parts: Vec<String> = self.fixed.iter().map(|c| n(c.params).to_string()).collect();
         if let Some(v) = &self.variadic {
-            parts.push(format!("{} or more", v.params));
+            parts.push(format!("{} or more", n(v.params)));
         }
-        parts.join(", ")
+        let last = parts.pop().unwrap_or_default();
+        let many = !parts.is_empty() || self.variadic.is_some() || last != "1";
+        let list = if parts.is_empty() {
+            last
+        } else {
+            format!("{} or {last}", parts.join(", "))
+        };
+        format!("{list} argument{}", if many { "s" } else { "" })
     }
 }
 

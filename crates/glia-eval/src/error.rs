@@ -69,6 +69,10 @@ pub struct ErrorData {
     /// Where it happened, when the raiser knows better than the VM (the
     /// compiler points at the offending form).
     pub span: Option<Span>,
+    /// A sandbox limit was exceeded: no handler may catch this. Only the
+    /// limits themselves set it (a program cannot forge one by naming the
+    /// type in ex-info data).
+    pub limit: bool,
 }
 
 impl Error {
@@ -79,6 +83,7 @@ impl Error {
             hint: None,
             data: None,
             span: None,
+            limit: false,
         }))
     }
 
@@ -135,6 +140,8 @@ pub struct Exception {
     pub map: Map,
     /// Innermost first; filled in when the exception is first thrown.
     pub trace: RefCell<Vec<TraceFrame>>,
+    /// A sandbox limit: uncatchable.
+    pub limit: bool,
 }
 
 fn key(name: &str) -> Value {
@@ -144,6 +151,7 @@ fn key(name: &str) -> Value {
 impl Exception {
     pub fn from_error(error: Error) -> Exception {
         let error = *error.0;
+        let limit = error.limit;
         let mut map = Map::default();
         map.insert(key("type"), Value::Keyword(error.ty));
         map.insert(key("message"), Value::str(error.message));
@@ -156,6 +164,7 @@ impl Exception {
         Exception {
             map,
             trace: RefCell::new(Vec::new()),
+            limit,
         }
     }
 
@@ -177,6 +186,7 @@ impl Exception {
         Exception {
             map,
             trace: RefCell::new(Vec::new()),
+            limit: false,
         }
     }
 

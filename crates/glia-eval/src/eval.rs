@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use glia_syntax::{Form, FormKind};
 
-use crate::compiler::Compiler;
+use crate::compiler::{Compiler, MAX_EXPANSIONS};
 use crate::error::{Error, ErrorType, Exception};
 use crate::value::Value;
 use crate::vm::{Limits, Vm};
@@ -103,11 +103,15 @@ impl Glia {
             return Err(self.failed(e, &source));
         }
         self.vm.start_evaluation();
-        let mut last = Value::Nil;
+        let mut last = Ok(Value::Nil);
         for form in &read.forms {
-            last = self.eval_toplevel(form, &source)?;
+            last = self.eval_toplevel(form, &source);
+            if last.is_err() {
+                break;
+            }
         }
-        Ok(last)
+        self.vm.trim_stack();
+        last
     }
 
     fn failed(&self, e: Error, source: &Rc<Source>) -> EvalError {
@@ -120,37 +124,38 @@ impl Glia {
     }
 
     /// Evaluates one top-level form: a `do` (after expansion) has each of
-    /// its forms evaluated in turn, as Clojure does.
+    /// its forms evaluated in turn, as Clojure does, so that a macro defined
+    /// by one is in effect for the next. Iterative: a macro that expands to
+    /// `(do (itself))` meets the expansion budget, not the native stack.
     fn eval_toplevel(&mut self, form: &Form, source: &Rc<Source>) -> Result<Value, EvalError> {
-        let mut form = form.clone();
-        loop {
-            let expanded = Compiler::new(&mut self.vm, source.clone())
-                .macroexpand_1(&form)
+        let mut pending = vec![form.clone()];
+        let mut budget = MAX_EXPANSIONS;
+        let mut last = Value::Nil;
+        while let Some(form) = pending.pop() {
+            let form = Compiler::new(&mut self.vm, source.clone())
+                .macroexpand_all(&form, &mut budget)
+                .map_err(|e| self.failed(e, source))?
+                .unwrap_or(form);
+            if let FormKind::List(items) = &form.kind
+                && items.first().and_then(Form::as_simple_symbol) == Some("do")
+            {
+                last = Value::Nil;
+                pending.extend(items[1..].iter().rev().cloned());
+                continue;
+            }
+            let closure = Compiler::new(&mut self.vm, source.clone())
+                .compile_toplevel(&form)
                 .map_err(|e| self.failed(e, source))?;
-            match expanded {
-                Some(f) => form = f,
-                None => break,
-            }
+            last = self
+                .vm
+                .call_value(&Value::Fn(closure), Vec::new())
+                .map_err(|exception| EvalError {
+                    exception,
+                    source: source.clone(),
+                    span: None,
+                })?;
         }
-        if let FormKind::List(items) = &form.kind
-            && items.first().and_then(Form::as_simple_symbol) == Some("do")
-        {
-            let mut last = Value::Nil;
-            for f in &items[1..] {
-                last = self.eval_toplevel(f, source)?;
-            }
-            return Ok(last);
-        }
-        let closure = Compiler::new(&mut self.vm, source.clone())
-            .compile_toplevel(&form)
-            .map_err(|e| self.failed(e, source))?;
-        self.vm
-            .call_value(&Value::Fn(closure), Vec::new())
-            .map_err(|exception| EvalError {
-                exception,
-                source: source.clone(),
-                span: None,
-            })
+        Ok(last)
     }
 }
 

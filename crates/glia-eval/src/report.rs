@@ -27,6 +27,17 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The longest source line quoted in a report.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+/// The length of the line containing byte `offset`.
+fn line_len(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    end - start
+}
+
 impl Report {
     pub fn new(e: &EvalError) -> Report {
         let ex = &e.exception;
@@ -41,7 +52,23 @@ impl Report {
             (None, Some(f)) => (Some(f.source.clone()), Some(f.span)),
             (None, None) => (None, None),
         };
+        // miette lays out the whole line of a snippet; a minified script's
+        // line can be too long for it, so such a report names the place
+        // instead of quoting it.
+        let (source, span, place) = match (source, span) {
+            (Some(s), Some(sp)) if line_len(&s.text, sp.start) > MAX_SNIPPET_LINE => {
+                let (line, col) = line_col(&s.text, sp.start);
+                (None, None, Some(format!("at {}:{line}:{col}", s.name)))
+            }
+            other => (other.0, other.1, None),
+        };
         let mut help = ex.hint().unwrap_or_default();
+        if let Some(place) = place {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str(&place);
+        }
         // Data the program attached (ex-info) says what went wrong in its
         // own terms; show it as Clojure does.
         let user_data = ex

@@ -193,3 +193,24 @@ fn value_of_a_macro() {
 fn binding_a_non_dynamic_var() {
     insta::assert_snapshot!(report("(def x 1)\n(binding [x 2] x)"));
 }
+
+#[test]
+fn literal_too_large_for_one_fn() {
+    // Elements that are not constants each need a register.
+    let src = format!("(fn [x] [{}])", "x ".repeat(20_000));
+    insta::assert_snapshot!(report(&src));
+}
+
+#[test]
+fn an_uncaught_throw_ends_the_bindings_it_left() {
+    let mut glia = Glia::new();
+    let failed = glia.eval_str(
+        "example.glia",
+        "(def ^:dynamic *depth* 0)\n(binding [*depth* 1] (throw (ex-info \"boom\" {})))",
+    );
+    assert!(failed.is_err());
+    let after = glia
+        .eval_str("example.glia", "*depth*")
+        .expect("session survives");
+    assert_eq!(glia_eval::value::pr_str(&after), "0");
+}

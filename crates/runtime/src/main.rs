@@ -44,7 +44,8 @@ enum Command {
             short = 'e',
             long = "expr",
             value_name = "EXPR",
-            conflicts_with = "file"
+            conflicts_with = "file",
+            allow_hyphen_values = true
         )]
         expr: Option<String>,
         /// A script to run; `-` reads standard input.

@@ -98,6 +98,16 @@ fn count(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Int(count_of(&a[0])? as i64))
 }
 
+/// An integer used as an index: a long, or a bigint that fits one
+/// (`(= 1 1N)`, so `(get v 1N)` is `(get v 1)`).
+pub fn index_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::BigInt(b) => num_traits::ToPrimitive::to_i64(&**b),
+        _ => None,
+    }
+}
+
 /// `(get coll key default)` for every associative thing; anything else
 /// has no keys.
 pub fn get(coll: &Value, key: &Value, default: Value) -> Value {
@@ -106,12 +116,12 @@ pub fn get(coll: &Value, key: &Value, default: Value) -> Value {
         Value::SortedMap(m) => m.get(key).cloned(),
         Value::Set(s) => s.get(key).cloned(),
         Value::SortedSet(s) => s.contains(key).then(|| key.clone()),
-        Value::Vector(v) => match key {
-            Value::Int(i) if *i >= 0 => v.items.get(*i as usize).cloned(),
+        Value::Vector(v) => match index_of(key) {
+            Some(i) if i >= 0 => v.items.get(i as usize).cloned(),
             _ => None,
         },
-        Value::Str(s) => match key {
-            Value::Int(i) if *i >= 0 => s.chars().nth(*i as usize).map(Value::Char),
+        Value::Str(s) => match index_of(key) {
+            Some(i) if i >= 0 => s.chars().nth(i as usize).map(Value::Char),
             _ => None,
         },
         Value::Error(e) => e.map.get(key).cloned(),
@@ -131,9 +141,9 @@ fn contains(a: &mut [Value]) -> Result<Value, Error> {
         Value::SortedMap(m) => m.get(&a[1]).is_some(),
         Value::Set(s) => s.contains(&a[1]),
         Value::SortedSet(s) => s.contains(&a[1]),
-        Value::Vector(v) => matches!(a[1], Value::Int(i) if i >= 0 && (i as usize) < v.items.len()),
+        Value::Vector(v) => index_of(&a[1]).is_some_and(|i| i >= 0 && (i as usize) < v.items.len()),
         Value::Str(s) => {
-            matches!(a[1], Value::Int(i) if i >= 0 && (i as usize) < s.chars().count())
+            index_of(&a[1]).is_some_and(|i| i >= 0 && (i as usize) < s.chars().count())
         }
         Value::Error(e) => e.map.contains_key(&a[1]),
         Value::Nil => false,
@@ -295,10 +305,9 @@ fn disj(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Value, Error> {
-    let Value::Int(i) = index else {
+    let Some(i) = index_of(index) else {
         return Err(expected("an integer index", "nth", index));
     };
-    let i = *i;
     let found = match coll {
         Value::Vector(v) => (i >= 0).then(|| v.items.get(i as usize).cloned()).flatten(),
         Value::List(l) => (i >= 0)

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use glia_syntax::Span;
 
 use super::{Builtin, expected, pure, with_vm};
-use crate::compiler::Compiler;
+use crate::compiler::{Compiler, MAX_EXPANSIONS};
 use crate::convert::{Spans, form_to_value, value_to_form};
 use crate::error::Error;
 use crate::value::{Atom, Value};
@@ -25,15 +25,11 @@ fn atom(a: &mut [Value]) -> Result<Value, Error> {
     })))
 }
 
-fn deref(a: &mut [Value]) -> Result<Value, Error> {
+/// `@x`: an atom's value, or a var's (its dynamic binding, if any).
+fn deref(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     match &a[0] {
         Value::Atom(x) => Ok(x.value.borrow().clone()),
-        Value::Var(v) => v.get().ok_or_else(|| {
-            Error::new(
-                crate::error::ErrorType::UnboundSymbol,
-                format!("`{}` has no value", v.qualified_name()),
-            )
-        }),
+        Value::Var(v) => vm.lookup_var(v),
         other => Err(expected("an atom or var", "deref", other)),
     }
 }
@@ -90,6 +86,21 @@ fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
             captured: f.captured.clone(),
             meta,
         })),
+        Value::SortedMap(mut v) => {
+            Rc::make_mut(&mut v).meta = meta;
+            Value::SortedMap(v)
+        }
+        Value::SortedSet(mut v) => {
+            Rc::make_mut(&mut v).meta = meta;
+            Value::SortedSet(v)
+        }
+        Value::Builtin(b) => {
+            return Err(Error::type_mismatch(format!(
+                "a builtin fn (`{}`) cannot carry metadata",
+                b.name
+            ))
+            .with_hint("wrap it: (with-meta (fn [& args] (apply f args)) m)"));
+        }
         Value::Symbol(mut s) => {
             Rc::make_mut(&mut s).meta = meta;
             Value::Symbol(s)
@@ -115,24 +126,16 @@ fn gensym(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
 fn expand(vm: &mut Vm, form: &Value, all: bool) -> Result<Value, Error> {
     let source = Rc::new(crate::Source::new("macroexpand", ""));
     let spans = Spans::default();
-    let mut f = value_to_form(form, Span::default(), &spans)?;
-    let mut expanded_any = false;
-    loop {
-        let mut compiler = Compiler::new(vm, source.clone());
-        match compiler.macroexpand_1(&f)? {
-            Some(next) => {
-                f = next;
-                expanded_any = true;
-                if !all {
-                    break;
-                }
-            }
-            None => break,
-        }
-    }
-    if !expanded_any {
+    let f = value_to_form(form, Span::default(), &spans)?;
+    let mut compiler = Compiler::new(vm, source);
+    let expanded = if all {
+        compiler.macroexpand_all(&f, &mut MAX_EXPANSIONS.clone())?
+    } else {
+        compiler.macroexpand_1(&f)?
+    };
+    let Some(f) = expanded else {
         return Ok(form.clone());
-    }
+    };
     let ns = vm.current_ns.name.clone();
     Ok(form_to_value(&f, &ns, &mut Spans::default()))
 }
@@ -145,8 +148,23 @@ fn macroexpand(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     expand(vm, &a[0], true)
 }
 
-fn var_get(a: &mut [Value]) -> Result<Value, Error> {
-    deref(a)
+/// `(in-ns 'name)`: makes `name` the current namespace, created if missing.
+/// It takes effect for the forms compiled after the one that runs it.
+fn in_ns(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Symbol(s) if s.ns.is_none() => {
+            vm.current_ns = vm.namespaces.get_or_create(&s.name);
+            Ok(a[0].clone())
+        }
+        other => Err(expected("an unqualified symbol", "in-ns", other)),
+    }
+}
+
+fn var_get(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Var(v) => vm.lookup_var(v),
+        other => Err(expected("a var", "var-get", other)),
+    }
 }
 
 fn is_bound(a: &mut [Value]) -> Result<Value, Error> {
@@ -162,7 +180,7 @@ fn hash(a: &mut [Value]) -> Result<Value, Error> {
 
 pub static BUILTINS: &[Builtin] = &[
     pure("atom", 1, 3, atom),
-    pure("deref", 1, 1, deref),
+    with_vm("deref", 1, 1, deref),
     pure("reset!", 2, 2, reset),
     pure("compare-and-set!", 3, 3, compare_and_set),
     pure("meta", 1, 1, meta),
@@ -170,7 +188,8 @@ pub static BUILTINS: &[Builtin] = &[
     with_vm("gensym", 0, 1, gensym),
     with_vm("macroexpand-1", 1, 1, macroexpand_1),
     with_vm("macroexpand", 1, 1, macroexpand),
-    pure("var-get", 1, 1, var_get),
+    with_vm("var-get", 1, 1, var_get),
+    with_vm("in-ns", 1, 1, in_ns),
     pure("bound?", 1, 1, is_bound),
     pure("hash", 1, 1, hash),
 ];

@@ -18,7 +18,7 @@ use crate::namespace::Namespace;
 use crate::value::Value;
 use crate::vm::Vm;
 
-pub use colls::get;
+pub use colls::{get, index_of};
 pub use seqs::seq_items;
 
 pub type PureFn = fn(&mut [Value]) -> Result<Value, Error>;

@@ -146,9 +146,9 @@ fn min(a: &mut [Value]) -> Result<Value, Error> {
 fn abs(a: &mut [Value]) -> Result<Value, Error> {
     match &a[0] {
         Value::Double(d) => Ok(Value::Double(d.abs())),
-        x if value::signum(x) < 0 => negate(x, false).map_err(|e| {
-            let mut e = e;
+        x if value::signum(x) < 0 => negate(x, false).map_err(|mut e| {
             e.message = "integer overflow in `abs`".into();
+            e.hint = Some("the result does not fit a long; (abs (bigint x)) gives a bigint".into());
             e
         }),
         x => {
@@ -193,6 +193,9 @@ fn is_integer(a: &mut [Value]) -> Result<Value, Error> {
         a[0],
         Value::Int(_) | Value::BigInt(_)
     )))
+}
+fn is_fixed_int(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(Value::Bool(matches!(a[0], Value::Int(_))))
 }
 fn is_double(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(matches!(a[0], Value::Double(_))))
@@ -312,7 +315,7 @@ pub static BUILTINS: &[Builtin] = &[
     pure("odd?", 1, 1, is_odd),
     pure("number?", 1, 1, is_number),
     pure("integer?", 1, 1, is_integer),
-    pure("int?", 1, 1, is_integer),
+    pure("int?", 1, 1, is_fixed_int),
     pure("double?", 1, 1, is_double),
     pure("float?", 1, 1, is_double),
     pure("ratio?", 1, 1, is_ratio),

@@ -60,6 +60,20 @@ fn first(a: &mut [Value]) -> Result<Value, Error> {
         Value::List(l) => l.first().cloned().unwrap_or_default(),
         Value::Vector(v) => v.items.front().cloned().unwrap_or_default(),
         Value::Nil => Value::Nil,
+        // The first element without copying the collection.
+        Value::Map(m) => m
+            .iter()
+            .next()
+            .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
+            .unwrap_or_default(),
+        Value::SortedMap(m) => m
+            .iter()
+            .next()
+            .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
+            .unwrap_or_default(),
+        Value::Set(s) => s.iter().next().cloned().unwrap_or_default(),
+        Value::SortedSet(s) => s.iter().next().cloned().unwrap_or_default(),
+        Value::Str(s) => s.chars().next().map(Value::Char).unwrap_or_default(),
         other => seq_items(other)?.into_iter().next().unwrap_or_default(),
     })
 }
@@ -253,6 +267,7 @@ fn range(a: &mut [Value]) -> Result<Value, Error> {
                 if items.len() as i64 >= MAX_RANGE {
                     return Err(Error::illegal_argument("`range` is too large to realise"));
                 }
+                charge(32)?;
                 items.push(x.clone());
                 x = crate::value::arith(crate::value::Num::Add, &x, &step, false)?;
             }

@@ -34,6 +34,10 @@ pub use destructure::Destructurer;
 /// stops at 256) are refused rather than risk the native stack.
 const MAX_DEPTH: u32 = 2_000;
 
+/// Macro expansions allowed at one top-level position (or one
+/// `macroexpand`) before the expansion is deemed endless.
+pub const MAX_EXPANSIONS: usize = 100_000;
+
 /// Special forms: never resolved as vars, never qualified by syntax-quote.
 pub const SPECIAL_FORMS: &[&str] = &[
     "def",
@@ -58,8 +62,6 @@ pub const SPECIAL_FORMS: &[&str] = &[
     "case*",
     "defmacro",
     "binding",
-    "ns",
-    "in-ns",
     "syntax-quote",
     "unquote",
     "unquote-splicing",
@@ -163,9 +165,17 @@ impl<'vm> Compiler<'vm> {
                 )));
         }
         let mark = self.mark();
-        let result = crate::value::deep(|| self.compile_inner(form, dst, tail));
+        let mut result = crate::value::deep(|| self.compile_inner(form, dst, tail));
         // Temporaries die with the form; `dst` was allocated by the caller.
         self.release(mark);
+        if self.scope().code.overflowed && result.is_ok() {
+            result = Err(Error::new(ErrorType::Compile, "this fn needs too many registers")
+                .at(form.span)
+                .with_hint(format!(
+                    "a fn may use at most {} locals, parameters and temporaries; build large collections with `into` or `conj` rather than literals, and pass many arguments with `apply`",
+                    scope::MAX_REGISTERS
+                )));
+        }
         self.depth -= 1;
         result.map_err(|e| e.at(form.span))
     }
@@ -366,12 +376,18 @@ impl<'vm> Compiler<'vm> {
                 .map(|k| k.to_string()),
         );
         candidates.extend(self.vm.core.mappings.borrow().keys().map(|k| k.to_string()));
-        candidates.extend(SPECIAL_FORMS.iter().map(|s| s.to_string()));
+        candidates.extend(
+            SPECIAL_FORMS
+                .iter()
+                .filter(|s| **s != "&")
+                .map(|s| s.to_string()),
+        );
+        // A suggestion must be closer than the name is long (no `&` for `x`).
         let best = candidates
             .iter()
             .filter(|c| **c != s.name)
             .map(|c| (strsim::damerau_levenshtein(c, &s.name), c))
-            .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < s.name.len().max(2))
+            .filter(|(d, _)| *d <= 2.max(s.name.len() / 4) && *d < s.name.len())
             .min();
         let error = Error::new(
             ErrorType::UnboundSymbol,
@@ -589,6 +605,9 @@ impl<'vm> Compiler<'vm> {
                 format!("macro `{}` failed: {}", var.qualified_name(), e.message()),
             )
             .at(form.span);
+            err.hint = e.hint().or(Some(
+                "the error happened while the macro was expanding".into(),
+            ));
             // Keep the cause's type (an arity error stays an arity error).
             if let Some(ty) = e.type_keyword() {
                 err.ty = ty.clone();
@@ -598,11 +617,13 @@ impl<'vm> Compiler<'vm> {
                         items.len() - 1,
                         var.qualified_name()
                     );
+                    // Its fn also takes `&form` and `&env`, which the user
+                    // does not pass.
+                    if let Value::Fn(c) = &f {
+                        err.hint = Some(format!("it takes {}", c.proto.arities_text_less(2)));
+                    }
                 }
             }
-            err.hint = e.hint().or(Some(
-                "the error happened while the macro was expanding".into(),
-            ));
             // The cause's own data says what the macro objected to.
             err.data = e.get("data").cloned();
             err
@@ -619,6 +640,34 @@ impl<'vm> Compiler<'vm> {
             }
         }
         Value::Map(Rc::new(map))
+    }
+
+    /// Expands the head of `form` until it is no macro call, counting the
+    /// steps against `budget` (a macro that expands to its own call would
+    /// otherwise never stop). `Ok(None)` when `form` is no macro call.
+    pub(crate) fn macroexpand_all(
+        &mut self,
+        form: &Form,
+        budget: &mut usize,
+    ) -> Result<Option<Form>, Error> {
+        let mut current: Option<Form> = None;
+        loop {
+            let next = self.macroexpand_1(current.as_ref().unwrap_or(form))?;
+            match next {
+                Some(f) => {
+                    if *budget == 0 {
+                        return Err(Error::new(ErrorType::Compile, "macro expansion does not terminate")
+                            .at(form.span)
+                            .with_hint(format!(
+                                "a macro kept expanding to another macro call ({MAX_EXPANSIONS} steps); look for a macro that expands to its own call"
+                            )));
+                    }
+                    *budget -= 1;
+                    current = Some(f);
+                }
+                None => return Ok(current),
+            }
+        }
     }
 
     pub(crate) fn macroexpand_1(&mut self, form: &Form) -> Result<Option<Form>, Error> {

@@ -41,7 +41,13 @@ pub struct Emitter {
     /// Inside a loop that is not in tail position: calls there return to
     /// this frame, so they cannot be tail calls.
     pub calls_not_tail: bool,
+    /// More registers were needed than a frame may have.
+    pub overflowed: bool,
 }
+
+/// Registers per frame (locals, temporaries, arguments of calls). Operands
+/// address registers in 14 bits, so fused ops need them below this.
+pub const MAX_REGISTERS: u16 = 16_000;
 
 impl Emitter {
     pub fn emit(&mut self, op: Op, span: Span) -> u32 {
@@ -96,9 +102,15 @@ impl Emitter {
         (self.vars.len() - 1) as u32
     }
 
+    /// A fresh register. Past the last one it keeps answering the last and
+    /// records the overflow, which `Compiler::compile` turns into an error
+    /// (so the many callers need not thread a `Result`).
     pub fn alloc_slot(&mut self) -> u16 {
         let slot = self.next_slot;
-        self.next_slot += 1;
+        match self.next_slot.checked_add(1) {
+            Some(next) if next < MAX_REGISTERS => self.next_slot = next,
+            _ => self.overflowed = true,
+        }
         self.max_slots = self.max_slots.max(self.next_slot);
         slot
     }

@@ -52,7 +52,6 @@ impl Compiler<'_> {
             "case" | "case*" => self.compile_case(span, args, dst, tail),
             "binding" => self.compile_binding(span, args, dst),
             "syntax-quote" => self.compile_syntax_quote(span, args, dst, tail),
-            "ns" | "in-ns" => self.compile_ns(span, name, args, dst),
             "unquote" | "unquote-splicing" => Err(syntax(
                 span,
                 format!(
@@ -731,7 +730,11 @@ impl Compiler<'_> {
         let mut finally: Option<&[Form]> = None;
         for c in clauses {
             let FormKind::List(items) = &c.kind else {
-                unreachable!()
+                return Err(syntax(
+                    c.span,
+                    "only `catch` and `finally` clauses may follow them in a `try`",
+                    usage,
+                ));
             };
             if clause(c, "catch") {
                 if finally.is_some() {
@@ -1044,62 +1047,6 @@ impl Compiler<'_> {
         Self::arg_count(span, "syntax-quote", args, 1, 1, "`form")?;
         let expanded = SyntaxQuote::new(self).expand(&args[0])?;
         self.compile(&expanded, dst, tail)
-    }
-
-    /// `(ns name)` and `(in-ns 'name)` switch the current namespace.
-    fn compile_ns(&mut self, span: Span, what: &str, args: &[Form], dst: Reg) -> Result<(), Error> {
-        let name = match (what, args.first().map(|f| &f.kind)) {
-            ("ns", Some(FormKind::Symbol(s))) if s.ns.is_none() => s.name.clone(),
-            ("in-ns", Some(FormKind::List(items)))
-                if items.len() == 2 && items[0].as_simple_symbol() == Some("quote") =>
-            {
-                match items[1].as_simple_symbol() {
-                    Some(n) => n.to_string(),
-                    None => {
-                        return Err(syntax(
-                            span,
-                            "`in-ns` needs a quoted symbol",
-                            "usage: (in-ns 'my.ns)",
-                        ));
-                    }
-                }
-            }
-            _ => {
-                return Err(syntax(
-                    span,
-                    format!("`{what}` needs a namespace name"),
-                    if what == "ns" {
-                        "usage: (ns my.namespace)"
-                    } else {
-                        "usage: (in-ns 'my.namespace)"
-                    },
-                ));
-            }
-        };
-        if what == "ns" {
-            for clause in &args[1..] {
-                self.compile_ns_clause(clause)?;
-            }
-        }
-        let ns = self.vm.namespaces.get_or_create(&name);
-        self.vm.current_ns = ns;
-        self.compile_quoted(
-            &Form::new(FormKind::Symbol(Symbol::simple(name)), span),
-            dst,
-        )
-    }
-
-    fn compile_ns_clause(&mut self, clause: &Form) -> Result<(), Error> {
-        // Requiring other modules is loading, an effect: the effects issue
-        // wires `:load`. Until then only docstrings and metadata are accepted.
-        match &clause.kind {
-            FormKind::Str(_) | FormKind::Map(_) => Ok(()),
-            _ => Err(syntax(
-                clause.span,
-                "`ns` clauses (:require, :use...) are not supported yet",
-                "loading other namespaces arrives with the :load effect",
-            )),
-        }
     }
 }
 

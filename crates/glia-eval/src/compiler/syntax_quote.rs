@@ -56,6 +56,12 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
 
     pub fn expand(&mut self, form: &Form) -> Result<Form, Error> {
         let span = form.span;
+        if let Some(inner) = is_call(form, "syntax-quote") {
+            // As Clojure's reader does: the inner syntax-quote expands
+            // first, and its expansion is then syntax-quoted.
+            let expanded = SyntaxQuote::new(&mut *self.q).expand(&inner)?;
+            return self.expand(&expanded);
+        }
         if let Some(x) = is_call(form, "unquote") {
             return Ok(x);
         }

@@ -243,6 +243,8 @@ impl Value {
             Value::Vector(v) => v.meta.clone(),
             Value::Map(m) => m.meta.clone(),
             Value::Set(s) => s.meta.clone(),
+            Value::SortedMap(m) => m.meta.clone(),
+            Value::SortedSet(s) => s.meta.clone(),
             Value::Symbol(s) => s.meta.clone(),
             Value::Fn(f) => f.meta.clone(),
             Value::Var(v) => v.meta.borrow().clone(),

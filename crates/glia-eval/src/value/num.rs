@@ -122,14 +122,17 @@ fn big_value(b: BigInt) -> Value {
 }
 
 fn overflow(op: Num) -> Error {
-    Error::new(
+    let error = Error::new(
         ErrorType::Arithmetic,
         format!("integer overflow in `{}`", op.symbol()),
-    )
-    .with_hint(format!(
-        "use `{}'` to promote to a bigint, or a bigint literal such as 1N",
-        op.symbol()
-    ))
+    );
+    match op {
+        Num::Add | Num::Sub | Num::Mul => error.with_hint(format!(
+            "use `{}'` to promote to a bigint, or a bigint literal such as 1N",
+            op.symbol()
+        )),
+        _ => error.with_hint("the result does not fit a long; give a bigint argument (such as 1N) for bigint arithmetic"),
+    }
 }
 
 fn divide_by_zero() -> Error {
@@ -264,6 +267,10 @@ fn ratio_op(op: Num, x: BigRational, y: BigRational) -> Result<Value, Error> {
 
 /// Unary minus.
 pub fn negate(v: &Value, promote: bool) -> Result<Value, Error> {
+    if let Value::Double(d) = v {
+        // 0 - x would lose the sign of zero.
+        return Ok(Value::Double(-d));
+    }
     arith(Num::Sub, &Value::Int(0), v, promote)
 }
 

@@ -6,6 +6,11 @@ use glia_syntax::printer::{self, Mode};
 
 use super::{Value, sequential_items_pub};
 
+thread_local! {
+    /// The atoms whose contents are being printed, outermost first.
+    static PRINTING: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub fn pr_str(v: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, v, Mode::Readable);
@@ -116,7 +121,17 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
         }
         Value::Atom(a) => {
             out.push_str("#atom[");
-            write_value(out, &a.value.borrow(), mode);
+            // An atom can hold itself (directly or through others): print
+            // each atom's contents once per path.
+            let ptr = std::rc::Rc::as_ptr(a) as usize;
+            let cycle = PRINTING.with(|p| p.borrow().contains(&ptr));
+            if cycle {
+                out.push_str("...");
+            } else {
+                PRINTING.with(|p| p.borrow_mut().push(ptr));
+                write_value(out, &a.value.borrow(), mode);
+                PRINTING.with(|p| p.borrow_mut().pop());
+            }
             out.push(']');
         }
         Value::Regex(r) => printer::write_regex(out, r.as_str()),

@@ -55,9 +55,17 @@ impl SortedMap {
     pub fn any_key(&self) -> Option<&Value> {
         self.map.get_min().map(|(k, _)| &k.0)
     }
+    /// Like Clojure's, a key equal (by `compare`) to one present keeps the
+    /// present key and takes the new value.
     pub fn insert(&mut self, k: Value, v: Value) -> Result<(), String> {
         check_comparable(self.any_key(), &k)?;
-        self.map.insert(SortKey(k), v);
+        let key = SortKey(k);
+        match self.map.get_mut(&key) {
+            Some(slot) => *slot = v,
+            None => {
+                self.map.insert(key, v);
+            }
+        }
         Ok(())
     }
     pub fn remove(&mut self, k: &Value) {
@@ -89,7 +97,10 @@ impl SortedSet {
     }
     pub fn insert(&mut self, x: Value) -> Result<(), String> {
         check_comparable(self.set.get_min().map(|k| &k.0), &x)?;
-        self.set.insert(SortKey(x));
+        let key = SortKey(x);
+        if !self.set.contains(&key) {
+            self.set.insert(key);
+        }
         Ok(())
     }
     pub fn remove(&mut self, x: &Value) {

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::BuiltinFn;
+use crate::builtins::{BuiltinFn, MANY};
 use crate::chunk::Closure;
 use crate::error::{Error, ErrorType};
 use crate::value::{self, Value};
@@ -34,7 +34,7 @@ impl Vm {
                 Ok(true)
             }
             Value::Builtin(b) => {
-                if argc < b.min as usize || argc > b.max as usize {
+                if argc < b.min as usize || (b.max != MANY && argc > b.max as usize) {
                     return Err(builtin_arity(b.name, b.min, b.max, argc));
                 }
                 let result = match b.f {
@@ -209,11 +209,9 @@ fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
     let default = args.get(1).cloned().unwrap_or_default();
     Ok(match callee {
         Value::Keyword(_) => crate::builtins::get(&args[0], callee, default),
-        Value::Vector(v) => match &args[0] {
-            Value::Int(i) if *i >= 0 && (*i as usize) < v.items.len() => {
-                v.items[*i as usize].clone()
-            }
-            Value::Int(i) => {
+        Value::Vector(v) => match crate::builtins::index_of(&args[0]) {
+            Some(i) if i >= 0 && (i as usize) < v.items.len() => v.items[i as usize].clone(),
+            Some(i) => {
                 return Err(Error::new(
                     ErrorType::IndexOutOfBounds,
                     format!(
@@ -222,11 +220,10 @@ fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
                     ),
                 ));
             }
-            other => {
+            None => {
                 return Err(Error::type_mismatch(format!(
-                    "a vector is called with an integer index, not {} {}",
-                    article(other),
-                    other.type_name()
+                    "a vector is called with an integer index, not {}",
+                    crate::value::described(&args[0])
                 )));
             }
         },

@@ -67,18 +67,6 @@ impl Exceeded {
         }
     }
 
-    /// Whether an error of this type name ends the evaluation uncaught.
-    pub fn is_limit_type(name: &str) -> bool {
-        matches!(
-            name,
-            "fuel-exhausted"
-                | "memory-limit"
-                | "stack-overflow"
-                | "deadline-exceeded"
-                | "interrupted"
-        )
-    }
-
     pub fn error(self, limits: &Limits) -> Error {
         let (message, hint) = match self {
             Exceeded::Fuel => (
@@ -107,6 +95,7 @@ impl Exceeded {
         };
         let mut e = Error::new(crate::error::ErrorType::Internal, message).with_hint(hint);
         e.ty = crate::value::Keyword::intern(Some("glia.error"), self.type_name());
+        e.limit = true;
         e
     }
 }

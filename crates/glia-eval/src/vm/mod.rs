@@ -244,6 +244,7 @@ impl Vm {
     /// embedding). Runs to completion on this VM's heap stack.
     pub fn call_value(&mut self, f: &Value, args: Vec<Value>) -> Result<Value, Raised> {
         let entry_frames = self.frames.len();
+        let entry_bindings = (self.bindings.len(), self.binding_marks.len());
         // Registers above the innermost frame's window are free (nil).
         let at = self.frames.last().map_or(0, |f| f.top as usize);
         let argc = args.len();
@@ -256,10 +257,19 @@ impl Vm {
             Ok(false) => Ok(std::mem::take(&mut self.stack[at])),
             Err(e) => Err(self.raise_out(e, entry_frames)),
         };
+        // Frames that returned cleared their own windows; an error leaves
+        // the windows of the frames it abandoned, the innermost on top.
+        let mut dirty = at + argc + 1;
         if outcome.is_err() {
+            if self.frames.len() > entry_frames {
+                dirty = dirty.max(self.innermost_top());
+            }
             self.unwind_to(entry_frames);
+            // `binding` forms the error left early are over.
+            self.bindings.truncate(entry_bindings.0);
+            self.binding_marks.truncate(entry_bindings.1);
         }
-        self.clear(at, self.stack.len());
+        self.clear(at, dirty);
         outcome
     }
 
@@ -267,6 +277,23 @@ impl Vm {
     pub(crate) fn ensure(&mut self, len: usize) {
         if self.stack.len() < len {
             self.stack.resize(len, Value::Nil);
+        }
+    }
+
+    /// The end of the innermost frame's window: no register above it owns
+    /// anything, so clearing up to it (not the whole stack, which a deep
+    /// recursion once grew) releases everything a run left behind.
+    fn innermost_top(&self) -> usize {
+        self.frames.last().map_or(0, |f| f.top as usize)
+    }
+
+    /// Gives back the memory of a stack a deep recursion grew, once no
+    /// frame is running.
+    pub(crate) fn trim_stack(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.frames.is_empty() && self.stack.len() > KEEP {
+            self.stack.truncate(KEEP);
+            self.stack.shrink_to_fit();
         }
     }
 
@@ -316,17 +343,15 @@ impl Vm {
             }
         };
         self.record_trace(&ex);
-        let catchable = !ex
-            .type_keyword()
-            .is_some_and(|k| k.ns() == Some("glia.error") && Exceeded::is_limit_type(k.name()));
-        if catchable
+        if !ex.limit
             && let Some(h) = self.handlers.last()
             && h.frames > entry_frames
         {
             let h = self.handlers.pop().expect("handler");
+            let dirty = self.innermost_top();
             self.frames.truncate(h.frames);
-            let top = self.frames.last().expect("handler frame").top as usize;
-            self.clear(top, self.stack.len());
+            let top = self.innermost_top();
+            self.clear(top, dirty);
             self.bindings.truncate(h.bindings);
             self.binding_marks.truncate(h.binding_marks);
             self.set(h.ex, Value::Error(ex));
@@ -343,7 +368,7 @@ impl Vm {
         )
     }
 
-    fn lookup_var(&self, var: &Rc<Var>) -> Result<Value, Error> {
+    pub(crate) fn lookup_var(&self, var: &Rc<Var>) -> Result<Value, Error> {
         if var.dynamic.get()
             && let Some((_, v)) = self.bindings.iter().rev().find(|(b, _)| Rc::ptr_eq(b, var))
         {
@@ -470,6 +495,9 @@ impl Vm {
                         let v = self.stack[base + src as usize].clone();
                         let var = &code.vars[var as usize];
                         var.set(v);
+                        // A def replaces a macro of the same name (defmacro
+                        // sets the flag again right after).
+                        var.is_macro.set(false);
                         self.set(base + dst as usize, Value::Var(var.clone()));
                     }
                     Op::SetMacro { var } => code.vars[var as usize].is_macro.set(true),
