@@ -79,11 +79,26 @@ fn put_bool(regs: &mut [Value], r: u16, v: bool) -> Option<()> {
     Some(())
 }
 
-/// One op on the fast path: `Some(next ip)`, or `None` for the general loop.
+/// One op on the fast path: `Some(next ip)`, or `None` for the general
+/// loop (a `recur` also when the fuel tick would run out).
 #[inline(always)]
-fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize> {
+fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32) -> Option<usize> {
     let next = ip + 1;
     match op {
+        Op::Recur {
+            first,
+            from,
+            n,
+            target,
+        } => {
+            let cost = spent(ip, target);
+            if *left <= cost {
+                return None;
+            }
+            recur(regs, first, from, n)?;
+            *left -= cost;
+            return Some(target as usize);
+        }
         Op::Int { dst, value } => put_int(regs, dst, i64::from(value))?,
         Op::Move { dst, src } => match regs.get(src as usize)? {
             Value::Int(i) => put_int(regs, dst, *i)?,
@@ -143,18 +158,6 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize) -> Option<usize
     Some(next)
 }
 
-/// Whether to enter the fast loop at `op`: at the back edge of a loop,
-/// where it pays for itself (entering it costs about as much as a few ops;
-/// straight-line code through calls is better left to the general loop).
-#[inline(always)]
-pub fn worth_entering(op: &Op, ip: usize) -> bool {
-    match op {
-        Op::Recur { .. } => true,
-        Op::Jump { target } => (*target as usize) <= ip,
-        _ => false,
-    }
-}
-
 /// Runs from `ip` until an op needs the general loop.
 pub fn run(
     regs: &mut [Value],
@@ -163,43 +166,46 @@ pub fn run(
     mut ip: usize,
     tick: &mut u32,
 ) -> (usize, Exit) {
-    loop {
+    // A local copy stays in a machine register; `tick` is written back once.
+    let mut left = *tick;
+    let exit = loop {
         let Some(&op) = ops.get(ip) else {
-            return (ip, Exit::Slow);
+            break Exit::Slow;
         };
-        if let Op::Recur {
-            first,
-            from,
-            n,
-            target,
-        } = op
-        {
-            let (first, from, n) = (first as usize, from as usize, n as usize);
-            if regs.get(from..from + n).is_none() || regs.get(first..first + n).is_none() {
-                return (ip, Exit::Slow);
-            }
-            let spent = (ip + 1 - target as usize) as u32;
-            if *tick <= spent {
-                return (ip, Exit::Fuel);
-            }
-            for i in 0..n {
-                // Integers are copied (the temporary is dead anyway).
-                let copied = match regs[from + i] {
-                    Value::Int(v) => put_int(regs, (first + i) as u16, v).is_some(),
-                    _ => false,
-                };
-                if !copied {
-                    let v = std::mem::take(&mut regs[from + i]);
-                    super::set_slot(&mut regs[first + i], v);
-                }
-            }
-            *tick -= spent;
-            ip = target as usize;
-            continue;
-        }
-        match step(regs, op, consts, ip) {
+        match step(regs, op, consts, ip, &mut left) {
             Some(next) => ip = next,
-            None => return (ip, Exit::Slow),
+            None if matches!(op, Op::Recur { target, .. } if left <= spent(ip, target)) => {
+                break Exit::Fuel;
+            }
+            None => break Exit::Slow,
+        }
+    };
+    *tick = left;
+    (ip, exit)
+}
+
+/// The fuel a back edge from `ip` to `target` costs: the ops jumped over.
+#[inline(always)]
+fn spent(ip: usize, target: u32) -> u32 {
+    (ip + 1 - target as usize) as u32
+}
+
+/// `recur`: moves `n` values from `from` to `first`. Integers are copied
+/// (the temporaries are dead anyway).
+#[inline(always)]
+fn recur(regs: &mut [Value], first: u16, from: u16, n: u16) -> Option<()> {
+    let (first, from, n) = (first as usize, from as usize, n as usize);
+    regs.get(from..from + n)?;
+    regs.get(first..first + n)?;
+    for i in 0..n {
+        let copied = match regs[from + i] {
+            Value::Int(v) => put_int(regs, (first + i) as u16, v).is_some(),
+            _ => false,
+        };
+        if !copied {
+            let v = std::mem::take(&mut regs[from + i]);
+            super::set_slot(&mut regs[first + i], v);
         }
     }
+    Some(())
 }

@@ -13,7 +13,9 @@ pub mod limits;
 
 use std::rc::Rc;
 
-use crate::chunk::{ArityIndex, BinOp, CaptureFrom, Closure, Code, Op, Operand, OperandKind, UnOp};
+use crate::chunk::{
+    ArityIndex, BinOp, CaptureFrom, Closure, Code, Op, Operand, OperandKind, Reg, UnOp,
+};
 use crate::error::{Error, ErrorType, Exception, TraceFrame};
 use crate::namespace::{Namespace, Namespaces, Var};
 use crate::value::{self, Map, Num, Set, Value, Vec_};
@@ -329,6 +331,8 @@ impl Vm {
 
     /// Turns `thrown` into the exception `try` sees and transfers control
     /// to the innermost handler of this run. `Err` when none can take it.
+    #[cold]
+    #[inline(never)]
     fn throw(&mut self, thrown: Value, entry_frames: usize) -> Result<(), Raised> {
         let ex = match thrown {
             Value::Error(ex) => ex,
@@ -361,6 +365,8 @@ impl Vm {
         Err(ex)
     }
 
+    #[cold]
+    #[inline(never)]
     fn raise(&mut self, e: Error, entry_frames: usize) -> Result<(), Raised> {
         self.throw(
             Value::Error(Rc::new(Exception::from_error(e))),
@@ -440,10 +446,10 @@ impl Vm {
             }
             charge_fuel!(1);
             let top = frame.top as usize;
-            loop {
-                // Loops of register code run in the small fast loop; it
-                // hands back the first op it does not handle.
-                if fast::worth_entering(&code.ops[ip], ip) {
+            // A loop's body runs in the small fast loop from its back edge
+            // on; the fast loop hands back the first op it does not handle.
+            macro_rules! run_fast {
+                () => {
                     let (at, exit) = fast::run(
                         &mut self.stack[base..top],
                         &code.ops,
@@ -456,7 +462,9 @@ impl Vm {
                         tick = 1;
                         charge_fuel!(1);
                     }
-                }
+                };
+            }
+            loop {
                 let op = code.ops[ip];
                 ip += 1;
                 match op {
@@ -521,8 +529,11 @@ impl Vm {
                     Op::Jump { target } => {
                         if (target as usize) < ip {
                             charge_fuel!(ip - target as usize);
+                            ip = target as usize;
+                            run_fast!();
+                        } else {
+                            ip = target as usize;
                         }
-                        ip = target as usize;
                     }
                     Op::JumpIfFalse { src, target } => {
                         if !self.stack[base + src as usize].is_truthy() {
@@ -705,67 +716,27 @@ impl Vm {
                         }
                         charge_fuel!(ip - target as usize);
                         ip = target as usize;
+                        run_fast!();
                     }
                     Op::Closure { dst, f } => {
-                        let proto = code.fns[f as usize].clone();
-                        let captured: Box<[Value]> = proto
-                            .captures
-                            .iter()
-                            .map(|c| match c {
-                                CaptureFrom::Slot(s) => self.stack[base + *s as usize].clone(),
-                                CaptureFrom::Capture(j) => closure.captured[*j as usize].clone(),
-                                CaptureFrom::SelfFn => Value::Fn(closure.clone()),
-                            })
-                            .collect();
-                        if let Err(e) = charge(48 + 16 * captured.len()) {
+                        if let Err(e) = self.make_closure(&closure, code, base, dst, f) {
                             fail!(e, ip, 'frame);
                         }
-                        self.set(
-                            base + dst as usize,
-                            Value::Fn(Rc::new(Closure {
-                                proto,
-                                captured,
-                                meta: None,
-                            })),
-                        );
                     }
                     Op::Vector { dst, from, n } => {
-                        if let Err(e) = charge(64 + 16 * n as usize) {
+                        if let Err(e) = self.make_vector(base, dst, from, n) {
                             fail!(e, ip, 'frame);
                         }
-                        let at = base + from as usize;
-                        let items = self.stack[at..at + n as usize]
-                            .iter_mut()
-                            .map(std::mem::take)
-                            .collect();
-                        self.set(
-                            base + dst as usize,
-                            Value::Vector(Rc::new(Vec_ { items, meta: None })),
-                        );
                     }
                     Op::Map { dst, from, n } => {
-                        if let Err(e) = charge(64 + 32 * n as usize) {
+                        if let Err(e) = self.make_map(base, dst, from, n) {
                             fail!(e, ip, 'frame);
                         }
-                        let at = base + from as usize;
-                        let mut map = Map::default();
-                        for i in 0..n as usize {
-                            let k = std::mem::take(&mut self.stack[at + 2 * i]);
-                            let v = std::mem::take(&mut self.stack[at + 2 * i + 1]);
-                            map.insert(k, v);
-                        }
-                        self.set(base + dst as usize, Value::Map(Rc::new(map)));
                     }
                     Op::Set { dst, from, n } => {
-                        if let Err(e) = charge(64 + 32 * n as usize) {
+                        if let Err(e) = self.make_set(base, dst, from, n) {
                             fail!(e, ip, 'frame);
                         }
-                        let at = base + from as usize;
-                        let set: Set = self.stack[at..at + n as usize]
-                            .iter_mut()
-                            .map(std::mem::take)
-                            .collect();
-                        self.set(base + dst as usize, Value::Set(Rc::new(set)));
                     }
                     Op::Case {
                         src,
@@ -820,6 +791,79 @@ impl Vm {
                 }
             }
         }
+    }
+
+    // The constructors below are out of line so that the interpreter loop
+    // stays small enough for its state to live in machine registers.
+
+    #[inline(never)]
+    fn make_closure(
+        &mut self,
+        running: &Rc<Closure>,
+        code: &Code,
+        base: usize,
+        dst: Reg,
+        f: u32,
+    ) -> Result<(), Error> {
+        let proto = code.fns[f as usize].clone();
+        let captured: Box<[Value]> = proto
+            .captures
+            .iter()
+            .map(|c| match c {
+                CaptureFrom::Slot(s) => self.stack[base + *s as usize].clone(),
+                CaptureFrom::Capture(j) => running.captured[*j as usize].clone(),
+                CaptureFrom::SelfFn => Value::Fn(running.clone()),
+            })
+            .collect();
+        charge(48 + 16 * captured.len())?;
+        let f = Closure {
+            proto,
+            captured,
+            meta: None,
+        };
+        self.set(base + dst as usize, Value::Fn(Rc::new(f)));
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn make_vector(&mut self, base: usize, dst: Reg, from: Reg, n: u16) -> Result<(), Error> {
+        charge(64 + 16 * n as usize)?;
+        let at = base + from as usize;
+        let items = self.stack[at..at + n as usize]
+            .iter_mut()
+            .map(std::mem::take)
+            .collect();
+        self.set(
+            base + dst as usize,
+            Value::Vector(Rc::new(Vec_ { items, meta: None })),
+        );
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn make_map(&mut self, base: usize, dst: Reg, from: Reg, n: u16) -> Result<(), Error> {
+        charge(64 + 32 * n as usize)?;
+        let at = base + from as usize;
+        let mut map = Map::default();
+        for i in 0..n as usize {
+            let k = std::mem::take(&mut self.stack[at + 2 * i]);
+            let v = std::mem::take(&mut self.stack[at + 2 * i + 1]);
+            map.insert(k, v);
+        }
+        self.set(base + dst as usize, Value::Map(Rc::new(map)));
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn make_set(&mut self, base: usize, dst: Reg, from: Reg, n: u16) -> Result<(), Error> {
+        charge(64 + 32 * n as usize)?;
+        let at = base + from as usize;
+        let set: Set = self.stack[at..at + n as usize]
+            .iter_mut()
+            .map(std::mem::take)
+            .collect();
+        self.set(base + dst as usize, Value::Set(Rc::new(set)));
+        Ok(())
     }
 
     /// Stores into a register, dropping what it held.
