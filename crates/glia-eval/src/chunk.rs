@@ -218,6 +218,15 @@ pub enum Op {
         n: u16,
         target: u32,
     },
+    /// A `recur` whose loop holds only ops the VM's fast loop runs (see
+    /// `Emitter::finish`): the VM runs the loop there. Loops that call
+    /// stay in the general loop rather than switch loops every iteration.
+    FastRecur {
+        first: Reg,
+        from: Reg,
+        n: u16,
+        target: u32,
+    },
     /// A closure of `fns[f]`.
     Closure {
         dst: Reg,

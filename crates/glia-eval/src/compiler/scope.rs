@@ -130,6 +130,34 @@ impl Emitter {
                 self.ops[i] = *ret;
             }
         }
+        // Returning a register just copied from another returns the other
+        // (the frame dies, so nothing observes the copy). A jump to the
+        // return still finds it in place.
+        for i in 0..self.ops.len().saturating_sub(1) {
+            if let (Op::Move { dst, src }, Op::Return { src: ret }) = (self.ops[i], self.ops[i + 1])
+                && dst == ret
+            {
+                self.ops[i] = Op::Return { src };
+            }
+        }
+        // Loops of register code run in the VM's fast loop.
+        for i in 0..self.ops.len() {
+            if let Op::Recur {
+                first,
+                from,
+                n,
+                target,
+            } = self.ops[i]
+                && self.ops[target as usize..i].iter().all(crate::vm::fast::runs)
+            {
+                self.ops[i] = Op::FastRecur {
+                    first,
+                    from,
+                    n,
+                    target,
+                };
+            }
+        }
         Code {
             ops: self.ops,
             spans: self.spans,

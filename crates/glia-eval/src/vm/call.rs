@@ -76,8 +76,41 @@ impl Vm {
         }
     }
 
+    /// [`Vm::enter`] inlined into the interpreter loop for the common case,
+    /// a fn of fixed arities called with one of them.
+    #[inline(always)]
+    pub(crate) fn enter_fast(
+        &mut self,
+        closure: Rc<Closure>,
+        argc: usize,
+        base: usize,
+        ret: usize,
+    ) -> Result<(), Error> {
+        let proto = &closure.proto;
+        let fixed = match proto.fixed.as_slice() {
+            [only] if only.params as usize == argc => Some((0, only.slots)),
+            _ => None,
+        };
+        match fixed {
+            Some((arity, slots)) if self.frames.len() < self.limits.max_depth => {
+                let top = base + slots as usize;
+                self.ensure(top);
+                self.frames.push(Frame {
+                    closure,
+                    arity,
+                    ip: 0,
+                    base: base as u32,
+                    top: top as u32,
+                    ret: ret as u32,
+                });
+                Ok(())
+            }
+            _ => self.enter(closure, argc, base, ret),
+        }
+    }
+
     /// Enters a closure: picks the arity, packs rest arguments, pushes the frame.
-    #[inline]
+    #[inline(never)]
     pub(crate) fn enter(
         &mut self,
         closure: Rc<Closure>,
@@ -153,7 +186,7 @@ impl Vm {
             self.set(base + i, v);
         }
         self.clear(base + argc, top.max(args_at + argc));
-        self.enter(closure, argc, base, frame.ret as usize)
+        self.enter_fast(closure, argc, base, frame.ret as usize)
             .map(|()| true)
     }
 

@@ -90,6 +90,12 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32)
             from,
             n,
             target,
+        }
+        | Op::FastRecur {
+            first,
+            from,
+            n,
+            target,
         } => {
             let cost = spent(ip, target);
             if *left <= cost {
@@ -158,6 +164,26 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32)
     Some(next)
 }
 
+/// Whether the fast loop runs `op` (on integers; other values still send
+/// it back to the general loop).
+pub fn runs(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Int { .. }
+            | Op::Move { .. }
+            | Op::Take { .. }
+            | Op::Jump { .. }
+            | Op::JumpIfFalse { .. }
+            | Op::JumpUnlessLI { .. }
+            | Op::JumpUnless { .. }
+            | Op::BinLI { .. }
+            | Op::Bin { .. }
+            | Op::Unary { .. }
+            | Op::Recur { .. }
+            | Op::FastRecur { .. }
+    )
+}
+
 /// Runs from `ip` until an op needs the general loop.
 pub fn run(
     regs: &mut [Value],
@@ -174,7 +200,7 @@ pub fn run(
         };
         match step(regs, op, consts, ip, &mut left) {
             Some(next) => ip = next,
-            None if matches!(op, Op::Recur { target, .. } if left <= spent(ip, target)) => {
+            None if matches!(op, Op::FastRecur { target, .. } if left <= spent(ip, target)) => {
                 break Exit::Fuel;
             }
             None => break Exit::Slow,

@@ -8,7 +8,7 @@
 //! a continuation (the effects layer builds on this).
 
 pub(crate) mod call;
-mod fast;
+pub(crate) mod fast;
 pub mod limits;
 
 use std::rc::Rc;
@@ -529,11 +529,8 @@ impl Vm {
                     Op::Jump { target } => {
                         if (target as usize) < ip {
                             charge_fuel!(ip - target as usize);
-                            ip = target as usize;
-                            run_fast!();
-                        } else {
-                            ip = target as usize;
                         }
+                        ip = target as usize;
                     }
                     Op::JumpIfFalse { src, target } => {
                         if !self.stack[base + src as usize].is_truthy() {
@@ -629,7 +626,13 @@ impl Vm {
                         self.frames.last_mut().expect("frame").ip = ip as u32;
                         let at = base + b as usize;
                         let callee = std::mem::take(&mut self.stack[at]);
-                        match self.invoke(callee, argc as usize, at + 1, base + dst as usize) {
+                        let called = match callee {
+                            Value::Fn(c) => self
+                                .enter_fast(c, argc as usize, at + 1, base + dst as usize)
+                                .map(|()| true),
+                            other => self.invoke(other, argc as usize, at + 1, base + dst as usize),
+                        };
+                        match called {
                             Ok(true) => continue 'frame,
                             Ok(false) => {}
                             Err(e) => fail!(e, ip, 'frame),
@@ -645,7 +648,7 @@ impl Vm {
                         let var = &code.vars[var as usize];
                         let (args_at, ret) = (base + b as usize, base + dst as usize);
                         let called = match closure_of(var) {
-                            Some(c) => self.enter(c, argc as usize, args_at, ret).map(|()| true),
+                            Some(c) => self.enter_fast(c, argc as usize, args_at, ret).map(|()| true),
                             None => match self.lookup_var(var) {
                                 Ok(f) => self.invoke(f, argc as usize, args_at, ret),
                                 Err(e) => Err(e),
@@ -702,6 +705,12 @@ impl Vm {
                         from,
                         n,
                         target,
+                    }
+                    | Op::FastRecur {
+                        first,
+                        from,
+                        n,
+                        target,
                     } => {
                         for i in 0..n as usize {
                             let src = base + from as usize + i;
@@ -716,7 +725,9 @@ impl Vm {
                         }
                         charge_fuel!(ip - target as usize);
                         ip = target as usize;
-                        run_fast!();
+                        if matches!(op, Op::FastRecur { .. }) {
+                            run_fast!();
+                        }
                     }
                     Op::Closure { dst, f } => {
                         if let Err(e) = self.make_closure(&closure, code, base, dst, f) {
