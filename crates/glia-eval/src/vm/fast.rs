@@ -1,13 +1,18 @@
 //! The fast loop: register ops on integers, branches and `recur`, run by a
 //! small function whose state (the frame's registers, the ops, the
-//! instruction pointer, the fuel tick) lives in machine registers. Anything
-//! else (calls, allocation, non-integer arithmetic, errors) goes back to the
-//! general loop in `Vm::run`, which executes that one op and comes back.
+//! instruction pointer, the fuel tick) lives in machine registers. It runs
+//! the loops whose every op it [`runs`] (the compiler marks their back edge
+//! `FastRecur`), from the first back edge on. Anything else (a non-integer,
+//! an overflow, a forward branch out of the loop to other code) goes back
+//! to the general loop in `Vm::run`.
 //!
 //! This split exists for speed alone: in one big `match` over every op the
 //! compiler spills the interpreter's state to memory on every instruction.
+//! Loops that call stay in the general loop: switching loops costs more
+//! than the fast loop saves on a few ops.
 
-use crate::chunk::{BinOp, Op, OperandKind, UnOp};
+use super::intops::{self, IntResult, int_bin, int_test, int_unary, operand_int};
+use crate::chunk::Op;
 use crate::value::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -19,64 +24,11 @@ pub enum Exit {
     Fuel,
 }
 
+/// Writes an integer result; `None` when the register owns a value (the
+/// general loop drops it).
 #[inline(always)]
-fn int(regs: &[Value], consts: &[Value], o: crate::chunk::Operand) -> Option<i64> {
-    let v = match o.kind() {
-        OperandKind::Imm(i) => return Some(i64::from(i)),
-        OperandKind::Local(r) => regs.get(r as usize)?,
-        OperandKind::Const(k) => consts.get(k as usize)?,
-    };
-    match v {
-        Value::Int(i) => Some(*i),
-        _ => None,
-    }
-}
-
-#[inline(always)]
-fn test(op: BinOp, x: i64, y: i64) -> Option<bool> {
-    Some(match op {
-        BinOp::Lt => x < y,
-        BinOp::Gt => x > y,
-        BinOp::Le => x <= y,
-        BinOp::Ge => x >= y,
-        BinOp::NumEq | BinOp::Equiv => x == y,
-        _ => return None,
-    })
-}
-
-#[inline(always)]
-fn arith(op: BinOp, x: i64, y: i64) -> Option<i64> {
-    match op {
-        BinOp::Add => x.checked_add(y),
-        BinOp::Sub => x.checked_sub(y),
-        BinOp::Mul => x.checked_mul(y),
-        _ => None,
-    }
-}
-
-/// Writes an integer; only the payload when the register holds one.
-#[inline(always)]
-fn put_int(regs: &mut [Value], r: u16, v: i64) -> Option<()> {
-    match regs.get_mut(r as usize)? {
-        Value::Int(x) => *x = v,
-        slot @ (Value::Nil | Value::Bool(_) | Value::Double(_) | Value::Char(_)) => {
-            *slot = Value::Int(v)
-        }
-        _ => return None,
-    }
-    Some(())
-}
-
-#[inline(always)]
-fn put_bool(regs: &mut [Value], r: u16, v: bool) -> Option<()> {
-    match regs.get_mut(r as usize)? {
-        Value::Bool(x) => *x = v,
-        slot @ (Value::Nil | Value::Int(_) | Value::Double(_) | Value::Char(_)) => {
-            *slot = Value::Bool(v)
-        }
-        _ => return None,
-    }
-    Some(())
+fn put(regs: &mut [Value], r: u16, v: IntResult) -> Option<()> {
+    intops::write(regs.get_mut(r as usize)?, v).then_some(())
 }
 
 /// One op on the fast path: `Some(next ip)`, or `None` for the general
@@ -105,10 +57,10 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32)
             *left -= cost;
             return Some(target as usize);
         }
-        Op::Int { dst, value } => put_int(regs, dst, i64::from(value))?,
+        Op::Int { dst, value } => put(regs, dst, IntResult::Int(i64::from(value)))?,
         Op::Move { dst, src } => match regs.get(src as usize)? {
-            Value::Int(i) => put_int(regs, dst, *i)?,
-            Value::Bool(b) => put_bool(regs, dst, *b)?,
+            Value::Int(i) => put(regs, dst, IntResult::Int(*i))?,
+            Value::Bool(b) => put(regs, dst, IntResult::Bool(*b))?,
             _ => return None,
         },
         Op::Take { dst, src } => {
@@ -125,12 +77,13 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32)
             let Value::Int(x) = regs.get(a as usize)? else {
                 return None;
             };
-            if !test(op, *x, i64::from(b))? {
+            if !int_test(op, *x, i64::from(b)) {
                 return Some(target as usize);
             }
         }
         Op::JumpUnless { op, a, b, target } => {
-            if !test(op, int(regs, consts, a)?, int(regs, consts, b)?)? {
+            let (x, y) = (operand_int(a, regs, consts)?, operand_int(b, regs, consts)?);
+            if !int_test(op, x, y) {
                 return Some(target as usize);
             }
         }
@@ -138,26 +91,16 @@ fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32)
             let Value::Int(x) = regs.get(a as usize)? else {
                 return None;
             };
-            let x = *x;
-            match arith(op, x, i64::from(b)) {
-                Some(r) => put_int(regs, dst, r)?,
-                None => put_bool(regs, dst, test(op, x, i64::from(b))?)?,
-            }
+            let r = int_bin(op, *x, i64::from(b))?;
+            put(regs, dst, r)?;
         }
         Op::Bin { op, dst, a, b } => {
-            let (x, y) = (int(regs, consts, a)?, int(regs, consts, b)?);
-            match arith(op, x, y) {
-                Some(r) => put_int(regs, dst, r)?,
-                None => put_bool(regs, dst, test(op, x, y)?)?,
-            }
+            let (x, y) = (operand_int(a, regs, consts)?, operand_int(b, regs, consts)?);
+            put(regs, dst, int_bin(op, x, y)?)?;
         }
         Op::Unary { op, dst, a } => {
-            let x = int(regs, consts, a)?;
-            let r = match op {
-                UnOp::Inc => x.checked_add(1)?,
-                UnOp::Dec => x.checked_sub(1)?,
-            };
-            put_int(regs, dst, r)?;
+            let r = int_unary(op, operand_int(a, regs, consts)?)?;
+            put(regs, dst, IntResult::Int(r))?;
         }
         _ => return None,
     }
@@ -225,7 +168,7 @@ fn recur(regs: &mut [Value], first: u16, from: u16, n: u16) -> Option<()> {
     regs.get(first..first + n)?;
     for i in 0..n {
         let copied = match regs[from + i] {
-            Value::Int(v) => put_int(regs, (first + i) as u16, v).is_some(),
+            Value::Int(v) => put(regs, (first + i) as u16, IntResult::Int(v)).is_some(),
             _ => false,
         };
         if !copied {

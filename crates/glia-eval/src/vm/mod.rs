@@ -1,14 +1,15 @@
-//! The VM: a stack machine whose call stack lives on the heap.
+//! The VM: a register machine whose call stack lives on the heap.
 //!
-//! `stack` holds every frame's slots (parameters and locals) followed by
-//! its operands; `frames` records where each frame's slots begin and where
-//! to resume. Glia calls never recurse on the native stack, so recursion
+//! `stack` holds every frame's registers (parameters, locals and
+//! temporaries, a call's callee and arguments at the top); `frames` records
+//! where each frame's window begins and ends and where to resume. Glia calls never recurse on the native stack, so recursion
 //! depth is bounded only by [`Limits::max_depth`], and the frames between a
 //! handler and the code that raised are plain data, ready to be captured as
 //! a continuation (the effects layer builds on this).
 
 pub(crate) mod call;
 pub(crate) mod fast;
+mod intops;
 pub mod limits;
 
 use std::rc::Rc;
@@ -20,6 +21,7 @@ use crate::error::{Error, ErrorType, Exception, TraceFrame};
 use crate::namespace::{Namespace, Namespaces, Var};
 use crate::value::{self, Map, Num, Set, Value, Vec_};
 
+use intops::{IntResult, int_bin, int_test, int_unary};
 pub use limits::{Exceeded, Limits, charge};
 use limits::{Meter, TICK};
 
@@ -93,7 +95,8 @@ fn closure_of(var: &Var) -> Option<Rc<Closure>> {
     }
 }
 
-/// The integer an operand holds, if it holds one.
+/// The integer an operand holds, if it holds one (`intops::operand_int` for a
+/// frame at `base` of the whole stack).
 #[inline(always)]
 fn int_of(o: Operand, stack: &[Value], base: usize, code: &Code) -> Option<i64> {
     let v = match o.kind() {
@@ -113,34 +116,6 @@ fn imm_or(o: Operand, v: &Value) -> Value {
         OperandKind::Imm(i) => Value::Int(i64::from(i)),
         _ => v.clone(),
     }
-}
-
-#[inline(always)]
-fn int_test(op: BinOp, x: i64, y: i64) -> bool {
-    match op {
-        BinOp::Lt => x < y,
-        BinOp::Gt => x > y,
-        BinOp::Le => x <= y,
-        BinOp::Ge => x >= y,
-        _ => x == y,
-    }
-}
-
-/// The result of an intrinsic on two integers.
-#[derive(Clone, Copy)]
-enum IntResult {
-    Int(i64),
-    Bool(bool),
-}
-
-#[inline(always)]
-fn int_bin(op: BinOp, x: i64, y: i64) -> Option<IntResult> {
-    Some(match op {
-        BinOp::Add => IntResult::Int(x.checked_add(y)?),
-        BinOp::Sub => IntResult::Int(x.checked_sub(y)?),
-        BinOp::Mul => IntResult::Int(x.checked_mul(y)?),
-        test => IntResult::Bool(int_test(test, x, y)),
-    })
 }
 
 fn slow_test(op: BinOp, a: &Value, b: &Value) -> Result<bool, Error> {
@@ -257,7 +232,7 @@ impl Vm {
         let outcome = match self.invoke(f.clone(), argc, at, at) {
             Ok(true) => self.run(entry_frames),
             Ok(false) => Ok(std::mem::take(&mut self.stack[at])),
-            Err(e) => Err(self.raise_out(e, entry_frames)),
+            Err(e) => Err(self.raise_out(e)),
         };
         // Frames that returned cleared their own windows; an error leaves
         // the windows of the frames it abandoned, the innermost on top.
@@ -305,7 +280,7 @@ impl Vm {
     }
 
     /// Converts an error raised outside any frame into an exception.
-    fn raise_out(&mut self, e: Error, _entry: usize) -> Raised {
+    fn raise_out(&mut self, e: Error) -> Raised {
         let ex = Rc::new(Exception::from_error(e));
         self.record_trace(&ex);
         ex
@@ -603,9 +578,8 @@ impl Vm {
                         }
                     }
                     Op::Unary { op, dst, a } => {
-                        let delta = if op == UnOp::Inc { 1 } else { -1 };
                         let fast =
-                            int_of(a, &self.stack, base, code).and_then(|x| x.checked_add(delta));
+                            int_of(a, &self.stack, base, code).and_then(|x| int_unary(op, x));
                         match fast {
                             Some(r) => self.set_int(base + dst as usize, r),
                             None => {
@@ -648,7 +622,9 @@ impl Vm {
                         let var = &code.vars[var as usize];
                         let (args_at, ret) = (base + b as usize, base + dst as usize);
                         let called = match closure_of(var) {
-                            Some(c) => self.enter_fast(c, argc as usize, args_at, ret).map(|()| true),
+                            Some(c) => self
+                                .enter_fast(c, argc as usize, args_at, ret)
+                                .map(|()| true),
                             None => match self.lookup_var(var) {
                                 Ok(f) => self.invoke(f, argc as usize, args_at, ret),
                                 Err(e) => Err(e),
