@@ -148,7 +148,9 @@ impl Emitter {
                 n,
                 target,
             } = self.ops[i]
-                && self.ops[target as usize..i].iter().all(crate::vm::fast::runs)
+                && self.ops[target as usize..i]
+                    .iter()
+                    .all(crate::vm::fast::runs)
             {
                 self.ops[i] = Op::FastRecur {
                     first,

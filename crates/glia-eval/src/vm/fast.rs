@@ -34,9 +34,9 @@ fn put(regs: &mut [Value], r: u16, v: IntResult) -> Option<()> {
 /// One op on the fast path: `Some(next ip)`, or `None` for the general
 /// loop (a `recur` also when the fuel tick would run out).
 #[inline(always)]
-fn step(regs: &mut [Value], op: Op, consts: &[Value], ip: usize, left: &mut u32) -> Option<usize> {
+fn step(regs: &mut [Value], op: &Op, consts: &[Value], ip: usize, left: &mut u32) -> Option<usize> {
     let next = ip + 1;
-    match op {
+    match *op {
         Op::Recur {
             first,
             from,
@@ -138,12 +138,12 @@ pub fn run(
     // A local copy stays in a machine register; `tick` is written back once.
     let mut left = *tick;
     let exit = loop {
-        let Some(&op) = ops.get(ip) else {
+        let Some(op) = ops.get(ip) else {
             break Exit::Slow;
         };
         match step(regs, op, consts, ip, &mut left) {
             Some(next) => ip = next,
-            None if matches!(op, Op::FastRecur { target, .. } if left <= spent(ip, target)) => {
+            None if matches!(*op, Op::FastRecur { target, .. } if left <= spent(ip, target)) => {
                 break Exit::Fuel;
             }
             None => break Exit::Slow,

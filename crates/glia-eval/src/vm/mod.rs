@@ -440,9 +440,9 @@ impl Vm {
                 };
             }
             loop {
-                let op = code.ops[ip];
+                let op = &code.ops[ip];
                 ip += 1;
-                match op {
+                match *op {
                     Op::Const { dst, k } => {
                         let v = code.consts[k as usize].clone();
                         self.set(base + dst as usize, v);
