@@ -195,13 +195,8 @@ fn value_to_form_here(v: &Value, span: Span, spans: &Spans, depth: usize) -> Res
             return Err(Error::new(
                 ErrorType::Compile,
                 format!(
-                    "a macro expansion contains {} {}, which is not code",
-                    if other.type_name().starts_with(['a', 'e', 'i', 'o', 'u']) {
-                        "an"
-                    } else {
-                        "a"
-                    },
-                    other.type_name()
+                    "a macro expansion contains {}, which is not code",
+                    crate::value::described(other)
                 ),
             )
             .with_hint(

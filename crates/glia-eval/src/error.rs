@@ -15,7 +15,9 @@ use glia_syntax::Span;
 
 use crate::value::{Keyword, Map, Value};
 
-/// The `:glia.error/*` type of an error.
+/// The `:glia.error/*` type of an error. The sandbox limits' types
+/// (`stack-overflow`, `fuel-exhausted`...) are not among these: only
+/// `vm::limits::Exceeded` makes those errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorType {
     Arithmetic,
@@ -25,7 +27,6 @@ pub enum ErrorType {
     NotCallable,
     IndexOutOfBounds,
     IllegalArgument,
-    StackOverflow,
     Compile,
     Syntax,
     ExInfo,
@@ -42,7 +43,6 @@ impl ErrorType {
             ErrorType::NotCallable => "not-callable",
             ErrorType::IndexOutOfBounds => "index-out-of-bounds",
             ErrorType::IllegalArgument => "illegal-argument",
-            ErrorType::StackOverflow => "stack-overflow",
             ErrorType::Compile => "compile",
             ErrorType::Syntax => "syntax",
             ErrorType::ExInfo => "ex-info",
@@ -84,6 +84,19 @@ impl Error {
             data: None,
             span: None,
             limit: false,
+        }))
+    }
+
+    /// A sandbox limit's error (`vm::limits::Exceeded` names the type):
+    /// flagged so that no handler can catch it.
+    pub fn limit(ty: Keyword, message: impl Into<String>) -> Self {
+        Error(Box::new(ErrorData {
+            ty,
+            message: message.into(),
+            hint: None,
+            data: None,
+            span: None,
+            limit: true,
         }))
     }
 

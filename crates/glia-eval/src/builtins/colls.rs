@@ -2,7 +2,8 @@
 
 use std::rc::Rc;
 
-use super::{Builtin, MANY, expected, pure, seq_items};
+use super::seqs::list_or_nil;
+use super::{Builtin, MANY, expected, plural, pure, seq_items, slice_bounds};
 use crate::error::{Error, ErrorType};
 use crate::value::{List, Map, Set, SortedMap, SortedSet, Value, Vec_};
 use crate::vm::charge;
@@ -159,8 +160,8 @@ fn index_error(i: i64, len: usize, what: &str) -> Error {
     Error::new(
         ErrorType::IndexOutOfBounds,
         format!(
-            "index {i} is out of bounds for {what} of {len} element{}",
-            if len == 1 { "" } else { "s" }
+            "index {i} is out of bounds for {what} of {}",
+            plural(len, "element")
         ),
     )
 }
@@ -262,46 +263,55 @@ fn assoc(a: &mut [Value]) -> Result<Value, Error> {
     Ok(coll)
 }
 
-fn dissoc(a: &mut [Value]) -> Result<Value, Error> {
+/// `dissoc` and `disj`: removes each argument after the first from it (nil
+/// stays nil). `remove` gives back a collection it cannot remove from.
+fn remove_each(
+    a: &mut [Value],
+    fname: &str,
+    what: &str,
+    remove: fn(Value, &Value) -> Result<Value, Value>,
+) -> Result<Value, Error> {
     let mut coll = std::mem::take(&mut a[0]);
     for k in a[1..].iter() {
         coll = match coll {
             Value::Nil => Value::Nil,
-            Value::Map(mut m) => {
-                if m.contains_key(k) {
-                    Rc::make_mut(&mut m).remove(k);
-                }
-                Value::Map(m)
-            }
-            Value::SortedMap(mut m) => {
-                Rc::make_mut(&mut m).remove(k);
-                Value::SortedMap(m)
-            }
-            other => return Err(expected("a map", "dissoc", &other)),
+            coll => remove(coll, k).map_err(|other| expected(what, fname, &other))?,
         };
     }
     Ok(coll)
 }
 
+fn dissoc(a: &mut [Value]) -> Result<Value, Error> {
+    remove_each(a, "dissoc", "a map", |coll, k| match coll {
+        // Only a map that changes is copied when shared.
+        Value::Map(mut m) => {
+            if m.contains_key(k) {
+                Rc::make_mut(&mut m).remove(k);
+            }
+            Ok(Value::Map(m))
+        }
+        Value::SortedMap(mut m) => {
+            Rc::make_mut(&mut m).remove(k);
+            Ok(Value::SortedMap(m))
+        }
+        other => Err(other),
+    })
+}
+
 fn disj(a: &mut [Value]) -> Result<Value, Error> {
-    let mut coll = std::mem::take(&mut a[0]);
-    for k in a[1..].iter() {
-        coll = match coll {
-            Value::Nil => Value::Nil,
-            Value::Set(mut s) => {
-                if s.contains(k) {
-                    Rc::make_mut(&mut s).remove(k);
-                }
-                Value::Set(s)
-            }
-            Value::SortedSet(mut s) => {
+    remove_each(a, "disj", "a set", |coll, k| match coll {
+        Value::Set(mut s) => {
+            if s.contains(k) {
                 Rc::make_mut(&mut s).remove(k);
-                Value::SortedSet(s)
             }
-            other => return Err(expected("a set", "disj", &other)),
-        };
-    }
-    Ok(coll)
+            Ok(Value::Set(s))
+        }
+        Value::SortedSet(mut s) => {
+            Rc::make_mut(&mut s).remove(k);
+            Ok(Value::SortedSet(s))
+        }
+        other => Err(other),
+    })
 }
 
 pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Value, Error> {
@@ -328,8 +338,8 @@ pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Val
         (None, None) if coll.is_nil() => Ok(Value::Nil),
         (None, None) => Err(index_error(
             i,
-            super::colls::count_of(coll).unwrap_or(0),
-            &format!("{} {}", super::article(coll), coll.type_name()),
+            count_of(coll).unwrap_or(0),
+            &crate::value::described(coll),
         )),
     }
 }
@@ -371,23 +381,8 @@ fn subvec(a: &mut [Value]) -> Result<Value, Error> {
     let Value::Vector(v) = &a[0] else {
         return Err(expected("a vector", "subvec", &a[0]));
     };
-    let len = v.items.len() as i64;
-    let int = |x: &Value| match x {
-        Value::Int(i) => Ok(*i),
-        other => Err(expected("an integer index", "subvec", other)),
-    };
-    let start = int(&a[1])?;
-    let end = match a.get(2) {
-        Some(e) => int(e)?,
-        None => len,
-    };
-    if start < 0 || end > len || start > end {
-        return Err(Error::new(
-            ErrorType::IndexOutOfBounds,
-            format!("subvec [{start} {end}) is out of bounds for a vector of {len} elements"),
-        ));
-    }
-    let items = v.items.clone().slice(start as usize..end as usize);
+    let (start, end) = slice_bounds(a, "subvec", v.items.len(), "a vector", "elements")?;
+    let items = v.items.clone().slice(start..end);
     Ok(Value::Vector(Rc::new(Vec_ { items, meta: None })))
 }
 
@@ -406,11 +401,7 @@ fn entries_part(m: &Value, name: &str, pick: fn(Value, Value) -> Value) -> Resul
         Value::SortedMap(m) => m.iter().map(|(k, v)| pick(k.clone(), v.clone())).collect(),
         other => return Err(expected("a map", name, other)),
     };
-    Ok(if items.is_empty() {
-        Value::Nil
-    } else {
-        Value::list(items)
-    })
+    Ok(list_or_nil(items))
 }
 
 fn find(a: &mut [Value]) -> Result<Value, Error> {

@@ -1,6 +1,6 @@
 //! Atoms, metadata, vars, gensyms and macro expansion.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use glia_syntax::Span;
@@ -21,7 +21,6 @@ fn atom(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Atom(Rc::new(Atom {
         value: RefCell::new(std::mem::take(&mut a[0])),
         meta: RefCell::new(meta),
-        id: Cell::new(0),
     })))
 }
 
@@ -43,9 +42,9 @@ fn reset(a: &mut [Value]) -> Result<Value, Error> {
     Ok(v)
 }
 
-/// Sets the atom to `new` if it still holds `old` (by identity for
-/// reference values, by value for the rest, as Clojure's `identical?` on
-/// boxed values effectively is for the values programs compare).
+/// Sets the atom to `new` if its value is `=` to `old`. Clojure compares
+/// by identity instead: there an equal but distinct collection does not
+/// match; here it does.
 fn compare_and_set(a: &mut [Value]) -> Result<Value, Error> {
     let Value::Atom(x) = a[0].clone() else {
         return Err(expected("an atom", "compare-and-set!", &a[0]));

@@ -1,9 +1,20 @@
 //! The native part of the core library: builtin fns are ordinary values
 //! (`Value::Builtin`) bound to vars in `glia.core`.
 //!
-//! A builtin receives its arguments as a mutable slice of the VM stack, so
-//! it may take an argument by value (`std::mem::take`) and, when it holds
-//! the only reference, update a collection in place.
+//! A pure builtin ([`PureFn`]) receives its arguments as a mutable slice
+//! of the VM stack, so it may take an argument by value (`std::mem::take`)
+//! and, when it holds the only reference, update a collection in place. A
+//! builtin that needs the VM ([`VmFn`]) cannot also borrow its stack: its
+//! arguments are moved out into a `Vec` it owns.
+
+/// A builtin of one argument that says whether it matches `$pat`.
+macro_rules! predicate {
+    ($fname:ident, $pat:pat) => {
+        fn $fname(a: &mut [Value]) -> Result<Value, Error> {
+            Ok(Value::Bool(matches!(&a[0], $pat)))
+        }
+    };
+}
 
 mod colls;
 mod errors;
@@ -13,7 +24,7 @@ mod preds;
 mod seqs;
 mod strings;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorType};
 use crate::namespace::Namespace;
 use crate::value::Value;
 use crate::vm::Vm;
@@ -27,7 +38,7 @@ pub type VmFn = fn(&mut Vm, Vec<Value>) -> Result<Value, Error>;
 #[derive(Clone, Copy, Debug)]
 pub enum BuiltinFn {
     Pure(PureFn),
-    /// Needs the VM (namespaces, the compiler, gensyms).
+    /// Needs the VM (namespaces, dynamic bindings, the compiler, gensyms).
     Vm(VmFn),
     /// `apply`, which the VM performs itself so that the callee runs on the
     /// heap stack like any other call.
@@ -91,8 +102,53 @@ pub fn install(core: &Namespace) {
     }
 }
 
-pub(crate) fn article(v: &Value) -> &'static str {
-    crate::vm::call::article(v)
+/// `n` things, in an error message: "1 argument", "2 arguments".
+pub(crate) fn plural(n: usize, thing: &str) -> String {
+    format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What a callable taking `min` to `max` arguments ([`MANY`]: no limit)
+/// takes, in an arity error: "1 argument", "at least 2 arguments", "1 to
+/// 3 arguments".
+pub(crate) fn arity_text(min: u16, max: u16) -> String {
+    let min_text = plural(min.into(), "argument");
+    if min == max {
+        min_text
+    } else if max == MANY {
+        format!("at least {min_text}")
+    } else {
+        format!("{min} to {max} arguments")
+    }
+}
+
+/// The `[start end)` range of the `len` elements of `a[0]` that `subs` and
+/// `subvec` take, from the integer arguments after it (`end` defaults to
+/// `len`). `kind` and `unit` describe `a[0]` in errors: "a string" of
+/// `len` "characters".
+fn slice_bounds(
+    a: &[Value],
+    fname: &str,
+    len: usize,
+    kind: &str,
+    unit: &str,
+) -> Result<(usize, usize), Error> {
+    let len = len as i64;
+    let int = |v: &Value| match v {
+        Value::Int(i) => Ok(*i),
+        other => Err(expected("an integer index", fname, other)),
+    };
+    let start = int(&a[1])?;
+    let end = match a.get(2) {
+        Some(e) => int(e)?,
+        None => len,
+    };
+    if start < 0 || end > len || start > end {
+        return Err(Error::new(
+            ErrorType::IndexOutOfBounds,
+            format!("{fname} [{start} {end}) is out of bounds for {kind} of {len} {unit}"),
+        ));
+    }
+    Ok((start as usize, end as usize))
 }
 
 /// An argument of the wrong type.

@@ -188,21 +188,10 @@ fn is_odd(a: &mut [Value]) -> Result<Value, Error> {
 fn is_number(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(a[0].is_number()))
 }
-fn is_integer(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(matches!(
-        a[0],
-        Value::Int(_) | Value::BigInt(_)
-    )))
-}
-fn is_fixed_int(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(matches!(a[0], Value::Int(_))))
-}
-fn is_double(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(matches!(a[0], Value::Double(_))))
-}
-fn is_ratio(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(matches!(a[0], Value::Ratio(_))))
-}
+predicate!(is_integer, Value::Int(_) | Value::BigInt(_));
+predicate!(is_fixed_int, Value::Int(_));
+predicate!(is_double, Value::Double(_));
+predicate!(is_ratio, Value::Ratio(_));
 fn is_nan(a: &mut [Value]) -> Result<Value, Error> {
     check_number("NaN?", &a[0])?;
     Ok(Value::Bool(matches!(a[0], Value::Double(d) if d.is_nan())))

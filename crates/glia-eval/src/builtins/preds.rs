@@ -4,14 +4,6 @@ use super::{Builtin, pure};
 use crate::error::Error;
 use crate::value::Value;
 
-macro_rules! predicate {
-    ($fname:ident, $pat:pat) => {
-        fn $fname(a: &mut [Value]) -> Result<Value, Error> {
-            Ok(Value::Bool(matches!(&a[0], $pat)))
-        }
-    };
-}
-
 predicate!(is_nil, Value::Nil);
 predicate!(is_true, Value::Bool(true));
 predicate!(is_false, Value::Bool(false));
@@ -45,15 +37,6 @@ predicate!(
     Value::Vector(_) | Value::Map(_) | Value::SortedMap(_)
 );
 predicate!(is_sorted, Value::SortedMap(_) | Value::SortedSet(_));
-predicate!(
-    is_counted,
-    Value::List(_)
-        | Value::Vector(_)
-        | Value::Map(_)
-        | Value::Set(_)
-        | Value::SortedMap(_)
-        | Value::SortedSet(_)
-);
 predicate!(
     is_ifn,
     Value::Fn(_)
@@ -136,7 +119,8 @@ pub static BUILTINS: &[Builtin] = &[
     pure("sequential?", 1, 1, is_sequential),
     pure("associative?", 1, 1, is_associative),
     pure("sorted?", 1, 1, is_sorted),
-    pure("counted?", 1, 1, is_counted),
+    // Every collection counts in constant time (there are no lazy seqs).
+    pure("counted?", 1, 1, is_coll),
     pure("not", 1, 1, not),
     pure("boolean", 1, 1, boolean),
     pure("identity", 1, 1, identity),

@@ -35,6 +35,24 @@ pub fn seq_items(v: &Value) -> Result<Vec<Value>, Error> {
     })
 }
 
+/// A list of `items`, or nil for none (what `seq` of them is).
+pub(super) fn list_or_nil(items: Vec<Value>) -> Value {
+    if items.is_empty() {
+        Value::Nil
+    } else {
+        Value::list(items)
+    }
+}
+
+/// A list, or nil when it is empty (what `next` returns).
+fn nil_if_empty(l: Rc<List>) -> Value {
+    if l.count() == 0 {
+        Value::Nil
+    } else {
+        Value::List(l)
+    }
+}
+
 /// `seq`: nil for an empty collection, else a list of its elements.
 pub fn seq_of(v: &Value) -> Result<Value, Error> {
     Ok(match v {
@@ -95,12 +113,7 @@ fn rest(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn next(a: &mut [Value]) -> Result<Value, Error> {
-    let r = rest_list(&a[0])?;
-    Ok(if r.count() == 0 {
-        Value::Nil
-    } else {
-        Value::List(r)
-    })
+    Ok(nil_if_empty(rest_list(&a[0])?))
 }
 
 fn second(a: &mut [Value]) -> Result<Value, Error> {
@@ -122,11 +135,7 @@ fn last(a: &mut [Value]) -> Result<Value, Error> {
 fn butlast(a: &mut [Value]) -> Result<Value, Error> {
     let mut items = seq_items(&a[0])?;
     items.pop();
-    Ok(if items.is_empty() {
-        Value::Nil
-    } else {
-        Value::list(items)
-    })
+    Ok(list_or_nil(items))
 }
 
 fn index_arg(v: &Value, name: &str) -> Result<usize, Error> {
@@ -136,32 +145,28 @@ fn index_arg(v: &Value, name: &str) -> Result<usize, Error> {
     }
 }
 
-fn nthnext(a: &mut [Value]) -> Result<Value, Error> {
-    let n = index_arg(&a[1], "nthnext")?;
+/// `coll` without its first `n` elements, as a list (`fname` names the fn
+/// in errors).
+fn drop_list(a: &[Value], fname: &str) -> Result<Rc<List>, Error> {
+    let n = index_arg(&a[1], fname)?;
     let mut l = match &a[0] {
         Value::List(l) => l.clone(),
         other => List::from_iter_rc(seq_items(other)?),
     };
-    for _ in 0..n {
+    // Past the end every step gives the same shared empty list, so a huge
+    // `n` costs no more steps than the length.
+    for _ in 0..n.min(l.count() + 1) {
         l = l.rest();
     }
-    Ok(if l.count() == 0 {
-        Value::Nil
-    } else {
-        Value::List(l)
-    })
+    Ok(l)
+}
+
+fn nthnext(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(nil_if_empty(drop_list(a, "nthnext")?))
 }
 
 fn nthrest(a: &mut [Value]) -> Result<Value, Error> {
-    let n = index_arg(&a[1], "nthrest")?;
-    let mut l = match &a[0] {
-        Value::List(l) => l.clone(),
-        other => List::from_iter_rc(seq_items(other)?),
-    };
-    for _ in 0..n {
-        l = l.rest();
-    }
-    Ok(Value::List(l))
+    Ok(Value::List(drop_list(a, "nthrest")?))
 }
 
 fn cons(a: &mut [Value]) -> Result<Value, Error> {
@@ -186,11 +191,7 @@ fn list_star(a: &mut [Value]) -> Result<Value, Error> {
     let (last, init) = a.split_last_mut().expect("arity checked");
     let mut items: Vec<Value> = init.iter_mut().map(std::mem::take).collect();
     items.extend(seq_items(last)?);
-    Ok(if items.is_empty() {
-        Value::Nil
-    } else {
-        Value::list(items)
-    })
+    Ok(list_or_nil(items))
 }
 
 fn reverse(a: &mut [Value]) -> Result<Value, Error> {

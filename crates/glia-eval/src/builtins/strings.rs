@@ -2,8 +2,8 @@
 
 use glia_syntax::printer::Mode;
 
-use super::{Builtin, MANY, expected, pure};
-use crate::error::{Error, ErrorType};
+use super::{Builtin, MANY, expected, pure, slice_bounds};
+use crate::error::Error;
 use crate::value::{Value, str_of, write_value};
 use crate::vm::charge;
 
@@ -48,27 +48,9 @@ fn subs(a: &mut [Value]) -> Result<Value, Error> {
     let Value::Str(s) = &a[0] else {
         return Err(expected("a string", "subs", &a[0]));
     };
-    let len = s.chars().count() as i64;
-    let int = |v: &Value| match v {
-        Value::Int(i) => Ok(*i),
-        other => Err(expected("an integer index", "subs", other)),
-    };
-    let start = int(&a[1])?;
-    let end = match a.get(2) {
-        Some(e) => int(e)?,
-        None => len,
-    };
-    if start < 0 || end > len || start > end {
-        return Err(Error::new(
-            ErrorType::IndexOutOfBounds,
-            format!("subs [{start} {end}) is out of bounds for a string of {len} characters"),
-        ));
-    }
+    let (start, end) = slice_bounds(a, "subs", s.chars().count(), "a string", "characters")?;
     Ok(Value::str(
-        s.chars()
-            .skip(start as usize)
-            .take((end - start) as usize)
-            .collect::<String>(),
+        s.chars().skip(start).take(end - start).collect::<String>(),
     ))
 }
 

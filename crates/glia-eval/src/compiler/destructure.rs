@@ -10,20 +10,11 @@
 
 use glia_syntax::{Form, FormKind, Keyword, Span, Symbol};
 
+use super::syntax_quote::core;
 use crate::error::{Error, ErrorType};
 
 pub struct Destructurer {
     pub counter: u64,
-}
-
-fn core(name: &str, span: Span) -> Form {
-    Form::new(
-        FormKind::Symbol(Symbol {
-            ns: Some("glia.core".into()),
-            name: name.into(),
-        }),
-        span,
-    )
 }
 
 fn call(name: &str, args: Vec<Form>, span: Span) -> Form {

@@ -686,7 +686,8 @@ impl<'vm> Compiler<'vm> {
         }
     }
 
-    /// Finishes the fn scope on top into a prototype.
+    /// Turns a fn scope, already popped, and its compiled arities into a
+    /// prototype.
     fn finish_fn(&mut self, scope: FnScope, arities: Vec<Code>) -> Rc<FnProto> {
         let mut fixed = Vec::new();
         let mut variadic = None;

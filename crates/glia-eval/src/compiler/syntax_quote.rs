@@ -17,10 +17,12 @@ pub trait Qualify {
     fn next_id(&mut self) -> u64;
 }
 
-fn core(name: &str, span: Span) -> Form {
+/// The core fn `name`, fully qualified so that no local or referred var of
+/// the same name captures it: what syntax-quote and destructuring expand to.
+pub(super) fn core(name: &str, span: Span) -> Form {
     Form::new(
         FormKind::Symbol(Symbol {
-            ns: Some("glia.core".into()),
+            ns: Some(crate::CORE_NS.into()),
             name: name.into(),
         }),
         span,
@@ -79,39 +81,31 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
             FormKind::List(items) => {
                 Form::list(vec![core("seq", span), self.concat(items, span)?], span)
             }
-            FormKind::Vector(items) => Form::list(
-                vec![
-                    core("apply", span),
-                    core("vector", span),
-                    self.concat(items, span)?,
-                ],
-                span,
-            ),
-            FormKind::Set(items) => Form::list(
-                vec![
-                    core("apply", span),
-                    core("hash-set", span),
-                    self.concat(items, span)?,
-                ],
-                span,
-            ),
+            FormKind::Vector(items) => self.build("vector", items, span)?,
+            FormKind::Set(items) => self.build("hash-set", items, span)?,
             FormKind::Map(entries) => {
                 let flat: Vec<Form> = entries
                     .iter()
                     .flat_map(|(k, v)| [k.clone(), v.clone()])
                     .collect();
-                Form::list(
-                    vec![
-                        core("apply", span),
-                        core("hash-map", span),
-                        self.concat(&flat, span)?,
-                    ],
-                    span,
-                )
+                self.build("hash-map", &flat, span)?
             }
             // Self-evaluating literals.
             _ => form.clone(),
         })
+    }
+
+    /// `(apply ctor (concat ...))`: the collection `ctor` makes of the
+    /// expanded items.
+    fn build(&mut self, ctor: &str, items: &[Form], span: Span) -> Result<Form, Error> {
+        Ok(Form::list(
+            vec![
+                core("apply", span),
+                core(ctor, span),
+                self.concat(items, span)?,
+            ],
+            span,
+        ))
     }
 
     fn concat(&mut self, items: &[Form], span: Span) -> Result<Form, Error> {

@@ -76,7 +76,7 @@ fn sequential_eq(a: &Value, b: &Value) -> bool {
 }
 
 /// The elements of a list or vector.
-pub fn sequential_items(v: &Value) -> Option<Box<dyn ExactSizeIterator<Item = &Value> + '_>> {
+fn sequential_items(v: &Value) -> Option<Box<dyn ExactSizeIterator<Item = &Value> + '_>> {
     match v {
         Value::List(l) => Some(Box::new(l.iter())),
         Value::Vector(v) => Some(Box::new(v.items.iter())),

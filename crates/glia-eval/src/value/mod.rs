@@ -14,7 +14,7 @@ mod print;
 mod set;
 mod sorted;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -22,13 +22,11 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 pub use deep::deep;
-pub use equiv::{
-    compare, hash_combine_ordered, hash_value, sequential_items as sequential_items_pub,
-};
+pub use equiv::{compare, hash_combine_ordered, hash_value};
 pub use keyword::Keyword;
 pub use list::List;
 pub use map::Map;
-pub use num::{Num, arith, arith_as, arith_op, compare_op};
+pub use num::{Num, arith, arith_as, compare_op};
 pub(crate) use num::{check_number, described, is_zero, negate, num_equiv, signum, to_f64};
 pub use print::{pr_str, print_str, str_of, write_value};
 pub use set::Set;
@@ -65,6 +63,10 @@ pub enum Value {
     Var(Rc<Var>),
     Atom(Rc<Atom>),
     Regex(Rc<regex::Regex>),
+    /// Binary data. Nothing in this crate makes one (there is no literal
+    /// and no constructor fn yet): only an embedding that builds a `Value`
+    /// itself can. `bytes?`, `count`, `nth`, `seq`, `=`, `hash` and the
+    /// printer handle it.
     Bytes(Rc<Vec<u8>>),
     Error(Rc<Exception>),
 }
@@ -147,8 +149,6 @@ impl fmt::Display for Symbol {
 pub struct Atom {
     pub value: RefCell<Value>,
     pub meta: RefCell<Option<Value>>,
-    /// Identity for hashing and printing.
-    pub id: Cell<u64>,
 }
 
 impl Drop for Atom {

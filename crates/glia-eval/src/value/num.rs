@@ -69,7 +69,14 @@ pub fn not_a_number(op: &str, v: &Value) -> Error {
 pub fn described(v: &Value) -> String {
     match v {
         Value::Nil => "nil".to_string(),
-        _ => format!("{} {}", crate::vm::call::article(v), v.type_name()),
+        _ => {
+            let name = v.type_name();
+            let article = match name.as_bytes()[0] {
+                b'a' | b'e' | b'i' | b'o' | b'u' => "an",
+                _ => "a",
+            };
+            format!("{article} {name}")
+        }
     }
 }
 
@@ -114,9 +121,8 @@ pub fn ratio_value(r: BigRational) -> Value {
     }
 }
 
-/// A bigint result of a promoting operator: small enough values go back
-/// to longs only where Clojure does so (it does not: `(+' 1 1)` is `2`
-/// because long arithmetic did not overflow, but `(+ 1N 1)` is `2N`).
+/// A bigint result stays a bigint however small, as in Clojure (`(+ 1N 1)`
+/// is `2N`); only long arithmetic that does not overflow gives a long.
 fn big_value(b: BigInt) -> Value {
     Value::BigInt(Rc::new(b))
 }
@@ -198,18 +204,26 @@ fn long_op(op: Num, x: i64, y: i64, promote: bool) -> Result<Value, Error> {
         Num::Quot | Num::Rem | Num::Mod if y == 0 => return Err(divide_by_zero()),
         Num::Quot => x.checked_div(y),
         Num::Rem => Some(x.checked_rem(y).unwrap_or(0)),
-        Num::Mod => Some(x.checked_rem(y).map_or(0, |r| {
-            if r != 0 && (r < 0) != (y < 0) {
-                r + y
-            } else {
-                r
-            }
-        })),
+        Num::Mod => Some(x.checked_rem(y).map_or(0, |r| floored(r, y))),
     };
     match checked {
         Some(v) => Ok(Value::Int(v)),
         None if promote => big_op(op, x.into(), y.into()),
         None => Err(overflow(op)),
+    }
+}
+
+/// `mod` from a truncated remainder `r` of a division by `y`: the floored
+/// remainder, which takes the sign of the divisor.
+fn floored<T>(r: T, y: T) -> T
+where
+    T: Copy + Default + PartialOrd + std::ops::Add<Output = T>,
+{
+    let zero = T::default();
+    if r != zero && (r < zero) != (y < zero) {
+        r + y
+    } else {
+        r
     }
 }
 
@@ -222,14 +236,7 @@ fn double_op(op: Num, x: f64, y: f64) -> Result<Value, Error> {
         Num::Quot | Num::Rem | Num::Mod if y == 0.0 => return Err(divide_by_zero()),
         Num::Quot => (x / y).trunc(),
         Num::Rem => x % y,
-        Num::Mod => {
-            let r = x % y;
-            if r != 0.0 && (r < 0.0) != (y < 0.0) {
-                r + y
-            } else {
-                r
-            }
-        }
+        Num::Mod => floored(x % y, y),
     }))
 }
 
@@ -318,11 +325,6 @@ pub fn signum(v: &Value) -> i32 {
         Value::Double(d) if *d < 0.0 => -1,
         _ => 0,
     }
-}
-
-/// A two-argument arithmetic op that overflows into an error.
-pub fn arith_op(op: Num, a: &Value, b: &Value) -> Result<Value, Error> {
-    arith(op, a, b, false)
 }
 
 /// `<`, `>`, `<=`, `>=`, `==` on two numbers.

@@ -4,7 +4,7 @@
 
 use glia_syntax::printer::{self, Mode};
 
-use super::{Value, sequential_items_pub};
+use super::Value;
 
 thread_local! {
     /// The atoms whose contents are being printed, outermost first.
@@ -87,20 +87,8 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
         Value::Str(s) => printer::write_string(out, s, mode),
         Value::Keyword(k) => out.push_str(&k.to_string()),
         Value::Symbol(s) => out.push_str(&s.to_string()),
-        Value::List(_) => write_seq(
-            out,
-            "(",
-            sequential_items_pub(v).into_iter().flatten(),
-            ")",
-            mode,
-        ),
-        Value::Vector(_) => write_seq(
-            out,
-            "[",
-            sequential_items_pub(v).into_iter().flatten(),
-            "]",
-            mode,
-        ),
+        Value::List(l) => write_seq(out, "(", l.iter(), ")", mode),
+        Value::Vector(x) => write_seq(out, "[", x.items.iter(), "]", mode),
         Value::Map(m) => write_map(out, m.iter(), mode),
         Value::SortedMap(m) => write_map(out, m.iter(), mode),
         Value::Set(s) => write_seq(out, "#{", s.iter(), "}", mode),

@@ -14,10 +14,6 @@ use crate::value::{self, Value};
 
 use super::{Exceeded, Frame, Vm};
 
-fn arg_text(n: usize) -> String {
-    format!("{n} argument{}", if n == 1 { "" } else { "s" })
-}
-
 impl Vm {
     /// Calls `callee`. `Ok(true)`: a frame was pushed and runs next;
     /// `Ok(false)`: the result is already on the stack at `ret`.
@@ -195,9 +191,8 @@ impl Vm {
         let coll = std::mem::take(&mut self.stack[args_at + argc - 1]);
         let items = crate::builtins::seq_items(&coll).map_err(|_| {
             Error::type_mismatch(format!(
-                "`apply` needs a collection as its last argument, got {} {}",
-                article(&coll),
-                coll.type_name()
+                "`apply` needs a collection as its last argument, got {}",
+                value::described(&coll)
             ))
         })?;
         crate::vm::charge(16 * items.len())?;
@@ -264,21 +259,8 @@ fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
     })
 }
 
-pub(crate) fn article(v: &Value) -> &'static str {
-    match v.type_name().as_bytes()[0] {
-        b'a' | b'e' | b'i' | b'o' | b'u' => "an",
-        _ => "a",
-    }
-}
-
 pub(crate) fn builtin_arity(name: &str, min: u16, max: u16, argc: usize) -> Error {
-    let takes = if min == max {
-        arg_text(min as usize)
-    } else if max == u16::MAX {
-        format!("at least {}", arg_text(min as usize))
-    } else {
-        format!("{min} to {max} arguments")
-    };
+    let takes = crate::builtins::arity_text(min, max);
     Error::new(
         ErrorType::Arity,
         format!("wrong number of arguments ({argc}) passed to `{name}`"),

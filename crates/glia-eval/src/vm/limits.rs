@@ -93,10 +93,8 @@ impl Exceeded {
                 "the evaluation was stopped from outside (Ctrl-C)".to_string(),
             ),
         };
-        let mut e = Error::new(crate::error::ErrorType::Internal, message).with_hint(hint);
-        e.ty = crate::value::Keyword::intern(Some("glia.error"), self.type_name());
-        e.limit = true;
-        e
+        let ty = crate::value::Keyword::intern(Some("glia.error"), self.type_name());
+        Error::limit(ty, message).with_hint(hint)
     }
 }
 

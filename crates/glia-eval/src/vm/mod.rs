@@ -127,9 +127,9 @@ fn slow_test(op: BinOp, a: &Value, b: &Value) -> Result<bool, Error> {
 
 fn slow_bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, Error> {
     match op {
-        BinOp::Add => value::arith_op(Num::Add, a, b),
-        BinOp::Sub => value::arith_op(Num::Sub, a, b),
-        BinOp::Mul => value::arith_op(Num::Mul, a, b),
+        BinOp::Add => value::arith(Num::Add, a, b, false),
+        BinOp::Sub => value::arith(Num::Sub, a, b, false),
+        BinOp::Mul => value::arith(Num::Mul, a, b, false),
         test => slow_test(test, a, b).map(Value::Bool),
     }
 }
