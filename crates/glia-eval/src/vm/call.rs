@@ -7,9 +7,10 @@
 
 use std::rc::Rc;
 
-use crate::builtins::{BuiltinFn, MANY};
+use crate::builtins::{Builtin, BuiltinFn, MANY};
 use crate::chunk::Closure;
 use crate::error::{Error, ErrorType};
+use crate::namespace::Var;
 use crate::value::{self, Value};
 
 use super::{Exceeded, Frame, Vm};
@@ -29,23 +30,7 @@ impl Vm {
                 self.enter(c, argc, args_at, ret)?;
                 Ok(true)
             }
-            Value::Builtin(b) => {
-                if argc < b.min as usize || (b.max != MANY && argc > b.max as usize) {
-                    return Err(builtin_arity(b.name, b.min, b.max, argc));
-                }
-                let result = match b.f {
-                    BuiltinFn::Pure(f) => f(&mut self.stack[args_at..args_at + argc]),
-                    BuiltinFn::Vm(f) => {
-                        let args: Vec<Value> =
-                            self.stack[args_at..args_at + argc].iter_mut().map(std::mem::take).collect();
-                        f(self, args)
-                    }
-                    BuiltinFn::Apply => return self.apply(argc, args_at, ret),
-                };
-                self.clear(args_at, args_at + argc);
-                self.set(ret, result?);
-                Ok(false)
-            }
+            Value::Builtin(b) => self.call_builtin(b, argc, args_at, ret),
             Value::Var(var) => {
                 let f = self.lookup_var(&var)?;
                 self.invoke(f, argc, args_at, ret)
@@ -70,6 +55,54 @@ impl Vm {
                 value::pr_str(&other)
             ))),
         }
+    }
+
+    /// A call through a var that holds no closure (those enter inline):
+    /// out of line, so the interpreter loop stays small.
+    #[inline(never)]
+    pub(crate) fn call_var(
+        &mut self,
+        var: &Rc<Var>,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
+        match super::builtin_of(var) {
+            Some(b) => self.call_builtin(b, argc, args_at, ret),
+            None => {
+                let f = self.lookup_var(var)?;
+                self.invoke(f, argc, args_at, ret)
+            }
+        }
+    }
+
+    /// Calls a builtin on the arguments in place. `Ok(true)` when it
+    /// pushed a frame (`apply` of a fn).
+    #[inline(always)]
+    pub(crate) fn call_builtin(
+        &mut self,
+        b: &'static Builtin,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
+        if argc < b.min as usize || (b.max != MANY && argc > b.max as usize) {
+            return Err(builtin_arity(b.name, b.min, b.max, argc));
+        }
+        let result = match b.f {
+            BuiltinFn::Pure(f) => f(&mut self.stack[args_at..args_at + argc]),
+            BuiltinFn::Vm(f) => {
+                let args: Vec<Value> = self.stack[args_at..args_at + argc]
+                    .iter_mut()
+                    .map(std::mem::take)
+                    .collect();
+                f(self, args)
+            }
+            BuiltinFn::Apply => return self.apply(argc, args_at, ret),
+        };
+        self.clear(args_at, args_at + argc);
+        self.set(ret, result?);
+        Ok(false)
     }
 
     /// [`Vm::enter`] inlined into the interpreter loop for the common case,

@@ -95,6 +95,18 @@ fn closure_of(var: &Var) -> Option<Rc<Closure>> {
     }
 }
 
+/// The builtin a (non-dynamic) var holds.
+#[inline(always)]
+fn builtin_of(var: &Var) -> Option<&'static crate::builtins::Builtin> {
+    if var.dynamic.get() {
+        return None;
+    }
+    match &*var.root.borrow() {
+        Some(Value::Builtin(b)) => Some(b),
+        _ => None,
+    }
+}
+
 /// The integer an operand holds, if it holds one (`intops::operand_int` for a
 /// frame at `base` of the whole stack).
 #[inline(always)]
@@ -625,10 +637,7 @@ impl Vm {
                             Some(c) => self
                                 .enter_fast(c, argc as usize, args_at, ret)
                                 .map(|()| true),
-                            None => match self.lookup_var(var) {
-                                Ok(f) => self.invoke(f, argc as usize, args_at, ret),
-                                Err(e) => Err(e),
-                            },
+                            None => self.call_var(var, argc as usize, args_at, ret),
                         };
                         match called {
                             Ok(true) => continue 'frame,
