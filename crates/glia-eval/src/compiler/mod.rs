@@ -32,7 +32,7 @@ pub use destructure::Destructurer;
 
 /// Forms nested deeper than this (possible only through macros: the reader
 /// stops at 256) are refused rather than risk the native stack.
-const MAX_DEPTH: u32 = 2_000;
+pub(crate) const MAX_DEPTH: u32 = 2_000;
 
 /// Macro expansions allowed at one top-level position (or one
 /// `macroexpand`) before the expansion is deemed endless.

@@ -43,9 +43,18 @@ fn is_call(form: &Form, name: &str) -> Option<Form> {
     }
 }
 
+/// Forms one syntax-quote may produce. Each nesting level of
+/// syntax-quote multiplies the size of its expansion, so without a bound a
+/// few backquotes in a row would exhaust memory.
+const MAX_NODES: usize = 1_000_000;
+
 pub struct SyntaxQuote<'q, Q: Qualify> {
     pub q: &'q mut Q,
     gensyms: HashMap<String, String>,
+    /// Nesting of the form being expanded (bounded like compiled forms).
+    depth: u32,
+    /// Forms expanded so far, against [`MAX_NODES`].
+    nodes: usize,
 }
 
 impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
@@ -53,15 +62,47 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
         SyntaxQuote {
             q,
             gensyms: HashMap::new(),
+            depth: 0,
+            nodes: 0,
         }
     }
 
     pub fn expand(&mut self, form: &Form) -> Result<Form, Error> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Error::new(ErrorType::Compile, "syntax-quote expands too large")
+                .at(form.span)
+                .with_hint(format!(
+                    "one syntax-quote may expand to at most {MAX_NODES} forms; nested backquotes multiply the size at every level"
+                )));
+        }
+        if self.depth >= super::MAX_DEPTH {
+            return Err(
+                Error::new(ErrorType::Compile, "syntax-quote nested too deeply")
+                    .at(form.span)
+                    .with_hint(format!(
+                        "forms may nest at most {} deep after expansion",
+                        super::MAX_DEPTH
+                    )),
+            );
+        }
+        self.depth += 1;
+        let expanded = crate::value::deep(|| self.expand_here(form));
+        self.depth -= 1;
+        expanded
+    }
+
+    fn expand_here(&mut self, form: &Form) -> Result<Form, Error> {
         let span = form.span;
         if let Some(inner) = is_call(form, "syntax-quote") {
             // As Clojure's reader does: the inner syntax-quote expands
-            // first, and its expansion is then syntax-quoted.
-            let expanded = SyntaxQuote::new(&mut *self.q).expand(&inner)?;
+            // first, and its expansion is then syntax-quoted. Both count
+            // against the same bounds.
+            let mut nested = SyntaxQuote::new(&mut *self.q);
+            nested.depth = self.depth;
+            nested.nodes = self.nodes;
+            let expanded = nested.expand(&inner)?;
+            self.nodes = nested.nodes;
             return self.expand(&expanded);
         }
         if let Some(x) = is_call(form, "unquote") {
