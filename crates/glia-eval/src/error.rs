@@ -149,8 +149,10 @@ pub struct TraceFrame {
 /// A raised error (or an `ex-info`): the value `catch` binds.
 pub struct Exception {
     /// `:glia.error/type`, `:glia.error/message`, `:glia.error/hint`,
-    /// `:glia.error/data` and `:glia.error/cause`, when present.
-    pub map: Map,
+    /// `:glia.error/data` and `:glia.error/cause`, when present. Shared, so
+    /// that reading the exception as a map ([`Value::map_view`]) copies
+    /// nothing.
+    pub map: Rc<Map>,
     /// Innermost first; filled in when the exception is first thrown.
     pub trace: RefCell<Vec<TraceFrame>>,
     /// A sandbox limit: uncatchable.
@@ -175,7 +177,7 @@ impl Exception {
             map.insert(key("data"), data);
         }
         Exception {
-            map,
+            map: Rc::new(map),
             trace: RefCell::new(Vec::new()),
             limit,
         }
@@ -197,7 +199,7 @@ impl Exception {
             map.insert(key("cause"), cause);
         }
         Exception {
-            map,
+            map: Rc::new(map),
             trace: RefCell::new(Vec::new()),
             limit: false,
         }

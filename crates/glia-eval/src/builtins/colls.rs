@@ -81,7 +81,7 @@ fn vec(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 pub fn count_of(v: &Value) -> Result<usize, Error> {
-    Ok(match v {
+    Ok(match &*v.map_view() {
         Value::Nil => 0,
         Value::List(l) => l.count(),
         Value::Vector(v) => v.items.len(),
@@ -125,6 +125,7 @@ pub fn get(coll: &Value, key: &Value, default: Value) -> Value {
             Some(i) if i >= 0 => s.chars().nth(i as usize).map(Value::Char),
             _ => None,
         },
+        // An exception's map, as `Value::map_view` would give it.
         Value::Error(e) => e.map.get(key).cloned(),
         _ => None,
     };
@@ -170,7 +171,7 @@ fn index_error(i: i64, len: usize, what: &str) -> Error {
 /// moved it), so persistent structures update without copying.
 pub fn conj_one(coll: Value, x: Value) -> Result<Value, Error> {
     charge(32)?;
-    Ok(match coll {
+    Ok(match coll.into_map_view() {
         Value::Nil => Value::List(List::cons(x, List::empty())),
         Value::List(l) => Value::List(List::cons(x, l)),
         Value::Vector(mut v) => {
@@ -187,13 +188,13 @@ pub fn conj_one(coll: Value, x: Value) -> Result<Value, Error> {
                 .map_err(Error::type_mismatch)?;
             Value::SortedSet(s)
         }
-        map @ (Value::Map(_) | Value::SortedMap(_)) => match x {
+        map @ (Value::Map(_) | Value::SortedMap(_)) => match x.into_map_view() {
             Value::Vector(entry) if entry.items.len() == 2 => {
                 assoc_one(map, entry.items[0].clone(), entry.items[1].clone())?
             }
-            Value::Map(_) | Value::SortedMap(_) | Value::Nil => {
+            from @ (Value::Map(_) | Value::SortedMap(_) | Value::Nil) => {
                 let mut out = map;
-                for entry in seq_items(&x)? {
+                for entry in seq_items(&from)? {
                     out = conj_one(out, entry)?;
                 }
                 out
@@ -219,7 +220,7 @@ fn conj(a: &mut [Value]) -> Result<Value, Error> {
 
 pub fn assoc_one(coll: Value, k: Value, v: Value) -> Result<Value, Error> {
     charge(48)?;
-    Ok(match coll {
+    Ok(match coll.into_map_view() {
         Value::Nil => Value::Map(Rc::new([(k, v)].into_iter().collect())),
         Value::Map(mut m) => {
             Rc::make_mut(&mut m).insert(k, v);
@@ -282,7 +283,7 @@ fn remove_each(
 }
 
 fn dissoc(a: &mut [Value]) -> Result<Value, Error> {
-    remove_each(a, "dissoc", "a map", |coll, k| match coll {
+    remove_each(a, "dissoc", "a map", |coll, k| match coll.into_map_view() {
         // Only a map that changes is copied when shared.
         Value::Map(mut m) => {
             if m.contains_key(k) {
@@ -395,7 +396,7 @@ fn vals(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn entries_part(m: &Value, name: &str, pick: fn(Value, Value) -> Value) -> Result<Value, Error> {
-    let items: Vec<Value> = match m {
+    let items: Vec<Value> = match &*m.map_view() {
         Value::Nil => return Ok(Value::Nil),
         Value::Map(m) => m.iter().map(|(k, v)| pick(k.clone(), v.clone())).collect(),
         Value::SortedMap(m) => m.iter().map(|(k, v)| pick(k.clone(), v.clone())).collect(),
@@ -405,7 +406,7 @@ fn entries_part(m: &Value, name: &str, pick: fn(Value, Value) -> Value) -> Resul
 }
 
 fn find(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(match &a[0] {
+    Ok(match &*a[0].map_view() {
         Value::Map(m) => m
             .get_entry(&a[1])
             .map(|(k, v)| Value::vector([k.clone(), v.clone()]))
@@ -441,7 +442,7 @@ fn val(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn empty(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(match &a[0] {
+    Ok(match &*a[0].map_view() {
         Value::List(_) => Value::list([]),
         Value::Vector(_) => Value::vector([]),
         Value::Map(_) => Value::Map(Rc::new(Map::default())),
@@ -470,7 +471,7 @@ fn destructure_map(a: &mut [Value]) -> Result<Value, Error> {
     match std::mem::take(&mut a[0]) {
         Value::List(l) => {
             let mut items: Vec<Value> = l.iter().cloned().collect();
-            if items.len() == 1 && matches!(items[0], Value::Map(_)) {
+            if items.len() == 1 && items[0].is_map() {
                 return Ok(items.remove(0));
             }
             hash_map(&mut items)

@@ -10,7 +10,8 @@ fn ex_info(a: &mut [Value]) -> Result<Value, Error> {
     let Value::Str(message) = a[0].clone() else {
         return Err(expected("a message string", "ex-info", &a[0]));
     };
-    let data = std::mem::take(&mut a[1]);
+    // An exception as data is its map (so its type carries over).
+    let data = std::mem::take(&mut a[1]).into_map_view();
     if !matches!(data, Value::Map(_) | Value::SortedMap(_) | Value::Nil) {
         return Err(expected("a map of data", "ex-info", &data));
     }
@@ -27,7 +28,7 @@ fn ex_data(a: &mut [Value]) -> Result<Value, Error> {
         Value::Error(e) => match e.get("data") {
             Some(d) => d.clone(),
             // A runtime error's data is the error map itself.
-            None => Value::Map(Rc::new(e.map.clone())),
+            None => Value::Map(e.map.clone()),
         },
         _ => Value::Nil,
     })

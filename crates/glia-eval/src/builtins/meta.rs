@@ -61,13 +61,14 @@ fn meta(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
-    let m = std::mem::take(&mut a[1]);
+    let m = std::mem::take(&mut a[1]).into_map_view();
     let meta = match m {
         Value::Nil => None,
         Value::Map(_) => Some(m),
         other => return Err(expected("a map", "with-meta", &other)),
     };
-    Ok(match std::mem::take(&mut a[0]) {
+    // An exception gets its metadata as a plain map, like any update.
+    Ok(match std::mem::take(&mut a[0]).into_map_view() {
         Value::Vector(mut v) => {
             Rc::make_mut(&mut v).meta = meta;
             Value::Vector(v)

@@ -12,7 +12,6 @@ predicate!(is_string, Value::Str(_));
 predicate!(is_keyword, Value::Keyword(_));
 predicate!(is_symbol, Value::Symbol(_));
 predicate!(is_char, Value::Char(_));
-predicate!(is_map, Value::Map(_) | Value::SortedMap(_));
 predicate!(is_vector, Value::Vector(_));
 predicate!(is_list, Value::List(_));
 predicate!(is_set, Value::Set(_) | Value::SortedSet(_));
@@ -30,11 +29,12 @@ predicate!(
         | Value::Set(_)
         | Value::SortedMap(_)
         | Value::SortedSet(_)
+        | Value::Error(_)
 );
 predicate!(is_sequential, Value::List(_) | Value::Vector(_));
 predicate!(
     is_associative,
-    Value::Vector(_) | Value::Map(_) | Value::SortedMap(_)
+    Value::Vector(_) | Value::Map(_) | Value::SortedMap(_) | Value::Error(_)
 );
 predicate!(is_sorted, Value::SortedMap(_) | Value::SortedSet(_));
 predicate!(
@@ -49,6 +49,11 @@ predicate!(
         | Value::SortedMap(_)
         | Value::SortedSet(_)
 );
+
+/// An exception is a (read-only) map too.
+fn is_map(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(Value::Bool(a[0].is_map()))
+}
 
 fn is_some(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(!a[0].is_nil()))
@@ -74,6 +79,7 @@ fn identical(a: &mut [Value]) -> Result<Value, Error> {
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
         (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(x, y),
+        (Value::Error(x), Value::Error(y)) => Rc::ptr_eq(x, y),
         (
             x @ (Value::Nil
             | Value::Bool(_)

@@ -15,7 +15,7 @@ pub fn seq_items(v: &Value) -> Result<Vec<Value>, Error> {
     if let Ok(n) = super::colls::count_of(v) {
         charge(16 * n)?;
     }
-    Ok(match v {
+    Ok(match &*v.map_view() {
         Value::Nil => Vec::new(),
         Value::List(l) => l.iter().cloned().collect(),
         Value::Vector(x) => x.items.iter().cloned().collect(),

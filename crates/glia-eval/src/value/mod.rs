@@ -222,6 +222,33 @@ impl Value {
         }
     }
 
+    /// Whether `map?` holds: a map, sorted or not, or an exception (a
+    /// read-only map, see [`Value::map_view`]).
+    pub fn is_map(&self) -> bool {
+        matches!(self, Value::Map(_) | Value::SortedMap(_) | Value::Error(_))
+    }
+
+    /// The value as the builtins that read or update maps see it: an
+    /// exception is its map (a plain `Value::Map` sharing the exception's,
+    /// so nothing is copied), anything else is itself. An update of the
+    /// view is therefore a plain map: data, no longer an exception.
+    /// `type`, `=`, `hash`, the printer and the `ex-*` fns look at the
+    /// value itself, so an exception keeps its identity there.
+    pub fn map_view(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Error(e) => std::borrow::Cow::Owned(Value::Map(e.map.clone())),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
+    /// [`Value::map_view`] of a value the caller owns (an update's target).
+    pub fn into_map_view(self) -> Value {
+        match self {
+            Value::Error(e) => Value::Map(e.map.clone()),
+            other => other,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => Some(s),

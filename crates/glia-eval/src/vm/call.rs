@@ -40,7 +40,8 @@ impl Vm {
             | Value::Set(_)
             | Value::Vector(_)
             | Value::SortedMap(_)
-            | Value::SortedSet(_)) => {
+            | Value::SortedSet(_)
+            | Value::Error(_)) => {
                 let result = call_collection(&coll, &self.stack[args_at..args_at + argc]);
                 self.clear(args_at, args_at + argc);
                 self.set(ret, result?);
@@ -246,7 +247,8 @@ impl Vm {
 fn call_collection(callee: &Value, args: &[Value]) -> Result<Value, Error> {
     let argc = args.len();
     let (min, max) = match callee {
-        Value::Keyword(_) | Value::Map(_) | Value::SortedMap(_) => (1, 2),
+        // An exception is a read-only map.
+        Value::Keyword(_) | Value::Map(_) | Value::SortedMap(_) | Value::Error(_) => (1, 2),
         _ => (1, 1),
     };
     if argc < min || argc > max {
