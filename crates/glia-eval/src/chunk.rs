@@ -368,9 +368,9 @@ impl FnProto {
     }
 
     #[inline]
-    pub fn code(&self, arity: ArityIndex) -> &Code {
+    pub fn code(&self, arity: ArityIndex) -> &Rc<Code> {
         match arity {
-            VARIADIC => self.variadic.as_deref().expect("variadic arity"),
+            VARIADIC => self.variadic.as_ref().expect("variadic arity"),
             i => &self.fixed[i as usize],
         }
     }

@@ -118,16 +118,16 @@ impl Vm {
     ) -> Result<(), Error> {
         let proto = &closure.proto;
         let fixed = match proto.fixed.as_slice() {
-            [only] if only.params as usize == argc => Some((0, only.slots)),
+            [only] if only.params as usize == argc => Some(only.clone()),
             _ => None,
         };
         match fixed {
-            Some((arity, slots)) if self.frames.len() < self.limits.max_depth => {
-                let top = base + slots as usize;
+            Some(code) if self.frames.len() < self.limits.max_depth => {
+                let top = base + code.slots as usize;
                 self.ensure(top);
                 self.frames.push(Frame {
                     closure,
-                    arity,
+                    code,
                     ip: 0,
                     base: base as u32,
                     top: top as u32,
@@ -176,9 +176,10 @@ impl Vm {
                 Value::List(crate::value::List::from_iter_rc(rest))
             };
         }
+        let code = code.clone();
         self.frames.push(Frame {
             closure,
-            arity,
+            code,
             ip: 0,
             base: base as u32,
             top: top as u32,

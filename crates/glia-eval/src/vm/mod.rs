@@ -14,9 +14,7 @@ pub mod limits;
 
 use std::rc::Rc;
 
-use crate::chunk::{
-    ArityIndex, BinOp, CaptureFrom, Closure, Code, Op, Operand, OperandKind, Reg, UnOp,
-};
+use crate::chunk::{BinOp, CaptureFrom, Closure, Code, Op, Operand, OperandKind, Reg, UnOp};
 use crate::error::{Error, ErrorType, Exception, TraceFrame};
 use crate::namespace::{Namespace, Namespaces, Var};
 use crate::value::{self, Map, Num, Set, Value, Vec_};
@@ -30,7 +28,9 @@ use limits::{Meter, TICK};
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub closure: Rc<Closure>,
-    pub arity: ArityIndex,
+    /// The arity running (kept here so that resuming a frame needs no
+    /// arity lookup).
+    pub code: Rc<Code>,
     pub ip: u32,
     pub base: u32,
     pub top: u32,
@@ -304,7 +304,7 @@ impl Vm {
             return;
         }
         for f in self.frames.iter().rev() {
-            let code = f.closure.proto.code(f.arity);
+            let code = &f.code;
             let i = (f.ip as usize).saturating_sub(1);
             if let Some(span) = code.spans.get(i) {
                 trace.push(TraceFrame {
@@ -409,8 +409,8 @@ impl Vm {
         }
         'frame: loop {
             let frame = self.frames.last().expect("a frame to run");
-            let closure = frame.closure.clone();
-            let code = closure.proto.code(frame.arity);
+            let code = frame.code.clone();
+            let code = &*code;
             let base = frame.base as usize;
             let mut ip = frame.ip as usize;
             // Fuel is charged where control can come back: at a frame
@@ -474,10 +474,14 @@ impl Vm {
                         self.set(base + dst as usize, v);
                     }
                     Op::Capture { dst, i } => {
-                        let v = fast_clone(&closure.captured[i as usize]);
+                        let running = &self.frames.last().expect("frame").closure;
+                        let v = fast_clone(&running.captured[i as usize]);
                         self.set(base + dst as usize, v);
                     }
-                    Op::SelfFn { dst } => self.set(base + dst as usize, Value::Fn(closure.clone())),
+                    Op::SelfFn { dst } => {
+                        let running = self.frames.last().expect("frame").closure.clone();
+                        self.set(base + dst as usize, Value::Fn(running));
+                    }
                     Op::Var { dst, var } => match self.lookup_var(&code.vars[var as usize]) {
                         Ok(v) => self.set(base + dst as usize, v),
                         Err(e) => fail!(e, ip, 'frame),
@@ -715,7 +719,8 @@ impl Vm {
                         }
                     }
                     Op::Closure { dst, f } => {
-                        if let Err(e) = self.make_closure(&closure, code, base, dst, f) {
+                        let running = self.frames.last().expect("frame").closure.clone();
+                        if let Err(e) = self.make_closure(&running, code, base, dst, f) {
                             fail!(e, ip, 'frame);
                         }
                     }
