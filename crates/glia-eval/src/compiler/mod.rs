@@ -8,6 +8,7 @@
 //! `recur` is checked to be in tail position here, at compile time.
 
 mod destructure;
+mod recur_in_place;
 mod scope;
 mod special;
 mod syntax_quote;

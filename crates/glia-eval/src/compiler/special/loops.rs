@@ -7,6 +7,7 @@ use glia_syntax::{Form, Span};
 use super::{let_form, syntax};
 use crate::builtins::plural;
 use crate::chunk::{Op, Reg};
+use crate::compiler::recur_in_place::recur_in_place;
 use crate::compiler::scope::LoopTarget;
 use crate::compiler::{Compiler, scope_moves};
 use crate::error::Error;
@@ -112,11 +113,17 @@ impl Compiler<'_> {
         let from = self.compile_consecutive(args)?;
         self.release(mark);
         scope_moves(&mut self.scope().code, start, target.first);
+        let n = recur_in_place(
+            &mut self.scope().code.ops[start..],
+            target.first,
+            from,
+            target.n,
+        );
         self.emit(
             Op::Recur {
                 first: target.first,
                 from,
-                n: target.n,
+                n,
                 target: target.start,
             },
             span,
