@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use crate::builtins::{Builtin, BuiltinFn, MANY};
-use crate::chunk::Closure;
+use crate::chunk::{Closure, Code};
 use crate::error::{Error, ErrorType};
 use crate::namespace::Var;
 use crate::value::{self, Value};
@@ -125,14 +125,7 @@ impl Vm {
             Some(code) if self.frames.len() < self.limits.max_depth => {
                 let top = base + code.slots as usize;
                 self.ensure(top);
-                self.frames.push(Frame {
-                    closure,
-                    code,
-                    ip: 0,
-                    base: base as u32,
-                    top: top as u32,
-                    ret: ret as u32,
-                });
+                self.push_frame(closure, code, base, top, ret);
                 Ok(())
             }
             _ => self.enter(closure, argc, base, ret),
@@ -177,6 +170,19 @@ impl Vm {
             };
         }
         let code = code.clone();
+        self.push_frame(closure, code, base, top, ret);
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn push_frame(
+        &mut self,
+        closure: Rc<Closure>,
+        code: Rc<Code>,
+        base: usize,
+        top: usize,
+        ret: usize,
+    ) {
         self.frames.push(Frame {
             closure,
             code,
@@ -185,7 +191,6 @@ impl Vm {
             top: top as u32,
             ret: ret as u32,
         });
-        Ok(())
     }
 
     /// A call in tail position: a closure replaces the running frame;
