@@ -96,14 +96,12 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
         let span = form.span;
         if let Some(inner) = is_call(form, "syntax-quote") {
             // As Clojure's reader does: the inner syntax-quote expands
-            // first, and its expansion is then syntax-quoted. Both count
-            // against the same bounds.
-            let mut nested = SyntaxQuote::new(&mut *self.q);
-            nested.depth = self.depth;
-            nested.nodes = self.nodes;
-            let expanded = nested.expand(&inner)?;
-            self.nodes = nested.nodes;
-            return self.expand(&expanded);
+            // first (with auto-gensyms of its own), and its expansion is
+            // then syntax-quoted. Both count against the same bounds.
+            let outer = std::mem::take(&mut self.gensyms);
+            let expanded = self.expand(&inner);
+            self.gensyms = outer;
+            return self.expand(&expanded?);
         }
         if let Some(x) = is_call(form, "unquote") {
             return Ok(x);
