@@ -212,20 +212,15 @@ pub enum Op {
         src: Reg,
     },
     /// `recur`: move registers `from..from+n` to `first..first+n`, jump.
+    /// `fast`: the loop holds only ops the VM's fast loop runs (set by
+    /// `Emitter::finish`), so the VM runs it there. Loops that call stay in
+    /// the general loop rather than switch loops every iteration.
     Recur {
         first: Reg,
         from: Reg,
         n: u16,
         target: u32,
-    },
-    /// A `recur` whose loop holds only ops the VM's fast loop runs (see
-    /// `Emitter::finish`): the VM runs the loop there. Loops that call
-    /// stay in the general loop rather than switch loops every iteration.
-    FastRecur {
-        first: Reg,
-        from: Reg,
-        n: u16,
-        target: u32,
+        fast: bool,
     },
     /// A closure of `fns[f]`.
     Closure {

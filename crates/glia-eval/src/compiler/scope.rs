@@ -142,22 +142,13 @@ impl Emitter {
         }
         // Loops of register code run in the VM's fast loop.
         for i in 0..self.ops.len() {
-            if let Op::Recur {
-                first,
-                from,
-                n,
-                target,
-            } = self.ops[i]
+            if let Op::Recur { target, .. } = self.ops[i]
                 && self.ops[target as usize..i]
                     .iter()
                     .all(crate::vm::fast::runs)
+                && let Op::Recur { fast, .. } = &mut self.ops[i]
             {
-                self.ops[i] = Op::FastRecur {
-                    first,
-                    from,
-                    n,
-                    target,
-                };
+                *fast = true;
             }
         }
         Code {

@@ -1,10 +1,10 @@
 //! The fast loop: register ops on integers, branches and `recur`, run by a
 //! small function whose state (the frame's registers, the ops, the
 //! instruction pointer, the fuel tick) lives in machine registers. It runs
-//! the loops whose every op it [`runs`] (the compiler marks their back edge
-//! `FastRecur`), from the first back edge on. Anything else (a non-integer,
-//! an overflow, a forward branch out of the loop to other code) goes back
-//! to the general loop in `Vm::run`.
+//! the loops whose every op it [`runs`] (the compiler marks their `recur`
+//! `fast`), from the first back edge on. Anything else (a non-integer, an
+//! overflow, a forward branch out of the loop to other code) goes back to
+//! the general loop in `Vm::run`.
 //!
 //! This split exists for speed alone: in one big `match` over every op the
 //! compiler spills the interpreter's state to memory on every instruction.
@@ -42,12 +42,7 @@ fn step(regs: &mut [Value], op: &Op, consts: &[Value], ip: usize, left: &mut u32
             from,
             n,
             target,
-        }
-        | Op::FastRecur {
-            first,
-            from,
-            n,
-            target,
+            ..
         } => {
             let cost = spent(ip, target);
             if *left <= cost {
@@ -123,7 +118,6 @@ pub fn runs(op: &Op) -> bool {
             | Op::Bin { .. }
             | Op::Unary { .. }
             | Op::Recur { .. }
-            | Op::FastRecur { .. }
     )
 }
 
@@ -143,7 +137,7 @@ pub fn run(
         };
         match step(regs, op, consts, ip, &mut left) {
             Some(next) => ip = next,
-            None if matches!(*op, Op::FastRecur { target, .. } if left <= spent(ip, target)) => {
+            None if matches!(*op, Op::Recur { target, .. } if left <= spent(ip, target)) => {
                 break Exit::Fuel;
             }
             None => break Exit::Slow,

@@ -694,12 +694,7 @@ impl Vm {
                         from,
                         n,
                         target,
-                    }
-                    | Op::FastRecur {
-                        first,
-                        from,
-                        n,
-                        target,
+                        fast,
                     } => {
                         for i in 0..n as usize {
                             let src = base + from as usize + i;
@@ -714,7 +709,7 @@ impl Vm {
                         }
                         charge_fuel!(ip - target as usize);
                         ip = target as usize;
-                        if matches!(op, Op::FastRecur { .. }) {
+                        if fast {
                             run_fast!();
                         }
                     }

@@ -125,6 +125,7 @@ impl Compiler<'_> {
                 from,
                 n,
                 target: target.start,
+                fast: false,
             },
             span,
         );
