@@ -433,24 +433,6 @@ impl Vm {
             }
             charge_fuel!(1);
             let top = frame.top as usize;
-            // A loop's body runs in the small fast loop from its back edge
-            // on; the fast loop hands back the first op it does not handle.
-            macro_rules! run_fast {
-                () => {
-                    let (at, exit) = fast::run(
-                        &mut self.stack[base..top],
-                        &code.ops,
-                        &code.consts,
-                        ip,
-                        &mut tick,
-                    );
-                    ip = at;
-                    if exit == fast::Exit::Fuel {
-                        tick = 1;
-                        charge_fuel!(1);
-                    }
-                };
-            }
             loop {
                 let op = &code.ops[ip];
                 ip += 1;
@@ -709,8 +691,22 @@ impl Vm {
                         }
                         charge_fuel!(ip - target as usize);
                         ip = target as usize;
+                        // A loop of register code runs in the fast loop
+                        // from its back edge on; it hands back the first op
+                        // it does not handle.
                         if fast {
-                            run_fast!();
+                            let (at, exit) = fast::run(
+                                &mut self.stack[base..top],
+                                &code.ops,
+                                &code.consts,
+                                ip,
+                                &mut tick,
+                            );
+                            ip = at;
+                            if exit == fast::Exit::Fuel {
+                                tick = 1;
+                                charge_fuel!(1);
+                            }
                         }
                     }
                     Op::Closure { dst, f } => {
