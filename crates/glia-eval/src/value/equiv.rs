@@ -94,6 +94,17 @@ fn mix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
+/// An integer's hash keeps runs of 8 consecutive integers in consecutive
+/// hash-table buckets (a map built from a counting loop then touches
+/// memory in order, as CPython's identity hash does), while the bucket of
+/// each run and the top bits (hashbrown's tag) are fully mixed, so keys
+/// with a common stride still spread.
+fn int_hash(i: i64) -> u64 {
+    const TAG: u64 = 0xfe00_0000_0000_0000;
+    let run = mix(i as u64 >> 3) & !TAG & !7;
+    (mix(i as u64) & TAG) | run | (i as u64 & 7)
+}
+
 fn hash_of<T: Hash + ?Sized>(tag: u8, x: &T) -> u64 {
     let mut h = DefaultHasher::new();
     tag.hash(&mut h);
@@ -108,7 +119,7 @@ pub fn hash_combine_ordered(acc: u64, h: u64) -> u64 {
 /// A hash with `a = b` ⇒ `hash(a) == hash(b)`.
 pub fn hash_value(v: &Value) -> u64 {
     match v {
-        Value::Int(i) => mix(*i as u64),
+        Value::Int(i) => int_hash(*i),
         Value::Keyword(k) => k.hash_code(),
         _ => super::deep(|| hash_here(v)),
     }
@@ -119,9 +130,9 @@ fn hash_here(v: &Value) -> u64 {
     match v {
         Nil => 0,
         Bool(b) => mix(2 + u64::from(*b)),
-        Int(i) => mix(*i as u64),
+        Int(i) => int_hash(*i),
         BigInt(b) => match b.to_i64() {
-            Some(i) => mix(i as u64),
+            Some(i) => int_hash(i),
             None => hash_of(3, &**b),
         },
         Double(d) => {
@@ -195,4 +206,30 @@ fn compare_here(a: &Value, b: &Value) -> Result<Ordering, String> {
             ));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_hash_keeps_runs_of_eight_together_and_spreads_runs() {
+        for run in [0_i64, 1, 12_345, -7] {
+            // Below hashbrown's 7-bit tag, the run's 8 keys are consecutive.
+            let low = |i: i64| int_hash(i) & !(0x7f << 57);
+            for j in 0..8 {
+                assert_eq!(low(run * 8 + j), low(run * 8) + j as u64);
+            }
+        }
+        // Keys with a common stride land in different buckets.
+        let buckets: std::collections::HashSet<u64> =
+            (0..64).map(|i| int_hash(i * 1024) & 0xffff).collect();
+        assert!(buckets.len() > 48, "{} distinct buckets", buckets.len());
+    }
+
+    #[test]
+    fn equal_integers_hash_alike_across_types() {
+        let big = Value::BigInt(Rc::new(num_bigint::BigInt::from(41)));
+        assert_eq!(hash_value(&big), hash_value(&Value::Int(41)));
+    }
 }
