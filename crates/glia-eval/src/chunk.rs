@@ -268,6 +268,21 @@ pub enum Op {
         n: u16,
     },
     PopBindings,
+    /// `with-effect-handler`: installs the handler for the target in `base`
+    /// (the handler fn in `base + 1`), then calls the body thunk in
+    /// `base + 2`, whose value goes to `dst`.
+    Handle {
+        base: Reg,
+        dst: Reg,
+    },
+    /// Uninstalls the handler this frame installed (after its body returned).
+    Unhandle,
+    /// The trampoline under a running effect handler: its value (register 0)
+    /// is the value of the `with-effect-handler` form, unless the handler
+    /// resumed the body first.
+    HandlerReturn,
+    /// The trampoline under a resumed continuation: its handler's scope ends.
+    ResumeDone,
     Bin {
         op: BinOp,
         dst: Reg,

@@ -31,6 +31,9 @@ pub enum ErrorType {
     Syntax,
     ExInfo,
     Internal,
+    UnhandledEffect,
+    ContinuationAlreadyResumed,
+    ContinuationAbandoned,
 }
 
 impl ErrorType {
@@ -47,6 +50,9 @@ impl ErrorType {
             ErrorType::Syntax => "syntax",
             ErrorType::ExInfo => "ex-info",
             ErrorType::Internal => "internal",
+            ErrorType::UnhandledEffect => "unhandled-effect",
+            ErrorType::ContinuationAlreadyResumed => "continuation-already-resumed",
+            ErrorType::ContinuationAbandoned => "continuation-abandoned",
         }
     }
 

@@ -9,6 +9,7 @@ use glia_syntax::{Form, FormKind, read};
 const CLOJURE_CASES: &str = include_str!("conformance/clojure.glia");
 const CLOJURE_EXPECTED: &str = include_str!("conformance/clojure.expected");
 const GLIA_CASES: &str = include_str!("conformance/glia.glia");
+const EFFECT_CASES: &str = include_str!("conformance/effects.glia");
 
 /// Cases where Glia knowingly differs from Clojure today, by line, with the
 /// reason. The runner checks they still differ, so fixing one forces its
@@ -102,9 +103,10 @@ fn clojure_cases_match_clojure() {
     assert!(expected.len() >= 300);
 }
 
-#[test]
-fn glia_cases_match_their_expectations() {
-    let forms = read(GLIA_CASES);
+/// Runs a file of `FORM => EXPECTED` / `FORM =! TYPE` triples; returns the
+/// number of cases.
+fn run_triples(text: &str) -> usize {
+    let forms = read(text);
     assert!(forms.errors.is_empty(), "{:?}", forms.errors);
     assert_eq!(
         forms.forms.len() % 3,
@@ -118,8 +120,8 @@ fn glia_cases_match_their_expectations() {
         let [form, arrow, expected] = case else {
             unreachable!()
         };
-        let line = line_of(GLIA_CASES, form.span.start);
-        let code = &GLIA_CASES[form.span.start..form.span.end];
+        let line = line_of(text, form.span.start);
+        let code = &text[form.span.start..form.span.end];
         let got = outcome(&mut glia, i, code);
         let want = match arrow.as_simple_symbol() {
             Some("=>") => Ok(glia_syntax::printer::pr_str(expected)),
@@ -136,4 +138,15 @@ fn glia_cases_match_their_expectations() {
         }
     }
     report(&failures, cases.len());
+    cases.len()
+}
+
+#[test]
+fn glia_cases_match_their_expectations() {
+    run_triples(GLIA_CASES);
+}
+
+#[test]
+fn effect_cases_match_their_expectations() {
+    run_triples(EFFECT_CASES);
 }

@@ -214,3 +214,31 @@ fn an_uncaught_throw_ends_the_bindings_it_left() {
         .expect("session survives");
     assert_eq!(glia_eval::value::pr_str(&after), "0");
 }
+
+// --- effects ----------------------------------------------------------------
+
+#[test]
+fn unhandled_effect_lists_the_handlers_in_scope() {
+    insta::assert_snapshot!(report(
+        "(defn ask [] (perform :ask))\n(with-effect-handler :log (fn [msg k] (k nil))\n  (ask))"
+    ));
+}
+
+#[test]
+fn unhandled_effect_with_no_handler() {
+    insta::assert_snapshot!(report("(perform :config/get :port)"));
+}
+
+#[test]
+fn resuming_twice() {
+    insta::assert_snapshot!(report(
+        "(with-effect-handler :a (fn [d k]\n                          (k 1)\n                          (k 2))\n  (perform :a))"
+    ));
+}
+
+#[test]
+fn recur_across_a_handler() {
+    insta::assert_snapshot!(report(
+        "(loop [i 0]\n  (with-effect-handler :a (fn [d k] (k d))\n    (recur (inc i))))"
+    ));
+}

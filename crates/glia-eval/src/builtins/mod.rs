@@ -43,6 +43,8 @@ pub enum BuiltinFn {
     /// `apply`, which the VM performs itself so that the callee runs on the
     /// heap stack like any other call.
     Apply,
+    /// `perform`, which suspends the caller (see `vm::effects`).
+    Perform,
 }
 
 pub struct Builtin {
@@ -86,6 +88,13 @@ static APPLY: Builtin = Builtin {
     f: BuiltinFn::Apply,
 };
 
+static PERFORM: Builtin = Builtin {
+    name: "perform",
+    min: 1,
+    max: MANY,
+    f: BuiltinFn::Perform,
+};
+
 /// Binds every builtin in `glia.core`.
 pub fn install(core: &Namespace) {
     let tables: [&'static [Builtin]; 7] = [
@@ -97,7 +106,7 @@ pub fn install(core: &Namespace) {
         errors::BUILTINS,
         meta::BUILTINS,
     ];
-    for b in tables.into_iter().flatten().chain([&APPLY]) {
+    for b in tables.into_iter().flatten().chain([&APPLY, &PERFORM]) {
         core.intern(b.name).set(Value::Builtin(b));
     }
 }

@@ -57,6 +57,7 @@ pub const SPECIAL_FORMS: &[&str] = &[
     "try",
     "catch",
     "finally",
+    "with-effect-handler",
     "letfn",
     "letfn*",
     "case",

@@ -174,6 +174,9 @@ pub struct FnScope {
     pub locals: Vec<Local>,
     pub captures: Vec<(Rc<str>, CaptureFrom, bool)>,
     pub code: Emitter,
+    /// The form whose body this fn is (`with-effect-handler`): `recur`
+    /// cannot cross it.
+    pub recur_barrier: Option<&'static str>,
 }
 
 impl FnScope {
@@ -184,6 +187,7 @@ impl FnScope {
             locals: Vec::new(),
             captures: Vec::new(),
             code: Emitter::default(),
+            recur_barrier: None,
         }
     }
 

@@ -59,6 +59,7 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Regex(a), Regex(b)) => Rc::ptr_eq(a, b),
             (Bytes(a), Bytes(b)) => a == b,
             (Error(a), Error(b)) => Rc::ptr_eq(a, b),
+            (Cont(a), Cont(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -159,6 +160,7 @@ fn hash_here(v: &Value) -> u64 {
         Atom(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Regex(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Error(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Cont(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
     }
 }
 

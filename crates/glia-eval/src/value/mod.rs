@@ -69,6 +69,9 @@ pub enum Value {
     /// printer handle it.
     Bytes(Rc<Vec<u8>>),
     Error(Rc<Exception>),
+    /// The rest of a computation suspended at a `perform`, as its handler
+    /// receives it (`resume`).
+    Cont(Rc<crate::vm::effects::Continuation>),
 }
 
 /// A vector with its metadata.
@@ -219,6 +222,7 @@ impl Value {
             Value::Regex(_) => "regex",
             Value::Bytes(_) => "bytes",
             Value::Error(_) => "exception",
+            Value::Cont(_) => "continuation",
         }
     }
 

@@ -123,6 +123,11 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
             out.push(']');
         }
         Value::Regex(r) => printer::write_regex(out, r.as_str()),
+        Value::Cont(k) => {
+            out.push_str("#continuation[");
+            out.push_str(&k.effect_name());
+            out.push(']');
+        }
         Value::Bytes(b) => {
             out.push_str("#bytes \"");
             for byte in b.iter() {

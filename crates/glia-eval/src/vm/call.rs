@@ -31,6 +31,7 @@ impl Vm {
                 Ok(true)
             }
             Value::Builtin(b) => self.call_builtin(b, argc, args_at, ret),
+            Value::Cont(k) => self.resume(k, argc, args_at, ret, false),
             Value::Var(var) => {
                 let f = self.lookup_var(&var)?;
                 self.invoke(f, argc, args_at, ret)
@@ -100,6 +101,7 @@ impl Vm {
                 f(self, args)
             }
             BuiltinFn::Apply => return self.apply(argc, args_at, ret),
+            BuiltinFn::Perform => return self.perform(argc, args_at, ret),
         };
         self.clear(args_at, args_at + argc);
         self.set(ret, result?);
@@ -206,8 +208,10 @@ impl Vm {
             Value::Var(var) => self.lookup_var(&var)?,
             other => other,
         };
-        let Value::Fn(closure) = callee else {
-            return self.invoke(callee, argc, args_at, ret);
+        let closure = match callee {
+            Value::Fn(closure) => closure,
+            Value::Cont(k) => return self.resume(k, argc, args_at, ret, true),
+            other => return self.invoke(other, argc, args_at, ret),
         };
         if closure.proto.arity(argc).is_none() {
             // Report the arity error from the caller's frame, still intact.

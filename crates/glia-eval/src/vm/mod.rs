@@ -8,6 +8,7 @@
 //! a continuation (the effects layer builds on this).
 
 pub(crate) mod call;
+pub mod effects;
 pub(crate) mod fast;
 mod intops;
 pub mod limits;
@@ -162,6 +163,16 @@ pub struct Vm {
     /// Dynamic bindings, innermost last; `binding_marks` delimit `binding` forms.
     bindings: Vec<(Rc<Var>, Value)>,
     binding_marks: Vec<usize>,
+    /// Installed `with-effect-handler`s and running effect handlers, in
+    /// stack order (see `effects`).
+    effect_handlers: Vec<effects::EffectHandler>,
+    handlings: Vec<effects::Handling>,
+    trampolines: effects::Trampolines,
+    /// A resumed continuation nobody kept, for the next perform to reuse.
+    spare_cont: Option<Rc<effects::Continuation>>,
+    /// The first frame of the innermost `run`: handlers below it belong to
+    /// a run suspended on the native stack and cannot be reached.
+    floor: usize,
     meter: Meter,
     tick: u32,
 }
@@ -184,6 +195,11 @@ impl Vm {
             handlers: Vec::new(),
             bindings: Vec::new(),
             binding_marks: Vec::new(),
+            effect_handlers: Vec::new(),
+            handlings: Vec::new(),
+            trampolines: effects::Trampolines::new(),
+            spare_cont: None,
+            floor: 0,
             tick: TICK,
         }
     }
@@ -241,11 +257,13 @@ impl Vm {
         for (i, a) in args.into_iter().enumerate() {
             self.stack[at + i] = a;
         }
+        let floor = std::mem::replace(&mut self.floor, entry_frames);
         let outcome = match self.invoke(f.clone(), argc, at, at) {
             Ok(true) => self.run(entry_frames),
             Ok(false) => Ok(std::mem::take(&mut self.stack[at])),
             Err(e) => Err(self.raise_out(e)),
         };
+        self.floor = floor;
         // Frames that returned cleared their own windows; an error leaves
         // the windows of the frames it abandoned, the innermost on top.
         let mut dirty = at + argc + 1;
@@ -289,6 +307,7 @@ impl Vm {
     fn unwind_to(&mut self, frames: usize) {
         self.frames.truncate(frames);
         self.handlers.retain(|h| h.frames <= frames);
+        self.unwind_effects(frames);
     }
 
     /// Converts an error raised outside any frame into an exception.
@@ -304,6 +323,10 @@ impl Vm {
             return;
         }
         for f in self.frames.iter().rev() {
+            if self.trampolines.holds(&f.closure) {
+                // The owner frame's `with-effect-handler` form stands for it.
+                continue;
+            }
             let code = &f.code;
             let i = (f.ip as usize).saturating_sub(1);
             if let Some(span) = code.spans.get(i) {
@@ -334,13 +357,24 @@ impl Vm {
             }
         };
         self.record_trace(&ex);
-        if !ex.limit
-            && let Some(h) = self.handlers.last()
-            && h.frames > entry_frames
-        {
-            let h = self.handlers.pop().expect("handler");
+        // The innermost `try` in scope: one inside a suspended segment (a
+        // body whose effect handler is running) cannot see the throw.
+        let catcher = if ex.limit {
+            None
+        } else {
+            self.handlers
+                .iter()
+                .rposition(|h| self.try_in_scope(h.frames - 1))
+                .filter(|&i| self.handlers[i].frames > entry_frames)
+        };
+        if let Some(i) = catcher {
+            let h = self.handlers.remove(i);
+            self.handlers.retain(|t| t.frames <= h.frames);
             let dirty = self.innermost_top();
             self.frames.truncate(h.frames);
+            // The catching frame's own `with-effect-handler`, if the throw
+            // left its body, is over too.
+            self.unwind_effects(h.frames - 1);
             let top = self.innermost_top();
             self.clear(top, dirty);
             self.bindings.truncate(h.bindings);
@@ -363,7 +397,13 @@ impl Vm {
 
     pub(crate) fn lookup_var(&self, var: &Rc<Var>) -> Result<Value, Error> {
         if var.dynamic.get()
-            && let Some((_, v)) = self.bindings.iter().rev().find(|(b, _)| Rc::ptr_eq(b, var))
+            && let Some((_, v)) = self
+                .bindings
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(i, (b, _))| Rc::ptr_eq(b, var) && self.binding_in_scope(*i))
+                .map(|(_, b)| b)
         {
             return Ok(v.clone());
         }
@@ -775,6 +815,30 @@ impl Vm {
                             self.bindings
                                 .push((code.vars[first_var as usize + i].clone(), v));
                         }
+                    }
+                    Op::Handle { base: b, dst } => {
+                        self.frames.last_mut().expect("frame").ip = ip as u32;
+                        match self.handle(base + b as usize, base + dst as usize) {
+                            Ok(true) => continue 'frame,
+                            Ok(false) => {}
+                            Err(e) => fail!(e, ip, 'frame),
+                        }
+                    }
+                    Op::Unhandle => self.unhandle(),
+                    Op::HandlerReturn => {
+                        // Taken first: an abort moves this frame's registers.
+                        let v = std::mem::take(&mut self.stack[base]);
+                        self.handler_returned();
+                        if let Some(v) = self.return_value(v, entry_frames) {
+                            self.tick = tick;
+                            return Ok(v);
+                        }
+                        continue 'frame;
+                    }
+                    Op::ResumeDone => {
+                        self.unhandle();
+                        self.frames.pop();
+                        continue 'frame;
                     }
                     Op::PopBindings => {
                         let mark = self.binding_marks.pop().unwrap_or(0);

@@ -123,9 +123,35 @@ impl Compiler<'_> {
             (Some(n), None) => n.clone(),
             (None, None) => format!("{}/fn", self.vm.current_ns.name).into(),
         };
+        self.compile_in_scope(FnScope::new(name, self_name), span, arities, dst)
+    }
+
+    /// The body of `form` as a fn of no arguments that `recur` cannot
+    /// target (the body is not a fn in the source).
+    pub(super) fn compile_thunk(
+        &mut self,
+        span: Span,
+        form: &'static str,
+        body: &[Form],
+        dst: Reg,
+    ) -> Result<(), Error> {
+        let mut scope = FnScope::new(format!("{}/{form}", self.vm.current_ns.name).into(), None);
+        scope.recur_barrier = Some(form);
+        let params = Form::new(FormKind::Vector(Vec::new()), span);
+        self.compile_in_scope(scope, span, &[(params, body)], dst)
+    }
+
+    fn compile_in_scope(
+        &mut self,
+        scope: FnScope,
+        span: Span,
+        arities: &[(impl Borrow<Form>, &[Form])],
+        dst: Reg,
+    ) -> Result<(), Error> {
+        let name = scope.name.clone();
         // The fn's scope is on top only while its arities compile, however
         // that ends.
-        self.fns.push(FnScope::new(name.clone(), self_name));
+        self.fns.push(scope);
         let codes = self.compile_arities(arities, &name);
         let scope = self.fns.pop().expect("fn scope");
         let proto = self.finish_fn(scope, codes?);
@@ -240,12 +266,14 @@ impl Compiler<'_> {
             Ok(patterns)
         })?;
         let n = (fixed.len() + rest.is_some() as usize) as u16;
-        self.scope().code.loop_target = Some(LoopTarget {
-            start: 0,
-            first: 0,
-            n,
-            try_depth: 0,
-        });
+        if self.scope().recur_barrier.is_none() {
+            self.scope().code.loop_target = Some(LoopTarget {
+                start: 0,
+                first: 0,
+                n,
+                try_depth: 0,
+            });
+        }
         let result = self.temp();
         if patterns.is_empty() {
             self.compile_do(params.span, body, result, true)?;

@@ -77,6 +77,13 @@ impl Compiler<'_> {
         tail: bool,
     ) -> Result<(), Error> {
         let Some(target) = self.scope().code.loop_target else {
+            if let Some(form) = self.scope().recur_barrier {
+                return Err(syntax(
+                    span,
+                    format!("`recur` across `{form}`"),
+                    format!("move the loop inside the {form} body"),
+                ));
+            }
             return Err(syntax(
                 span,
                 "`recur` outside `loop` or `fn`",

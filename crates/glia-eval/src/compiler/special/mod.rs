@@ -5,11 +5,13 @@
 //! This module dispatches and compiles the small forms; the others have a
 //! module each: `defs` (`def`, `defmacro`), `fns` (`fn` and its arities),
 //! `bindings` (`let`, `letfn`, `binding`), `loops` (`loop`, `recur`),
-//! `exceptions` (`try`, `throw`) and `case`.
+//! `exceptions` (`try`, `throw`), `effects` (`with-effect-handler`) and
+//! `case`.
 
 mod bindings;
 mod case;
 mod defs;
+mod effects;
 mod exceptions;
 mod fns;
 mod loops;
@@ -67,6 +69,7 @@ impl Compiler<'_> {
             "var" => self.compile_var(span, args, dst),
             "throw" => self.compile_throw(span, args),
             "try" => self.compile_try(span, args, dst),
+            "with-effect-handler" => self.compile_with_effect_handler(span, args, dst),
             "letfn" | "letfn*" => self.compile_letfn(span, args, dst, tail),
             "case" | "case*" => self.compile_case(span, args, dst, tail),
             "binding" => self.compile_binding(span, args, dst),

@@ -1,0 +1,693 @@
+//! Algebraic effects: `with-effect-handler`, `perform` and `resume`, as
+//! deep handlers with one-shot continuations, on the VM's heap stack.
+//!
+//! `(with-effect-handler target handler body...)` compiles to `Op::Handle`,
+//! which records an [`EffectHandler`] owned by the running frame and calls
+//! the body as a thunk in the frame above it. A `perform` finds the
+//! innermost handler in scope and runs it *in place*: a trampoline frame
+//! (`Op::HandlerReturn`) and the handler's frame go on top of the performer,
+//! and a [`Handling`] marks the frames from the thunk to the performer (the
+//! *segment*) as suspended: handlers, `try`s and dynamic bindings made in it
+//! are out of scope until it resumes. Nothing is copied at the perform.
+//!
+//! - A handler that resumes as its last act (a tail call of `resume`) pops
+//!   its own frame and the trampoline, and the performer continues: the
+//!   common, tail-resumptive case never moves the stack.
+//! - A handler that resumes in any other way cuts the segment out and
+//!   pastes it above its own frames, with a second trampoline
+//!   (`Op::ResumeDone`) under it that ends the handler's scope when the body
+//!   finishes and returns the body's value to the `resume` call.
+//! - A handler that returns without resuming aborts: its value is the
+//!   `with-effect-handler` form's. The segment is cut out and dropped, or,
+//!   if the continuation was kept somewhere, kept in it to be resumed later
+//!   (the state-passing idiom returns a fn that resumes).
+//!
+//! Everything indexed by frame or register (frames, `try` handlers, effect
+//! handlers, handlings, dynamic bindings) is kept in stack order, so a cut
+//! or a paste moves one contiguous range of each.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::{Frame, Vm};
+use crate::chunk::{Closure, Code, FnProto, Op};
+use crate::error::{Error, ErrorType};
+use crate::value::{self, Value};
+
+/// The rest of a computation suspended at a `perform`: the `resume` a
+/// handler receives. One-shot: it can be resumed once, also after its
+/// handler returned, but not after an exception unwound it.
+#[derive(Debug)]
+pub struct Continuation {
+    effect: Value,
+    state: Cell<State>,
+    /// The segment, once its handler returned without resuming it.
+    detached: std::cell::RefCell<Option<Box<Segment>>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Suspended,
+    Resumed,
+    Abandoned,
+}
+
+impl Continuation {
+    /// The effect it was performed for, printed.
+    pub fn effect_name(&self) -> String {
+        value::pr_str(&self.effect)
+    }
+}
+
+/// An installed `with-effect-handler`.
+#[derive(Debug)]
+pub(crate) struct EffectHandler {
+    target: Value,
+    handler: Value,
+    /// The frame that installed it; the handled body runs in the frame above.
+    owner: usize,
+    /// Dynamic-binding depths when it was installed.
+    bindings: usize,
+    marks: usize,
+}
+
+/// A `perform` whose handler is running (or whose handler's frames are
+/// waiting for a resumed continuation).
+#[derive(Debug)]
+pub(crate) struct Handling {
+    cont: Rc<Continuation>,
+    /// The suspended segment: frames `thunk..tramp`, the body's thunk to the
+    /// performer; `tramp` is the trampoline under the handler.
+    thunk: usize,
+    tramp: usize,
+    /// The performer's register that receives the resumed value.
+    dst: usize,
+    /// Dynamic-binding depths at the perform.
+    bindings: usize,
+    marks: usize,
+}
+
+/// The code of the two trampoline frames, made once per VM.
+#[derive(Debug)]
+pub(crate) struct Trampolines {
+    handler_return: Rc<Closure>,
+    resume_done: Rc<Closure>,
+}
+
+impl Trampolines {
+    /// Whether a frame running `closure` is one of the trampolines.
+    pub(crate) fn holds(&self, closure: &Rc<Closure>) -> bool {
+        Rc::ptr_eq(closure, &self.handler_return) || Rc::ptr_eq(closure, &self.resume_done)
+    }
+
+    pub(crate) fn new() -> Trampolines {
+        let make = |name: &str, op: Op, slots: u16| {
+            let code = Code {
+                ops: vec![op],
+                spans: vec![glia_syntax::Span::default()],
+                consts: Vec::new(),
+                vars: Vec::new(),
+                fns: Vec::new(),
+                params: 0,
+                variadic: false,
+                slots,
+                name: name.into(),
+                source: Rc::new(crate::Source::new(name, "")),
+            };
+            Rc::new(Closure {
+                proto: Rc::new(FnProto {
+                    name: name.into(),
+                    fixed: vec![Rc::new(code)],
+                    variadic: None,
+                    captures: Vec::new(),
+                }),
+                captured: Box::new([]),
+                meta: None,
+            })
+        };
+        Trampolines {
+            // Register 0 receives the handler's value; 1 and 2 hold its
+            // arguments (the handler's frame starts there).
+            handler_return: make("with-effect-handler", Op::HandlerReturn, 3),
+            resume_done: make("resume", Op::ResumeDone, 0),
+        }
+    }
+}
+
+/// A suspended segment cut out of the stack, every index in it relative
+/// to its start: frames to the thunk, registers to the thunk's base,
+/// bindings and marks to the first made in the body.
+#[derive(Debug)]
+struct Segment {
+    handler: EffectHandler,
+    frames: Vec<Frame>,
+    regs: Vec<Value>,
+    records: Vec<EffectHandler>,
+    tries: Vec<super::Handler>,
+    handlings: Vec<Handling>,
+    bindings: Vec<(Rc<crate::namespace::Var>, Value)>,
+    marks: Vec<usize>,
+    /// The performer's register for the resumed value.
+    dst: usize,
+}
+
+/// Handler targets compare by `=`; keywords, the common case, by identity
+/// first.
+#[inline]
+fn same_target(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Keyword(x), Value::Keyword(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// How a cut moved the registers above a segment down.
+#[derive(Clone, Copy)]
+struct Lowered {
+    from: usize,
+    by: usize,
+}
+
+impl Lowered {
+    fn map(self, r: usize) -> usize {
+        if r >= self.from { r - self.by } else { r }
+    }
+}
+
+impl Vm {
+    /// `Op::Handle`: installs the handler and calls the body thunk.
+    pub(crate) fn handle(&mut self, base: usize, dst: usize) -> Result<bool, Error> {
+        let target = self.stack[base].clone();
+        if !matches!(target, Value::Keyword(_)) {
+            return Err(Error::type_mismatch(format!(
+                "`with-effect-handler` handles a keyword effect, not {}",
+                value::described(&target)
+            ))
+            .with_hint("usage: (with-effect-handler :my/effect (fn [data resume] ...) body...)"));
+        }
+        let handler = self.stack[base + 1].clone();
+        let thunk = std::mem::take(&mut self.stack[base + 2]);
+        self.effect_handlers.push(EffectHandler {
+            target,
+            handler,
+            owner: self.frames.len() - 1,
+            bindings: self.bindings.len(),
+            marks: self.binding_marks.len(),
+        });
+        self.invoke(thunk, 0, base + 3, dst)
+    }
+
+    /// `Op::Unhandle`, and the end of a resumed continuation: removes the
+    /// handler the running frame owns, if it still owns one.
+    pub(crate) fn unhandle(&mut self) {
+        let owner = self.frames.len() - 1;
+        if let Some(i) = self.effect_handlers.iter().rposition(|h| h.owner == owner) {
+            self.effect_handlers.remove(i);
+        }
+    }
+
+    /// Whether frame `frame` belongs to a suspended segment.
+    fn suspended(&self, frame: usize) -> bool {
+        self.handlings
+            .iter()
+            .any(|h| h.thunk <= frame && frame < h.tramp)
+    }
+
+    /// Whether dynamic binding `i` is visible: not made inside a suspended
+    /// body (a handler runs outside the body it handles).
+    pub(crate) fn binding_in_scope(&self, i: usize) -> bool {
+        self.handlings.iter().all(|h| {
+            let from = self
+                .effect_handlers
+                .iter()
+                .find(|r| r.owner + 1 == h.thunk)
+                .map_or(h.bindings, |r| r.bindings);
+            !(from <= i && i < h.bindings)
+        })
+    }
+
+    /// Whether the `try` handler installed by frame `frame` can catch now.
+    pub(crate) fn try_in_scope(&self, frame: usize) -> bool {
+        self.handlings.is_empty() || !self.suspended(frame)
+    }
+
+    /// The innermost handler in scope for `target`: not installed inside a
+    /// suspended segment, and not one whose own handler is running.
+    ///
+    /// Segments nest: a handling pushed later either contains an earlier
+    /// one's segment or lies above it. So one walk down the records, with
+    /// the newest handling not yet passed at hand, decides each record, and
+    /// a suspended segment (with the handlings inside it) is skipped at once
+    /// by binary search: a handler that forwards its effect outwards from
+    /// deep inside others (handler_sieve) pays no more than a logarithm.
+    fn handler_for(&self, target: &Value) -> Option<usize> {
+        let (records, hs) = (&self.effect_handlers, &self.handlings);
+        let (mut i, mut j) = (records.len(), hs.len());
+        while i > 0 {
+            i -= 1;
+            let r = &records[i];
+            if r.owner < self.floor {
+                return None;
+            }
+            let body = r.owner + 1;
+            // Handlings whose segments lie wholly above this body no longer
+            // matter, nor do the ones inside those segments.
+            while j > 0 && hs[j - 1].thunk > body {
+                let thunk = hs[j - 1].thunk;
+                j = hs[..j].partition_point(|h| h.tramp < thunk);
+            }
+            if j > 0 && body < hs[j - 1].tramp {
+                let thunk = hs[j - 1].thunk;
+                i = records[..i].partition_point(|r| r.owner + 1 < thunk);
+                j = hs[..j].partition_point(|h| h.tramp < thunk);
+                continue;
+            }
+            if same_target(&r.target, target) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// `(perform target args...)`: suspends the performer and runs the
+    /// handler on top of it. The performer's `ret` register receives the
+    /// value it is resumed with.
+    pub(crate) fn perform(
+        &mut self,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
+        let target = std::mem::take(&mut self.stack[args_at]);
+        let data = match argc {
+            1 => Value::Nil,
+            2 => std::mem::take(&mut self.stack[args_at + 1]),
+            _ => Value::List(value::List::from_iter_rc(
+                self.stack[args_at + 1..args_at + argc]
+                    .iter_mut()
+                    .map(std::mem::take)
+                    .collect::<Vec<_>>(),
+            )),
+        };
+        let Some(i) = self.handler_for(&target) else {
+            return Err(self.unhandled(&target));
+        };
+        let (owner, handler) = {
+            let h = &self.effect_handlers[i];
+            (h.owner, h.handler.clone())
+        };
+        let cont = match self.spare_cont.take().filter(|c| Rc::strong_count(c) == 1) {
+            Some(mut spare) => {
+                let c = Rc::get_mut(&mut spare).expect("unshared");
+                c.effect = target;
+                c.state.set(State::Suspended);
+                spare
+            }
+            None => Rc::new(Continuation {
+                effect: target,
+                state: Cell::new(State::Suspended),
+                detached: std::cell::RefCell::new(None),
+            }),
+        };
+        let base = self.innermost_top();
+        let closure = self.trampolines.handler_return.clone();
+        let code = closure.proto.fixed[0].clone();
+        let top = base + code.slots as usize;
+        self.ensure(top);
+        // The trampoline returns to where the body's thunk would have.
+        let body_ret = self.frames[owner + 1].ret as usize;
+        self.frames.push(Frame {
+            closure,
+            code,
+            ip: 0,
+            base: base as u32,
+            top: top as u32,
+            ret: body_ret as u32,
+        });
+        self.handlings.push(Handling {
+            cont: cont.clone(),
+            thunk: owner + 1,
+            tramp: self.frames.len() - 1,
+            dst: ret,
+            bindings: self.bindings.len(),
+            marks: self.binding_marks.len(),
+        });
+        self.stack[base + 1] = data;
+        self.stack[base + 2] = Value::Cont(cont);
+        match handler {
+            Value::Fn(f) => self.enter_fast(f, 2, base + 1, base)?,
+            other => {
+                self.invoke(other, 2, base + 1, base)?;
+            }
+        }
+        Ok(true)
+    }
+
+    fn unhandled(&self, target: &Value) -> Error {
+        let mut in_scope: Vec<String> = Vec::new();
+        for h in self.effect_handlers.iter().rev() {
+            let name = value::pr_str(&h.target);
+            if h.owner >= self.floor && !self.suspended(h.owner + 1) && !in_scope.contains(&name) {
+                in_scope.push(name);
+            }
+        }
+        let hint = if in_scope.is_empty() {
+            "no effect handler is in scope; wrap the code in (with-effect-handler ...), or let the embedding handle it".to_string()
+        } else {
+            format!("handlers in scope: {}", in_scope.join(", "))
+        };
+        Error::new(
+            ErrorType::UnhandledEffect,
+            format!("unhandled effect {}", value::pr_str(target)),
+        )
+        .with_hint(hint)
+        .with_data(Value::Map(Rc::new(
+            [(
+                Value::Keyword(value::Keyword::intern(None, "effect")),
+                target.clone(),
+            )]
+            .into_iter()
+            .collect(),
+        )))
+    }
+
+    /// Calls a continuation: `(resume v)`. `tail`: the call is in tail
+    /// position (a handler resuming as its last act takes the fast path).
+    pub(crate) fn resume(
+        &mut self,
+        k: Rc<Continuation>,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+        tail: bool,
+    ) -> Result<bool, Error> {
+        if argc > 1 {
+            return Err(Error::new(
+                ErrorType::Arity,
+                format!("wrong number of arguments ({argc}) passed to a continuation"),
+            )
+            .with_hint("resume takes the value for the perform: (resume v), or (resume) for nil"));
+        }
+        let v = if argc == 1 {
+            std::mem::take(&mut self.stack[args_at])
+        } else {
+            Value::Nil
+        };
+        match k.state.get() {
+            State::Suspended => {}
+            State::Resumed => {
+                return Err(Error::new(
+                    ErrorType::ContinuationAlreadyResumed,
+                    format!(
+                        "the continuation of {} was already resumed",
+                        k.effect_name()
+                    ),
+                )
+                .with_hint("a continuation is one-shot: call resume at most once"));
+            }
+            State::Abandoned => {
+                return Err(Error::new(
+                    ErrorType::ContinuationAbandoned,
+                    format!(
+                        "the continuation of {} was abandoned: an exception unwound the computation it would resume",
+                        k.effect_name()
+                    ),
+                )
+                .with_hint("resume a continuation before an exception leaves its handler or body"));
+            }
+        }
+        k.state.set(State::Resumed);
+        let detached = k.detached.borrow_mut().take();
+        if let Some(segment) = detached {
+            let dst = self.paste(*segment, ret);
+            self.set(dst, v);
+            return Ok(true);
+        }
+        let Some(at) = self.handlings.iter().rposition(|h| Rc::ptr_eq(&h.cont, &k)) else {
+            // A handling is only dropped with its continuation marked.
+            return Err(Error::new(
+                ErrorType::Internal,
+                "a suspended continuation without its handling",
+            ));
+        };
+        let n = self.frames.len();
+        if tail && at + 1 == self.handlings.len() && self.handlings[at].tramp + 2 == n {
+            // Tail-resumptive: the handler's frame and the trampoline go,
+            // and the performer continues where it stands.
+            let h = self.handlings.pop().expect("handling");
+            for _ in 0..2 {
+                let f = self.frames.pop().expect("handler frame");
+                self.clear(f.base as usize, f.top as usize);
+            }
+            self.set(h.dst, v);
+            drop(h);
+            // Nobody kept it: the next perform reuses it (no allocation in
+            // a tail-resumptive loop).
+            if Rc::strong_count(&k) == 1 {
+                self.spare_cont = Some(k);
+            }
+            return Ok(true);
+        }
+        let (segment, lowered) = self.cut(at);
+        let dst = self.paste(segment, lowered.map(ret));
+        self.set(dst, v);
+        Ok(true)
+    }
+
+    /// Cuts the segment of handling `at` out of the stack; what was above
+    /// it moves down, registers as the returned [`Lowered`] says.
+    fn cut(&mut self, at: usize) -> (Segment, Lowered) {
+        let h = self.handlings.remove(at);
+        let (thunk, tramp) = (h.thunk, h.tramp);
+        let record = self
+            .effect_handlers
+            .iter()
+            .rposition(|r| r.owner + 1 == thunk)
+            .expect("the handler of a suspended segment");
+        let handler = self.effect_handlers.remove(record);
+        let n = tramp - thunk;
+        let (reg_lo, reg_mid) = (
+            self.frames[thunk].base as usize,
+            self.frames[tramp].base as usize,
+        );
+        let regs_n = reg_mid - reg_lo;
+        let (bind_lo, bind_mid) = (handler.bindings, h.bindings);
+        let binds_n = bind_mid - bind_lo;
+        let (mark_lo, mark_mid) = (handler.marks, h.marks);
+        let marks_n = mark_mid - mark_lo;
+        let in_segment = |frame: usize| thunk <= frame && frame < tramp;
+
+        // Registers: the segment's are taken, the ones above slide down.
+        let reg_hi = self.innermost_top();
+        let regs: Vec<Value> = self.stack[reg_lo..reg_mid]
+            .iter_mut()
+            .map(std::mem::take)
+            .collect();
+        self.stack[reg_lo..reg_hi].rotate_left(regs_n);
+        let lowered = Lowered {
+            from: reg_lo,
+            by: regs_n,
+        };
+        let down = |r: usize| lowered.map(r);
+
+        let mut frames: Vec<Frame> = self.frames.drain(thunk..tramp).collect();
+        for f in &mut frames {
+            f.base -= reg_lo as u32;
+            f.top -= reg_lo as u32;
+            f.ret = f.ret.wrapping_sub(reg_lo as u32);
+        }
+        for f in &mut self.frames[thunk..] {
+            f.base = down(f.base as usize) as u32;
+            f.top = down(f.top as usize) as u32;
+            f.ret = down(f.ret as usize) as u32;
+        }
+
+        let mut records = Vec::new();
+        let mut kept = Vec::new();
+        for mut r in std::mem::take(&mut self.effect_handlers) {
+            if in_segment(r.owner) {
+                r.owner -= thunk;
+                r.bindings -= bind_lo;
+                r.marks -= mark_lo;
+                records.push(r);
+            } else {
+                if r.owner >= tramp {
+                    r.owner -= n;
+                    r.bindings -= binds_n;
+                    r.marks -= marks_n;
+                }
+                kept.push(r);
+            }
+        }
+        self.effect_handlers = kept;
+
+        let mut tries = Vec::new();
+        let mut kept = Vec::new();
+        for mut t in std::mem::take(&mut self.handlers) {
+            let installer = t.frames - 1;
+            if in_segment(installer) {
+                t.frames -= thunk;
+                t.ex -= reg_lo;
+                t.bindings -= bind_lo;
+                t.binding_marks -= mark_lo;
+                tries.push(t);
+            } else {
+                if installer >= tramp {
+                    t.frames -= n;
+                    t.ex = down(t.ex);
+                    t.bindings -= binds_n;
+                    t.binding_marks -= marks_n;
+                }
+                kept.push(t);
+            }
+        }
+        self.handlers = kept;
+
+        let mut handlings = Vec::new();
+        let mut kept = Vec::new();
+        for mut g in std::mem::take(&mut self.handlings) {
+            if in_segment(g.tramp) {
+                g.thunk -= thunk;
+                g.tramp -= thunk;
+                g.dst -= reg_lo;
+                g.bindings -= bind_lo;
+                g.marks -= mark_lo;
+                handlings.push(g);
+            } else {
+                if g.tramp >= tramp {
+                    g.thunk -= n;
+                    g.tramp -= n;
+                    g.dst = down(g.dst);
+                    g.bindings -= binds_n;
+                    g.marks -= marks_n;
+                }
+                kept.push(g);
+            }
+        }
+        self.handlings = kept;
+
+        let bindings: Vec<_> = self.bindings.drain(bind_lo..bind_mid).collect();
+        let mut marks: Vec<usize> = self.binding_marks.drain(mark_lo..mark_mid).collect();
+        for m in &mut marks {
+            *m -= bind_lo;
+        }
+        for m in &mut self.binding_marks[mark_lo..] {
+            *m -= binds_n;
+        }
+
+        let segment = Segment {
+            handler,
+            frames,
+            regs,
+            records,
+            tries,
+            handlings,
+            bindings,
+            marks,
+            dst: h.dst - reg_lo,
+        };
+        (segment, lowered)
+    }
+
+    /// Pastes a segment on top of the stack, over a `ResumeDone`
+    /// trampoline that returns the body's value to `ret`. Returns the
+    /// performer's register for the resumed value.
+    fn paste(&mut self, s: Segment, ret: usize) -> usize {
+        let reg_at = self.innermost_top();
+        let done = self.trampolines.resume_done.clone();
+        let code = done.proto.fixed[0].clone();
+        self.frames.push(Frame {
+            closure: done,
+            code,
+            ip: 0,
+            base: reg_at as u32,
+            top: reg_at as u32,
+            ret: reg_at as u32,
+        });
+        let rb = self.frames.len() - 1;
+        let frame_at = rb + 1;
+        let (bind_at, mark_at) = (self.bindings.len(), self.binding_marks.len());
+
+        self.ensure(reg_at + s.regs.len());
+        for (i, v) in s.regs.into_iter().enumerate() {
+            self.stack[reg_at + i] = v;
+        }
+        for (i, mut f) in s.frames.into_iter().enumerate() {
+            f.base += reg_at as u32;
+            f.top += reg_at as u32;
+            f.ret = if i == 0 {
+                ret as u32
+            } else {
+                f.ret + reg_at as u32
+            };
+            self.frames.push(f);
+        }
+        self.effect_handlers.push(EffectHandler {
+            owner: rb,
+            bindings: bind_at,
+            marks: mark_at,
+            ..s.handler
+        });
+        for mut r in s.records {
+            r.owner += frame_at;
+            r.bindings += bind_at;
+            r.marks += mark_at;
+            self.effect_handlers.push(r);
+        }
+        for mut t in s.tries {
+            t.frames += frame_at;
+            t.ex += reg_at;
+            t.bindings += bind_at;
+            t.binding_marks += mark_at;
+            self.handlers.push(t);
+        }
+        for mut g in s.handlings {
+            g.thunk += frame_at;
+            g.tramp += frame_at;
+            g.dst += reg_at;
+            g.bindings += bind_at;
+            g.marks += mark_at;
+            self.handlings.push(g);
+        }
+        self.bindings.extend(s.bindings);
+        self.binding_marks
+            .extend(s.marks.into_iter().map(|m| m + bind_at));
+        s.dst + reg_at
+    }
+
+    /// `Op::HandlerReturn`, run when a handler returns: if it never resumed
+    /// its continuation, the body is aborted. Its segment is dropped, or
+    /// kept in the continuation if that is still reachable.
+    pub(crate) fn handler_returned(&mut self) {
+        let tramp = self.frames.len() - 1;
+        if self.handlings.last().is_none_or(|h| h.tramp != tramp) {
+            return;
+        }
+        let at = self.handlings.len() - 1;
+        let cont = self.handlings[at].cont.clone();
+        let (segment, _) = self.cut(at);
+        // `cut` dropped the handling's reference: any other than `cont` is
+        // one the program kept (in an atom, a closure, the handler's value).
+        if Rc::strong_count(&cont) > 1 {
+            *cont.detached.borrow_mut() = Some(Box::new(segment));
+        } else {
+            cont.state.set(State::Abandoned);
+            for g in &segment.handlings {
+                g.cont.state.set(State::Abandoned);
+            }
+        }
+    }
+
+    /// Drops the effect state of frames at or above `frames` (an unwinding
+    /// throw or an error leaving a run).
+    pub(crate) fn unwind_effects(&mut self, frames: usize) {
+        self.effect_handlers.retain(|r| r.owner < frames);
+        self.handlings.retain(|g| {
+            let gone = g.tramp >= frames;
+            if gone {
+                g.cont.state.set(State::Abandoned);
+            }
+            !gone
+        });
+    }
+}
