@@ -41,6 +41,8 @@ use crate::value::{self, Value};
 pub struct Continuation {
     effect: Value,
     state: Cell<State>,
+    /// False for a thrown exception: `throw` does not return.
+    resumable: bool,
     /// The segment, once its handler returned without resuming it.
     detached: std::cell::RefCell<Option<Box<Segment>>>,
 }
@@ -292,6 +294,21 @@ impl Vm {
         let Some(i) = self.handler_for(&target) else {
             return Err(self.unhandled(&target));
         };
+        self.run_handler(i, target, data, ret, true)?;
+        Ok(true)
+    }
+
+    /// Runs the handler of record `i` for an effect on top of the stack:
+    /// the trampoline, then the handler's frame (or its result, for a
+    /// builtin). `dst` is the performer's register for the resumed value.
+    fn run_handler(
+        &mut self,
+        i: usize,
+        target: Value,
+        data: Value,
+        dst: usize,
+        resumable: bool,
+    ) -> Result<(), Error> {
         let (owner, handler) = {
             let h = &self.effect_handlers[i];
             (h.owner, h.handler.clone())
@@ -301,11 +318,13 @@ impl Vm {
                 let c = Rc::get_mut(&mut spare).expect("unshared");
                 c.effect = target;
                 c.state.set(State::Suspended);
+                c.resumable = resumable;
                 spare
             }
             None => Rc::new(Continuation {
                 effect: target,
                 state: Cell::new(State::Suspended),
+                resumable,
                 detached: std::cell::RefCell::new(None),
             }),
         };
@@ -328,18 +347,40 @@ impl Vm {
             cont: cont.clone(),
             thunk: owner + 1,
             tramp: self.frames.len() - 1,
-            dst: ret,
+            dst,
             bindings: self.bindings.len(),
             marks: self.binding_marks.len(),
         });
         self.stack[base + 1] = data;
         self.stack[base + 2] = Value::Cont(cont);
         match handler {
-            Value::Fn(f) => self.enter_fast(f, 2, base + 1, base)?,
-            other => {
-                self.invoke(other, 2, base + 1, base)?;
-            }
+            Value::Fn(f) => self.enter_fast(f, 2, base + 1, base),
+            other => self.invoke(other, 2, base + 1, base).map(drop),
         }
+    }
+
+    /// A thrown exception, offered to the innermost `:glia.exception`
+    /// handler if one is in scope and inside the innermost `try` that can
+    /// catch (`try_frame`, the frame that installed it). `Ok(true)`: its
+    /// handler runs next; the exception cannot be resumed.
+    pub(crate) fn throw_to_handler(
+        &mut self,
+        ex: &Rc<crate::error::Exception>,
+        try_frame: Option<usize>,
+    ) -> Result<bool, Error> {
+        if self.effect_handlers.is_empty() {
+            return Ok(false);
+        }
+        let target = Value::Keyword(value::Keyword::intern(None, "glia.exception"));
+        let Some(i) = self.handler_for(&target) else {
+            return Ok(false);
+        };
+        // A `try` in the frame that installed the handler encloses it.
+        if try_frame.is_some_and(|t| t > self.effect_handlers[i].owner) {
+            return Ok(false);
+        }
+        let scratch = self.innermost_top();
+        self.run_handler(i, target, Value::Error(ex.clone()), scratch, false)?;
         Ok(true)
     }
 
@@ -415,6 +456,11 @@ impl Vm {
                 )
                 .with_hint("resume a continuation before an exception leaves its handler or body"));
             }
+        }
+        if !k.resumable {
+            return Err(Error::illegal_argument("an exception cannot be resumed").with_hint(
+                "return a value from the :glia.exception handler instead: it becomes the value of the with-effect-handler form",
+            ));
         }
         k.state.set(State::Resumed);
         let detached = k.detached.borrow_mut().take();

@@ -367,6 +367,16 @@ impl Vm {
                 .rposition(|h| self.try_in_scope(h.frames - 1))
                 .filter(|&i| self.handlers[i].frames > entry_frames)
         };
+        // `throw` performs `:glia.exception`: a handler for it inside that
+        // `try` takes the exception first.
+        if !ex.limit {
+            let try_frame = catcher.map(|i| self.handlers[i].frames - 1);
+            match self.throw_to_handler(&ex, try_frame) {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(e) => return self.raise(e, entry_frames),
+            }
+        }
         if let Some(i) = catcher {
             let h = self.handlers.remove(i);
             self.handlers.retain(|t| t.frames <= h.frames);
