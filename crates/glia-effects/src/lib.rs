@@ -1,5 +1,46 @@
-//! glia-effects: algebraic effects (deep handlers, one-shot continuations),
-//! capabilities as values, attenuation and the host-effect driver, over
-//! `glia-eval`.
+//! glia-effects: the driver between Glia's effects and the embedding.
 //!
-//! The crate is a placeholder in the workspace until the effect system lands.
+//! Glia code handles its own effects with `with-effect-handler` (the
+//! mechanism lives in glia-eval's VM). An effect no Glia handler takes goes
+//! to the embedding: the evaluation suspends on the heap
+//! ([`glia_eval::Step::Effect`]) and [`eval`] awaits the embedding's
+//! [`Host`] for the answer, so a host effect may make an RPC and resume
+//! the evaluation later without holding a thread. Glia values are `Rc`s,
+//! so the future is not `Send`: run it on a current-thread runtime or a
+//! `tokio::task::LocalSet`.
+//!
+//! [`std_effects`] names the standard host effects and checks their data.
+
+use std::future::Future;
+
+pub use glia_eval::{Answer, EvalError, Glia, Step, Value};
+
+pub mod std_effects;
+
+/// An embedding's handler for the effects no Glia handler takes.
+pub trait Host {
+    /// Handles `(perform target ...)` with the performed `data`. Answer
+    /// [`Answer::Unhandled`] for effects it does not know: the `perform`
+    /// then raises `:glia.error/unhandled-effect`.
+    fn perform(&mut self, target: &Value, data: Value) -> impl Future<Output = Answer>;
+}
+
+/// Evaluates `text`, answering host effects with `host`; the last form's
+/// value.
+pub async fn eval<H: Host>(
+    glia: &mut Glia,
+    name: &str,
+    text: &str,
+    host: &mut H,
+) -> Result<Value, EvalError> {
+    let mut step = glia.start(name, text)?;
+    loop {
+        match step {
+            Step::Done(v) => return Ok(v),
+            Step::Effect { target, data } => {
+                let answer = host.perform(&target, data).await;
+                step = glia.answer(answer)?;
+            }
+        }
+    }
+}

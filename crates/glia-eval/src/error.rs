@@ -34,6 +34,7 @@ pub enum ErrorType {
     UnhandledEffect,
     ContinuationAlreadyResumed,
     ContinuationAbandoned,
+    Io,
 }
 
 impl ErrorType {
@@ -53,6 +54,7 @@ impl ErrorType {
             ErrorType::UnhandledEffect => "unhandled-effect",
             ErrorType::ContinuationAlreadyResumed => "continuation-already-resumed",
             ErrorType::ContinuationAbandoned => "continuation-abandoned",
+            ErrorType::Io => "io",
         }
     }
 

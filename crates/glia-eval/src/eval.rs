@@ -8,7 +8,7 @@ use glia_syntax::{Form, FormKind};
 use crate::compiler::{Compiler, MAX_EXPANSIONS};
 use crate::error::{Error, ErrorType, Exception};
 use crate::value::Value;
-use crate::vm::{Limits, Vm};
+use crate::vm::{Answer, Exit, Limits, Raised, Vm};
 use crate::{Source, builtins};
 
 /// An evaluation that failed: the exception, and the source it came from
@@ -53,6 +53,31 @@ impl std::error::Error for EvalError {}
 #[derive(Debug)]
 pub struct Glia {
     pub vm: Vm,
+    /// The evaluation in progress, while it waits for an answer.
+    session: Option<Session>,
+}
+
+/// What evaluating text came to so far.
+#[derive(Debug)]
+pub enum Step {
+    /// Every form ran; the last one's value.
+    Done(Value),
+    /// An effect no Glia handler takes, for the embedding to answer with
+    /// [`Glia::answer`].
+    Effect { target: Value, data: Value },
+}
+
+/// An evaluation in progress: the forms still to run.
+#[derive(Debug)]
+struct Session {
+    source: Rc<Source>,
+    /// Top-level forms not started yet, the next last.
+    forms: Vec<Form>,
+    /// The current top-level form's parts still to run (its `do`s split).
+    pending: Vec<Form>,
+    /// Macro expansion steps left for the current top-level form.
+    budget: usize,
+    last: Value,
 }
 
 impl Default for Glia {
@@ -67,7 +92,7 @@ impl Glia {
     pub fn new() -> Glia {
         let vm = Vm::bare();
         builtins::install(&vm.core);
-        let mut glia = Glia { vm };
+        let mut glia = Glia { vm, session: None };
         let user = glia.vm.current_ns.clone();
         glia.vm.current_ns = glia.vm.core.clone();
         if let Err(e) = glia.eval_str("glia/core.glia", CORE_SOURCE) {
@@ -85,8 +110,28 @@ impl Glia {
     }
 
     /// Evaluates every form of `text`; returns the last value (`nil` for
-    /// none).
+    /// none). Effects no Glia handler takes are errors
+    /// (`:glia.error/unhandled-effect`); [`Glia::start`] hands them to the
+    /// caller instead.
     pub fn eval_str(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
+        let mut step = self.start(name, text)?;
+        loop {
+            match step {
+                Step::Done(v) => return Ok(v),
+                Step::Effect { .. } => step = self.answer(Answer::Unhandled)?,
+            }
+        }
+    }
+
+    /// Starts evaluating `text` and runs until it ends or performs an
+    /// effect that no Glia handler takes: that comes back as
+    /// [`Step::Effect`], and the evaluation waits, on the heap, for
+    /// [`Glia::answer`].
+    pub fn start(&mut self, name: &str, text: &str) -> Result<Step, EvalError> {
+        assert!(
+            self.session.is_none(),
+            "start while an evaluation waits for an answer"
+        );
         let source = Rc::new(Source::new(name, text));
         let read = glia_syntax::read(text);
         if let Some(first) = read.errors.first() {
@@ -103,15 +148,110 @@ impl Glia {
             return Err(self.failed(e, &source));
         }
         self.vm.start_evaluation();
-        let mut last = Ok(Value::Nil);
-        for form in &read.forms {
-            last = self.eval_toplevel(form, &source);
-            if last.is_err() {
-                break;
+        let mut forms = read.forms;
+        forms.reverse();
+        self.session = Some(Session {
+            source,
+            forms,
+            pending: Vec::new(),
+            budget: MAX_EXPANSIONS,
+            last: Value::Nil,
+        });
+        self.drive()
+    }
+
+    /// Answers the effect the evaluation waits on and runs on.
+    pub fn answer(&mut self, answer: Answer) -> Result<Step, EvalError> {
+        assert!(self.vm.is_suspended(), "answer without a waiting effect");
+        let exit = self.vm.answer_host(answer);
+        match self.settle(exit)? {
+            Some(effect) => Ok(effect),
+            None => self.drive(),
+        }
+    }
+
+    /// Whether an evaluation waits for [`Glia::answer`].
+    pub fn is_suspended(&self) -> bool {
+        self.vm.is_suspended()
+    }
+
+    /// Expands, compiles and starts the next form; each top-level form has
+    /// its `do`s split, as Clojure does, so that a macro defined by one is
+    /// in effect for the next. Iterative: a macro that expands to
+    /// `(do (itself))` meets the expansion budget, not the native stack.
+    fn drive(&mut self) -> Result<Step, EvalError> {
+        loop {
+            let session = self.session.as_mut().expect("an evaluation");
+            let form = match session.pending.pop() {
+                Some(f) => f,
+                None => match session.forms.pop() {
+                    Some(f) => {
+                        session.budget = MAX_EXPANSIONS;
+                        session.last = Value::Nil;
+                        f
+                    }
+                    None => {
+                        let session = self.session.take().expect("an evaluation");
+                        self.vm.trim_stack();
+                        return Ok(Step::Done(session.last));
+                    }
+                },
+            };
+            let source = session.source.clone();
+            let mut budget = session.budget;
+            let expanded =
+                Compiler::new(&mut self.vm, source.clone()).macroexpand_all(&form, &mut budget);
+            let session = self.session.as_mut().expect("an evaluation");
+            session.budget = budget;
+            let form = match expanded {
+                Ok(f) => f.unwrap_or(form),
+                Err(e) => return Err(self.abandon(e)),
+            };
+            if let FormKind::List(items) = &form.kind
+                && items.first().and_then(Form::as_simple_symbol) == Some("do")
+            {
+                session.last = Value::Nil;
+                session.pending.extend(items[1..].iter().rev().cloned());
+                continue;
+            }
+            let closure = match Compiler::new(&mut self.vm, source).compile_toplevel(&form) {
+                Ok(c) => c,
+                Err(e) => return Err(self.abandon(e)),
+            };
+            let exit = self.vm.call_host(&Value::Fn(closure), Vec::new());
+            if let Some(effect) = self.settle(exit)? {
+                return Ok(effect);
             }
         }
+    }
+
+    /// Takes in how a run ended: `None` when it returned (its value is the
+    /// latest), the effect it waits on, or the error that ends the
+    /// evaluation.
+    fn settle(&mut self, exit: Result<Exit, Raised>) -> Result<Option<Step>, EvalError> {
+        match exit {
+            Ok(Exit::Done(v)) => {
+                self.session.as_mut().expect("an evaluation").last = v;
+                Ok(None)
+            }
+            Ok(Exit::Effect { target, data }) => Ok(Some(Step::Effect { target, data })),
+            Err(exception) => {
+                let session = self.session.take().expect("an evaluation");
+                self.vm.trim_stack();
+                Err(EvalError {
+                    exception,
+                    source: session.source,
+                    span: None,
+                })
+            }
+        }
+    }
+
+    /// Ends the evaluation with a compile-time error.
+    fn abandon(&mut self, e: Error) -> EvalError {
+        let session = self.session.take().expect("an evaluation");
         self.vm.trim_stack();
-        last
+        self.failed(e, &session.source)
     }
 
     fn failed(&self, e: Error, source: &Rc<Source>) -> EvalError {
@@ -121,41 +261,6 @@ impl Glia {
             source: source.clone(),
             span,
         }
-    }
-
-    /// Evaluates one top-level form: a `do` (after expansion) has each of
-    /// its forms evaluated in turn, as Clojure does, so that a macro defined
-    /// by one is in effect for the next. Iterative: a macro that expands to
-    /// `(do (itself))` meets the expansion budget, not the native stack.
-    fn eval_toplevel(&mut self, form: &Form, source: &Rc<Source>) -> Result<Value, EvalError> {
-        let mut pending = vec![form.clone()];
-        let mut budget = MAX_EXPANSIONS;
-        let mut last = Value::Nil;
-        while let Some(form) = pending.pop() {
-            let form = Compiler::new(&mut self.vm, source.clone())
-                .macroexpand_all(&form, &mut budget)
-                .map_err(|e| self.failed(e, source))?
-                .unwrap_or(form);
-            if let FormKind::List(items) = &form.kind
-                && items.first().and_then(Form::as_simple_symbol) == Some("do")
-            {
-                last = Value::Nil;
-                pending.extend(items[1..].iter().rev().cloned());
-                continue;
-            }
-            let closure = Compiler::new(&mut self.vm, source.clone())
-                .compile_toplevel(&form)
-                .map_err(|e| self.failed(e, source))?;
-            last = self
-                .vm
-                .call_value(&Value::Fn(closure), Vec::new())
-                .map_err(|exception| EvalError {
-                    exception,
-                    source: source.clone(),
-                    span: None,
-                })?;
-        }
-        Ok(last)
     }
 }
 

@@ -25,11 +25,11 @@ pub mod value;
 pub mod vm;
 
 pub use error::{Error, ErrorType, Exception, TraceFrame};
-pub use eval::{EvalError, Glia};
+pub use eval::{EvalError, Glia, Step};
 pub use namespace::{Namespace, Var};
 pub use report::Report;
 pub use value::Value;
-pub use vm::{Limits, Vm};
+pub use vm::{Answer, Exit, Limits, Vm};
 
 /// The namespace of the core library (`clojure.core` is an alias of it).
 pub const CORE_NS: &str = "glia.core";

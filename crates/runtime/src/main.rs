@@ -10,6 +10,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use mimalloc::MiMalloc;
 
+mod host;
+
 // A node parses, compiles and serves for a long time, allocating and freeing
 // large buffers; glibc's allocator returns freed memory to the kernel so
 // eagerly that re-parsing a 1 MB file spends a third of its time in page
@@ -89,17 +91,34 @@ fn eval(expr: Option<String>, file: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ww eval: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut glia = glia_eval::Glia::new();
-    match glia.eval_str(&name, &text) {
+    let result = runtime.block_on(glia_effects::eval(
+        &mut glia,
+        &name,
+        &text,
+        &mut host::CliHost,
+    ));
+    match result {
         Ok(v) => {
             if print_result {
                 println!("{}", glia_eval::value::pr_str(&v));
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprint!("{}", e.report().render_plain());
-            ExitCode::FAILURE
-        }
+        Err(e) => match glia_effects::std_effects::exit_code(&e) {
+            // `(perform :exit n)`: the program asked; nothing to report.
+            Some(code) => ExitCode::from(code.clamp(0, 255) as u8),
+            None => {
+                eprint!("{}", e.report().render_plain());
+                ExitCode::FAILURE
+            }
+        },
     }
 }

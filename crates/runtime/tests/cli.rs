@@ -194,3 +194,98 @@ fn eval_missing_file_names_it() {
     let err = stderr_of(&out);
     assert!(err.contains(path.to_str().unwrap()), "{err}");
 }
+
+// --- host effects --------------------------------------------------------
+
+#[test]
+fn eval_prints_through_the_stdout_effect() {
+    let out = ww(&[
+        "eval",
+        "-e",
+        r#"(println "hello" 42) (prn {:a "b"}) (print "x") (newline) :done"#,
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "hello 42\n{:a \"b\"}\nx\n:done\n");
+}
+
+#[test]
+fn a_script_prints_only_what_it_prints() {
+    let script = TempScript::new(
+        "greet",
+        "(defn greet [n] (println (str \"hi \" n)))\n(greet \"ada\")\n(+ 1 2)\n",
+    );
+    let out = ww(&["eval", script.arg()]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "hi ada\n");
+}
+
+#[test]
+fn stderr_effect_writes_to_stderr() {
+    let out = ww(&["eval", "-e", r#"(perform :stderr "warn\n") nil"#]);
+    assert!(out.status.success());
+    assert_eq!(stderr_of(&out), "warn\n");
+    assert_eq!(stdout_of(&out), "nil\n");
+}
+
+#[test]
+fn exit_effect_ends_the_process_with_its_code() {
+    let out = ww(&[
+        "eval",
+        "-e",
+        r#"(println "before") (try (perform :exit 7) (catch :default e :caught)) (println "after")"#,
+    ]);
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(stdout_of(&out), "before\n");
+    assert_eq!(stderr_of(&out), "");
+}
+
+#[test]
+fn a_glia_handler_takes_an_effect_before_the_host() {
+    let out = ww(&[
+        "eval",
+        "-e",
+        r#"(with-effect-handler :stdout (fn [s k] (k nil)) (println "swallowed")) :ok"#,
+    ]);
+    assert!(out.status.success());
+    assert_eq!(stdout_of(&out), ":ok\n");
+}
+
+#[test]
+fn load_reads_a_file_and_reports_a_missing_one() {
+    let script = TempScript::new("load", "0123456789");
+    let expr = format!("(count (perform :load {:?}))", script.arg());
+    let out = ww(&["eval", "-e", &expr]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "10\n");
+    let out = ww(&[
+        "eval",
+        "-e",
+        r#"(try (perform :load "/no/such/file") (catch :glia.error/io e (ex-message e)))"#,
+    ]);
+    assert!(
+        stdout_of(&out).contains("No such file"),
+        "{}",
+        stdout_of(&out)
+    );
+}
+
+#[test]
+fn now_and_random_answer_numbers() {
+    let out = ww(&[
+        "eval",
+        "-e",
+        "[(pos? (perform :now)) (<= 0 (perform :random 6) 5) (< (perform :random) 1.0)]",
+    ]);
+    assert_eq!(stdout_of(&out), "[true true true]\n");
+}
+
+#[test]
+fn an_effect_nobody_handles_is_reported() {
+    let out = ww(&["eval", "-e", "(perform :launch/missiles)"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("unhandled effect :launch/missiles"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -292,7 +292,11 @@ impl Vm {
             )),
         };
         let Some(i) = self.handler_for(&target) else {
-            return Err(self.unhandled(&target));
+            // The embedding's turn, if the run can wait for it.
+            return match self.suspend_for_host(target, data, ret) {
+                Ok(()) => Ok(true),
+                Err(target) => Err(self.unhandled(&target)),
+            };
         };
         self.run_handler(i, target, data, ret, true)?;
         Ok(true)
@@ -384,7 +388,7 @@ impl Vm {
         Ok(true)
     }
 
-    fn unhandled(&self, target: &Value) -> Error {
+    pub(crate) fn unhandled(&self, target: &Value) -> Error {
         let mut in_scope: Vec<String> = Vec::new();
         for h in self.effect_handlers.iter().rev() {
             let name = value::pr_str(&h.target);

@@ -9,6 +9,9 @@
 
 pub(crate) mod call;
 pub mod effects;
+mod host;
+
+pub use host::{Answer, Exit};
 pub(crate) mod fast;
 mod intops;
 pub mod limits;
@@ -168,6 +171,13 @@ pub struct Vm {
     effect_handlers: Vec<effects::EffectHandler>,
     handlings: Vec<effects::Handling>,
     trampolines: effects::Trampolines,
+    /// The suspended call from the embedding and the effect it waits on
+    /// (see `host`).
+    host_call: Option<host::Call>,
+    host_wait: Option<host::Wait>,
+    /// Whether an effect no Glia handler takes suspends the run (a call
+    /// from `call_host`) instead of raising.
+    suspendable: bool,
     /// A resumed continuation nobody kept, for the next perform to reuse.
     spare_cont: Option<Rc<effects::Continuation>>,
     /// The first frame of the innermost `run`: handlers below it belong to
@@ -199,6 +209,9 @@ impl Vm {
             handlings: Vec::new(),
             trampolines: effects::Trampolines::new(),
             spare_cont: None,
+            host_call: None,
+            host_wait: None,
+            suspendable: false,
             floor: 0,
             tick: TICK,
         }
@@ -246,37 +259,61 @@ impl Vm {
     }
 
     /// Calls `f` with `args` from Rust (macros at compile time, the
-    /// embedding). Runs to completion on this VM's heap stack.
+    /// embedding). Runs to completion on this VM's heap stack; an effect no
+    /// Glia handler takes is an error here (see [`Vm::call_host`] for
+    /// calls that hand such effects to the embedding).
     pub fn call_value(&mut self, f: &Value, args: Vec<Value>) -> Result<Value, Raised> {
-        let entry_frames = self.frames.len();
-        let entry_bindings = (self.bindings.len(), self.binding_marks.len());
-        // Registers above the innermost frame's window are free (nil).
-        let at = self.frames.last().map_or(0, |f| f.top as usize);
-        let argc = args.len();
-        self.ensure(at + argc + 1);
-        for (i, a) in args.into_iter().enumerate() {
-            self.stack[at + i] = a;
-        }
-        let floor = std::mem::replace(&mut self.floor, entry_frames);
-        let outcome = match self.invoke(f.clone(), argc, at, at) {
-            Ok(true) => self.run(entry_frames),
-            Ok(false) => Ok(std::mem::take(&mut self.stack[at])),
+        let (call, started) = self.begin_call(f, args);
+        let outcome = match started {
+            Ok(true) => self.run(call.entry_frames),
+            Ok(false) => Ok(std::mem::take(&mut self.stack[call.at])),
             Err(e) => Err(self.raise_out(e)),
         };
-        self.floor = floor;
+        self.end_call(call, outcome)
+    }
+
+    /// Places the arguments and enters `f`: the first half of a call from
+    /// Rust. `Ok(true)`: a frame runs next.
+    fn begin_call(&mut self, f: &Value, args: Vec<Value>) -> (host::Call, Result<bool, Error>) {
+        let call = host::Call {
+            entry_frames: self.frames.len(),
+            bindings: self.bindings.len(),
+            marks: self.binding_marks.len(),
+            // Registers above the innermost frame's window are free (nil).
+            at: self.frames.last().map_or(0, |f| f.top as usize),
+            argc: args.len(),
+            floor: self.floor,
+        };
+        self.ensure(call.at + call.argc + 1);
+        for (i, a) in args.into_iter().enumerate() {
+            self.stack[call.at + i] = a;
+        }
+        self.floor = call.entry_frames;
+        let started = self.invoke(f.clone(), call.argc, call.at, call.at);
+        (call, started)
+    }
+
+    /// The second half: restores what the call changed and cleans up after
+    /// an error.
+    fn end_call(
+        &mut self,
+        call: host::Call,
+        outcome: Result<Value, Raised>,
+    ) -> Result<Value, Raised> {
+        self.floor = call.floor;
         // Frames that returned cleared their own windows; an error leaves
         // the windows of the frames it abandoned, the innermost on top.
-        let mut dirty = at + argc + 1;
+        let mut dirty = call.at + call.argc + 1;
         if outcome.is_err() {
-            if self.frames.len() > entry_frames {
+            if self.frames.len() > call.entry_frames {
                 dirty = dirty.max(self.innermost_top());
             }
-            self.unwind_to(entry_frames);
+            self.unwind_to(call.entry_frames);
             // `binding` forms the error left early are over.
-            self.bindings.truncate(entry_bindings.0);
-            self.binding_marks.truncate(entry_bindings.1);
+            self.bindings.truncate(call.bindings);
+            self.binding_marks.truncate(call.marks);
         }
-        self.clear(at, dirty);
+        self.clear(call.at, dirty);
         outcome
     }
 
@@ -458,6 +495,11 @@ impl Vm {
             };
         }
         'frame: loop {
+            if self.host_wait.is_some() {
+                // A perform is waiting on the embedding (`call_host`).
+                self.tick = tick;
+                return Ok(Value::Nil);
+            }
             let frame = self.frames.last().expect("a frame to run");
             let code = frame.code.clone();
             let code = &*code;
