@@ -189,3 +189,44 @@ fn standard_effects_read_their_data() {
     let namespaced = Value::Keyword(glia_eval::value::Keyword::intern(Some("my"), "stdout"));
     assert!(std_effects::request(&namespaced, Value::Nil).is_none());
 }
+
+/// A host capability: the embedding answers its methods.
+struct Node;
+
+impl Host for Node {
+    async fn perform(&mut self, target: &Value, data: Value) -> Answer {
+        let Value::Cap(cap) = target else {
+            return Answer::Unhandled;
+        };
+        assert_eq!(cap.host_id(), Some(7));
+        match pr_str(&data).as_str() {
+            "(:id)" => Answer::Value(Value::str("12D3KooW")),
+            "(:peers)" => Answer::Value(Value::vector([Value::Int(1), Value::Int(2)])),
+            other => panic!("unexpected call {other}"),
+        }
+    }
+}
+
+#[test]
+fn host_capabilities_reach_the_embedding_unless_a_handler_interposes() {
+    use glia_eval::value::cap::Capability;
+    let mut glia = Glia::new();
+    glia.define(
+        "host",
+        Capability::host(7, "host", Some("This node."), &["id", "peers", "listen"]).into(),
+    );
+    let src = r#"(let [narrow (attenuate host [:id :peers])
+                       audit (atom [])]
+                   [(perform host :id)
+                    (with-effect-handler host (fn [[m & args] k] (swap! audit conj m) (k (apply perform host m args)))
+                      (count (perform narrow :peers)))
+                    @audit
+                    (try (perform narrow :listen "/x") (catch :glia.error/permission-denied e (ex-message e)))
+                    (methods narrow)
+                    (doc host)])"#;
+    let v = block_on(eval(&mut glia, "t", src, &mut Node)).expect("evaluates");
+    assert_eq!(
+        pr_str(&v),
+        r#"["12D3KooW" 2 [:peers] "the capability host does not allow :listen" [:id :peers] "This node."]"#
+    );
+}

@@ -35,6 +35,7 @@ pub enum ErrorType {
     ContinuationAlreadyResumed,
     ContinuationAbandoned,
     Io,
+    PermissionDenied,
 }
 
 impl ErrorType {
@@ -55,6 +56,7 @@ impl ErrorType {
             ErrorType::ContinuationAlreadyResumed => "continuation-already-resumed",
             ErrorType::ContinuationAbandoned => "continuation-abandoned",
             ErrorType::Io => "io",
+            ErrorType::PermissionDenied => "permission-denied",
         }
     }
 

@@ -265,6 +265,12 @@ impl Glia {
 }
 
 impl Glia {
+    /// Binds `name` in `glia.core` to `value`, for every namespace to see:
+    /// how an embedding hands the program its capabilities (`host`, ...).
+    pub fn define(&mut self, name: &str, value: Value) {
+        self.vm.core.intern(name).set(value);
+    }
+
     /// Makes `name` the current namespace (created if missing), as
     /// `(in-ns 'name)` does.
     pub fn set_ns(&mut self, name: &str) {

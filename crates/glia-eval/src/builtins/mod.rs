@@ -16,6 +16,7 @@ macro_rules! predicate {
     };
 }
 
+mod caps;
 mod colls;
 mod errors;
 mod meta;
@@ -97,7 +98,8 @@ static PERFORM: Builtin = Builtin {
 
 /// Binds every builtin in `glia.core`.
 pub fn install(core: &Namespace) {
-    let tables: [&'static [Builtin]; 7] = [
+    let tables: [&'static [Builtin]; 8] = [
+        caps::BUILTINS,
         numbers::BUILTINS,
         preds::BUILTINS,
         colls::BUILTINS,

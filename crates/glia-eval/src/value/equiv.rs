@@ -60,6 +60,7 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Bytes(a), Bytes(b)) => a == b,
             (Error(a), Error(b)) => Rc::ptr_eq(a, b),
             (Cont(a), Cont(b)) => Rc::ptr_eq(a, b),
+            (Cap(a), Cap(b)) => a.same(b),
             _ => false,
         }
     }
@@ -161,6 +162,13 @@ fn hash_here(v: &Value) -> u64 {
         Regex(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Error(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Cont(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        // Copies with the same methods are equal: hash the origin and those.
+        Cap(c) => c
+            .allowed
+            .iter()
+            .fold(mix(Rc::as_ptr(&c.origin) as *const u8 as u64), |acc, m| {
+                hash_combine_ordered(acc, m.hash_code())
+            }),
     }
 }
 

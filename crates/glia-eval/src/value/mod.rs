@@ -4,6 +4,7 @@
 //! `Rc`. Evaluation is single-threaded (one VM per session), so reference
 //! counts need no atomics; persistent collections use imbl with `RcK`.
 
+pub mod cap;
 mod deep;
 mod equiv;
 mod keyword;
@@ -73,6 +74,8 @@ pub enum Value {
     /// The rest of a computation suspended at a `perform`, as its handler
     /// receives it (`resume`).
     Cont(Rc<crate::vm::effects::Continuation>),
+    /// A capability (see `cap`).
+    Cap(Rc<cap::Capability>),
 }
 
 /// A vector with its metadata.
@@ -224,6 +227,7 @@ impl Value {
             Value::Bytes(_) => "bytes",
             Value::Error(_) => "exception",
             Value::Cont(_) => "continuation",
+            Value::Cap(_) => "capability",
         }
     }
 

@@ -123,6 +123,15 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
             out.push(']');
         }
         Value::Regex(r) => printer::write_regex(out, r.as_str()),
+        Value::Cap(c) => {
+            out.push_str("#cap[");
+            out.push_str(&c.origin.name);
+            for m in &c.allowed {
+                out.push(' ');
+                out.push_str(&m.to_string());
+            }
+            out.push(']');
+        }
         Value::Cont(k) => {
             out.push_str("#continuation[");
             out.push_str(&k.effect_name());

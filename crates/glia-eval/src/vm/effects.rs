@@ -32,6 +32,7 @@ use std::rc::Rc;
 use super::{Frame, Vm};
 use crate::chunk::{Closure, Code, FnProto, Op};
 use crate::error::{Error, ErrorType};
+use crate::value::cap::Capability;
 use crate::value::{self, Value};
 
 /// The rest of a computation suspended at a `perform`: the `resume` a
@@ -159,8 +160,21 @@ struct Segment {
 fn same_target(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Keyword(x), Value::Keyword(y)) => x == y,
+        // A handler on a capability sees calls through all its copies.
+        (Value::Cap(x), Value::Cap(y)) => x.same_origin(y),
         _ => a == b,
     }
+}
+
+fn methods_text(cap: &Capability) -> String {
+    if cap.allowed.is_empty() {
+        return "none".to_string();
+    }
+    cap.allowed
+        .iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// How a cut moved the registers above a segment down.
@@ -180,9 +194,9 @@ impl Vm {
     /// `Op::Handle`: installs the handler and calls the body thunk.
     pub(crate) fn handle(&mut self, base: usize, dst: usize) -> Result<bool, Error> {
         let target = self.stack[base].clone();
-        if !matches!(target, Value::Keyword(_)) {
+        if !matches!(target, Value::Keyword(_) | Value::Cap(_)) {
             return Err(Error::type_mismatch(format!(
-                "`with-effect-handler` handles a keyword effect, not {}",
+                "`with-effect-handler` handles a keyword effect or a capability, not {}",
                 value::described(&target)
             ))
             .with_hint("usage: (with-effect-handler :my/effect (fn [data resume] ...) body...)"));
@@ -280,16 +294,15 @@ impl Vm {
         args_at: usize,
         ret: usize,
     ) -> Result<bool, Error> {
+        if let Value::Cap(cap) = &self.stack[args_at] {
+            let cap = cap.clone();
+            return self.perform_cap(cap, argc, args_at, ret);
+        }
         let target = std::mem::take(&mut self.stack[args_at]);
         let data = match argc {
             1 => Value::Nil,
             2 => std::mem::take(&mut self.stack[args_at + 1]),
-            _ => Value::List(value::List::from_iter_rc(
-                self.stack[args_at + 1..args_at + argc]
-                    .iter_mut()
-                    .map(std::mem::take)
-                    .collect::<Vec<_>>(),
-            )),
+            _ => self.take_list(args_at + 1, argc - 1),
         };
         let Some(i) = self.handler_for(&target) else {
             // The embedding's turn, if the run can wait for it.
@@ -300,6 +313,81 @@ impl Vm {
         };
         self.run_handler(i, target, data, ret, true)?;
         Ok(true)
+    }
+
+    /// `(perform cap :method args...)`: a handler installed on the
+    /// capability (on any copy of it) interposes; else a `defcap`
+    /// capability's fn for the method runs, or the embedding answers.
+    fn perform_cap(
+        &mut self,
+        cap: Rc<Capability>,
+        argc: usize,
+        args_at: usize,
+        ret: usize,
+    ) -> Result<bool, Error> {
+        let method = match self.stack.get(args_at + 1).filter(|_| argc > 1) {
+            Some(Value::Keyword(m)) => m.clone(),
+            other => {
+                return Err(Error::type_mismatch(format!(
+                    "a capability is performed with a method keyword, not {}",
+                    other.map_or("nothing".to_string(), value::described)
+                ))
+                .with_hint(format!(
+                    "usage: (perform {} :method args...); its methods: {}",
+                    cap.origin.name,
+                    methods_text(&cap)
+                )));
+            }
+        };
+        if !cap.allows(&method) {
+            let known = cap.origin.methods.contains(&method);
+            return Err(Error::new(
+                ErrorType::PermissionDenied,
+                format!("the capability {} does not allow {method}", cap.origin.name),
+            )
+            .with_hint(if known {
+                format!("this copy was attenuated to {}", methods_text(&cap))
+            } else {
+                format!("its methods: {}", methods_text(&cap))
+            })
+            .with_data(Value::Map(Rc::new(
+                [
+                    (Value::keyword(None, "capability"), Value::Cap(cap.clone())),
+                    (Value::keyword(None, "method"), Value::Keyword(method)),
+                ]
+                .into_iter()
+                .collect(),
+            ))));
+        }
+        let target = Value::Cap(cap.clone());
+        if let Some(i) = self.handler_for(&target) {
+            let data = self.take_list(args_at + 1, argc - 1);
+            self.stack[args_at] = Value::Nil;
+            self.run_handler(i, target, data, ret, true)?;
+            return Ok(true);
+        }
+        if let Some(f) = cap.method_fn(&method).cloned() {
+            // The method's fn runs on the arguments where they stand.
+            self.stack[args_at] = Value::Nil;
+            self.stack[args_at + 1] = Value::Nil;
+            return self.invoke(f, argc - 2, args_at + 2, ret);
+        }
+        let data = self.take_list(args_at + 1, argc - 1);
+        self.stack[args_at] = Value::Nil;
+        match self.suspend_for_host(target, data, ret) {
+            Ok(()) => Ok(true),
+            Err(target) => Err(self.unhandled(&target)),
+        }
+    }
+
+    /// The `n` registers from `at`, taken, as a list.
+    fn take_list(&mut self, at: usize, n: usize) -> Value {
+        Value::List(value::List::from_iter_rc(
+            self.stack[at..at + n]
+                .iter_mut()
+                .map(std::mem::take)
+                .collect::<Vec<_>>(),
+        ))
     }
 
     /// Runs the handler of record `i` for an effect on top of the stack:
