@@ -9,12 +9,14 @@
 //! so the future is not `Send`: run it on a current-thread runtime or a
 //! `tokio::task::LocalSet`.
 //!
-//! [`std_effects`] names the standard host effects and checks their data.
+//! [`std_effects`] names the standard host effects and checks their data;
+//! [`log`] records a host's answers and replays an evaluation from them.
 
 use std::future::Future;
 
 pub use glia_eval::{Answer, EvalError, Glia, Step, Value};
 
+pub mod log;
 pub mod std_effects;
 
 /// An embedding's handler for the effects no Glia handler takes.

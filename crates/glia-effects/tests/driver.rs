@@ -230,3 +230,115 @@ fn host_capabilities_reach_the_embedding_unless_a_handler_interposes() {
         r#"["12D3KooW" 2 [:peers] "the capability host does not allow :listen" [:id :peers] "This node."]"#
     );
 }
+
+/// Answers :now and :random from a counter: stands in for a real clock.
+#[derive(Default)]
+struct Clock {
+    t: i64,
+}
+
+impl Host for Clock {
+    async fn perform(&mut self, target: &Value, _data: Value) -> Answer {
+        self.t += 17;
+        match target {
+            Value::Keyword(k) if k.name() == "now" || k.name() == "random" => {
+                Answer::Value(Value::Int(self.t))
+            }
+            Value::Keyword(k) if k.name() == "fail" => {
+                Answer::Error(std_effects::io_error("fail", "no"))
+            }
+            _ => Answer::Unhandled,
+        }
+    }
+}
+
+const NONDETERMINISTIC: &str = "(defn roll [] (perform :random 6))
+    [(perform :now) (roll) (with-effect-handler :now (fn [_ k] (k :mine)) (perform :now))
+     (try (perform :fail) (catch :glia.error/io e :io)) (try (perform :other) (catch :default e :none)) (roll)]";
+
+#[test]
+fn a_recorded_evaluation_replays_to_the_same_result() {
+    use glia_effects::log::{Log, Recorder, Replay};
+    let mut log = Log::default();
+    let first = block_on(eval(
+        &mut Glia::new(),
+        "t",
+        NONDETERMINISTIC,
+        &mut Recorder {
+            host: Clock::default(),
+            log: &mut log,
+        },
+    ))
+    .expect("evaluates");
+    assert_eq!(pr_str(&first), "[17 34 :mine :io :none 85]");
+    assert_eq!(log.entries.len(), 5);
+    assert_eq!(
+        log.to_text().lines().next(),
+        Some(":now nil => 17"),
+        "{}",
+        log.to_text()
+    );
+    let mut replay = Replay::new(&log);
+    let again =
+        block_on(eval(&mut Glia::new(), "t", NONDETERMINISTIC, &mut replay)).expect("replays");
+    assert_eq!(pr_str(&again), pr_str(&first));
+    assert!(replay.finished());
+}
+
+#[test]
+fn a_replay_that_diverges_ends_the_evaluation() {
+    use glia_effects::log::{Log, Recorder, Replay};
+    let mut log = Log::default();
+    let mut recorder = Recorder {
+        host: Clock::default(),
+        log: &mut log,
+    };
+    block_on(eval(&mut Glia::new(), "t", "(perform :now)", &mut recorder)).expect("evaluates");
+    let changed = "(try (perform :random 6) (catch :default e :masked))";
+    let e = block_on(eval(&mut Glia::new(), "t", changed, &mut Replay::new(&log)))
+        .expect_err("diverges");
+    assert_eq!(e.type_name(), ":glia.error/replay-diverged");
+    assert!(
+        e.message().contains("the log recorded :now nil"),
+        "{}",
+        e.message()
+    );
+    let longer = "[(perform :now) (perform :now)]";
+    let e = block_on(eval(&mut Glia::new(), "t", longer, &mut Replay::new(&log)))
+        .expect_err("runs out");
+    assert!(
+        e.message().contains("the log ends after 1 effects"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
+fn a_tracer_sees_performs_resumes_aborts_and_answers() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let mut glia = Glia::new();
+    let sink = seen.clone();
+    glia.vm.set_effect_tracer(Some(Box::new(move |e| {
+        sink.borrow_mut().push(e.to_string())
+    })));
+    let src = "(defcap c :m (fn [] 1))
+               [(with-effect-handler :a (fn [d k] (k (inc d))) (perform :a 1))
+                (with-effect-handler :b (fn [d k] :stop) (perform :b 2))
+                (perform c :m)
+                (perform :now)]";
+    block_on(eval(&mut glia, "t", src, &mut Clock::default())).expect("evaluates");
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "perform :a 1 -> handler",
+            "resume :a with 2",
+            "perform :b 2 -> handler",
+            "abort :b",
+            "perform #cap[c :m] (:m) -> capability",
+            "perform :now nil -> host",
+            "answer :now 17",
+        ]
+    );
+}

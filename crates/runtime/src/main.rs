@@ -40,6 +40,11 @@ enum Command {
     Run,
     /// Evaluate Glia: `-e EXPR` prints the last value readably; `FILE` or
     /// `-` (stdin) runs a script. Errors are reported on stderr (exit 1).
+    ///
+    /// Effects no Glia handler takes are served by this process: :stdout
+    /// and :stderr (print, println, prn...), :load (a file's bytes), :exit,
+    /// :now and :random. GLIA_TRACE_EFFECTS=1 prints every perform, resume,
+    /// abort and answer on stderr.
     Eval {
         /// The expression(s) to evaluate.
         #[arg(
@@ -99,6 +104,10 @@ fn eval(expr: Option<String>, file: Option<PathBuf>) -> ExitCode {
         }
     };
     let mut glia = glia_eval::Glia::new();
+    if std::env::var_os("GLIA_TRACE_EFFECTS").is_some_and(|v| v != "0" && !v.is_empty()) {
+        glia.vm
+            .set_effect_tracer(Some(Box::new(|event| eprintln!("effect: {event}"))));
+    }
     let result = runtime.block_on(glia_effects::eval(
         &mut glia,
         &name,

@@ -289,3 +289,22 @@ fn an_effect_nobody_handles_is_reported() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn glia_trace_effects_prints_performs_and_answers() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args([
+            "eval",
+            "-e",
+            r#"(with-effect-handler :a (fn [d k] (k d)) (perform :a 1)) (println "hi")"#,
+        ])
+        .env("GLIA_TRACE_EFFECTS", "1")
+        .output()
+        .expect("the ww binary runs");
+    assert!(out.status.success());
+    assert_eq!(stdout_of(&out), "hi\nnil\n");
+    assert_eq!(
+        stderr_of(&out),
+        "effect: perform :a 1 -> handler\neffect: resume :a with 1\neffect: perform :stdout \"hi\\n\" -> host\neffect: answer :stdout nil\n"
+    );
+}

@@ -29,6 +29,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use super::trace::{EffectEvent, Taker};
 use super::{Frame, Vm};
 use crate::chunk::{Closure, Code, FnProto, Op};
 use crate::error::{Error, ErrorType};
@@ -306,11 +307,9 @@ impl Vm {
         };
         let Some(i) = self.handler_for(&target) else {
             // The embedding's turn, if the run can wait for it.
-            return match self.suspend_for_host(target, data, ret) {
-                Ok(()) => Ok(true),
-                Err(target) => Err(self.unhandled(&target)),
-            };
+            return self.offer_to_host(target, data, ret);
         };
+        self.traced_perform(&target, &data, Taker::Handler);
         self.run_handler(i, target, data, ret, true)?;
         Ok(true)
     }
@@ -363,10 +362,15 @@ impl Vm {
         if let Some(i) = self.handler_for(&target) {
             let data = self.take_list(args_at + 1, argc - 1);
             self.stack[args_at] = Value::Nil;
+            self.traced_perform(&target, &data, Taker::Handler);
             self.run_handler(i, target, data, ret, true)?;
             return Ok(true);
         }
         if let Some(f) = cap.method_fn(&method).cloned() {
+            if self.tracer.is_some() {
+                let data = Value::list(self.stack[args_at + 1..args_at + argc].iter().cloned());
+                self.traced_perform(&target, &data, Taker::Capability);
+            }
             // The method's fn runs on the arguments where they stand.
             self.stack[args_at] = Value::Nil;
             self.stack[args_at + 1] = Value::Nil;
@@ -374,9 +378,25 @@ impl Vm {
         }
         let data = self.take_list(args_at + 1, argc - 1);
         self.stack[args_at] = Value::Nil;
-        match self.suspend_for_host(target, data, ret) {
+        self.offer_to_host(target, data, ret)
+    }
+
+    /// An effect no Glia handler takes: suspends for the embedding if the
+    /// run can wait, else raises `:glia.error/unhandled-effect`.
+    fn offer_to_host(&mut self, target: Value, data: Value, dst: usize) -> Result<bool, Error> {
+        if self.suspendable {
+            self.traced_perform(&target, &data, Taker::Host);
+        }
+        match self.suspend_for_host(target, data, dst) {
             Ok(()) => Ok(true),
             Err(target) => Err(self.unhandled(&target)),
+        }
+    }
+
+    #[inline]
+    fn traced_perform(&mut self, target: &Value, data: &Value, by: Taker) {
+        if self.tracer.is_some() {
+            self.trace(&EffectEvent::Perform { target, data, by });
         }
     }
 
@@ -472,7 +492,9 @@ impl Vm {
             return Ok(false);
         }
         let scratch = self.innermost_top();
-        self.run_handler(i, target, Value::Error(ex.clone()), scratch, false)?;
+        let data = Value::Error(ex.clone());
+        self.traced_perform(&target, &data, Taker::Handler);
+        self.run_handler(i, target, data, scratch, false)?;
         Ok(true)
     }
 
@@ -555,6 +577,12 @@ impl Vm {
             ));
         }
         k.state.set(State::Resumed);
+        if self.tracer.is_some() {
+            self.trace(&EffectEvent::Resume {
+                target: &k.effect,
+                value: &v,
+            });
+        }
         let detached = k.detached.borrow_mut().take();
         if let Some(segment) = detached {
             let dst = self.paste(*segment, ret);
@@ -803,6 +831,11 @@ impl Vm {
         }
         let at = self.handlings.len() - 1;
         let cont = self.handlings[at].cont.clone();
+        if self.tracer.is_some() {
+            self.trace(&EffectEvent::Abort {
+                target: &cont.effect,
+            });
+        }
         let (segment, _) = self.cut(at);
         // `cut` dropped the handling's reference: any other than `cont` is
         // one the program kept (in an atom, a closure, the handler's value).

@@ -83,6 +83,17 @@ impl Vm {
             .take()
             .expect("answer_host without a suspended call");
         let wait = self.host_wait.take().expect("a waiting perform");
+        if self.tracer.is_some() {
+            let text = match &answer {
+                Answer::Value(v) => crate::value::pr_str(v),
+                Answer::Unhandled => "unhandled".to_string(),
+                Answer::Error(e) => format!("error {}: {}", e.ty, e.message),
+            };
+            self.trace(&super::trace::EffectEvent::Answer {
+                target: &wait.target,
+                answer: &text,
+            });
+        }
         let error = match answer {
             Answer::Value(v) => {
                 self.set(wait.dst, v);

@@ -10,6 +10,7 @@
 pub(crate) mod call;
 pub mod effects;
 mod host;
+pub mod trace;
 
 pub use host::{Answer, Exit};
 pub(crate) mod fast;
@@ -178,6 +179,8 @@ pub struct Vm {
     /// Whether an effect no Glia handler takes suspends the run (a call
     /// from `call_host`) instead of raising.
     suspendable: bool,
+    /// Watches effects (see `trace`).
+    tracer: Option<trace::Installed>,
     /// A resumed continuation nobody kept, for the next perform to reuse.
     spare_cont: Option<Rc<effects::Continuation>>,
     /// The first frame of the innermost `run`: handlers below it belong to
@@ -209,6 +212,7 @@ impl Vm {
             handlings: Vec::new(),
             trampolines: effects::Trampolines::new(),
             spare_cont: None,
+            tracer: None,
             host_call: None,
             host_wait: None,
             suspendable: false,
