@@ -283,6 +283,10 @@ pub enum Op {
     HandlerReturn,
     /// The trampoline under a resumed continuation: its handler's scope ends.
     ResumeDone,
+    /// The trampoline under an aborted body being unwound through its
+    /// `finally` blocks: catches the unwinding signal (register 0) at the
+    /// end.
+    AbortDone,
     Bin {
         op: BinOp,
         dst: Reg,

@@ -167,6 +167,9 @@ pub struct Exception {
     pub trace: RefCell<Vec<TraceFrame>>,
     /// A sandbox limit: uncatchable.
     pub limit: bool,
+    /// The signal that unwinds an aborted body through its `finally`
+    /// blocks: no `catch` takes it.
+    pub abort: bool,
 }
 
 fn key(name: &str) -> Value {
@@ -190,6 +193,7 @@ impl Exception {
             map: Rc::new(map),
             trace: RefCell::new(Vec::new()),
             limit,
+            abort: false,
         }
     }
 
@@ -212,6 +216,7 @@ impl Exception {
             map: Rc::new(map),
             trace: RefCell::new(Vec::new()),
             limit: false,
+            abort: false,
         }
     }
 

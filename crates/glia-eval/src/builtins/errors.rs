@@ -49,12 +49,15 @@ fn ex_cause(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 /// `(--catches? exception type-keyword)`: whether a `catch` clause for
-/// that type takes it. Types match exactly.
+/// that type takes it. Types match exactly; `:default` takes everything
+/// but the signal unwinding an aborted body (only `finally` sees that).
 fn catches(a: &mut [Value]) -> Result<Value, Error> {
     let Value::Keyword(wanted) = &a[1] else {
         return Ok(Value::Bool(false));
     };
     Ok(Value::Bool(match &a[0] {
+        Value::Error(e) if e.abort => false,
+        _ if wanted.ns().is_none() && wanted.name() == "default" => true,
         Value::Error(e) => e.type_keyword() == Some(wanted),
         _ => false,
     }))

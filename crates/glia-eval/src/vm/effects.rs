@@ -32,7 +32,7 @@ use std::rc::Rc;
 use super::trace::{EffectEvent, Taker};
 use super::{Frame, Vm};
 use crate::chunk::{Closure, Code, FnProto, Op};
-use crate::error::{Error, ErrorType};
+use crate::error::{Error, ErrorType, Exception};
 use crate::value::cap::Capability;
 use crate::value::{self, Value};
 
@@ -96,12 +96,15 @@ pub(crate) struct Handling {
 pub(crate) struct Trampolines {
     handler_return: Rc<Closure>,
     resume_done: Rc<Closure>,
+    abort_done: Rc<Closure>,
 }
 
 impl Trampolines {
     /// Whether a frame running `closure` is one of the trampolines.
     pub(crate) fn holds(&self, closure: &Rc<Closure>) -> bool {
-        Rc::ptr_eq(closure, &self.handler_return) || Rc::ptr_eq(closure, &self.resume_done)
+        [&self.handler_return, &self.resume_done, &self.abort_done]
+            .into_iter()
+            .any(|t| Rc::ptr_eq(closure, t))
     }
 
     pub(crate) fn new() -> Trampolines {
@@ -134,6 +137,8 @@ impl Trampolines {
             // arguments (the handler's frame starts there).
             handler_return: make("with-effect-handler", Op::HandlerReturn, 3),
             resume_done: make("resume", Op::ResumeDone, 0),
+            // Register 0 receives the unwinding signal.
+            abort_done: make("abort", Op::AbortDone, 1),
         }
     }
 }
@@ -759,17 +764,39 @@ impl Vm {
     /// trampoline that returns the body's value to `ret`. Returns the
     /// performer's register for the resumed value.
     fn paste(&mut self, s: Segment, ret: usize) -> usize {
-        let reg_at = self.innermost_top();
         let done = self.trampolines.resume_done.clone();
-        let code = done.proto.fixed[0].clone();
+        self.paste_over(s, done, Some(ret))
+    }
+
+    /// Pastes a segment over the trampoline `under`. `ret`: where the
+    /// body's value goes (`None`: the trampoline's register 0, whose `try`
+    /// catches everything, so that the segment unwinds no further).
+    fn paste_over(&mut self, s: Segment, under: Rc<Closure>, ret: Option<usize>) -> usize {
+        let base = self.innermost_top();
+        let code = under.proto.fixed[0].clone();
+        let reg_at = base + code.slots as usize;
+        self.ensure(reg_at);
         self.frames.push(Frame {
-            closure: done,
+            closure: under,
             code,
             ip: 0,
-            base: reg_at as u32,
+            base: base as u32,
             top: reg_at as u32,
-            ret: reg_at as u32,
+            ret: base as u32,
         });
+        let ret = match ret {
+            Some(r) => r,
+            None => {
+                self.handlers.push(super::Handler {
+                    frames: self.frames.len(),
+                    ip: 0,
+                    ex: base,
+                    bindings: self.bindings.len(),
+                    binding_marks: self.binding_marks.len(),
+                });
+                base
+            }
+        };
         let rb = self.frames.len() - 1;
         let frame_at = rb + 1;
         let (bind_at, mark_at) = (self.bindings.len(), self.binding_marks.len());
@@ -821,13 +848,17 @@ impl Vm {
         s.dst + reg_at
     }
 
-    /// `Op::HandlerReturn`, run when a handler returns: if it never resumed
-    /// its continuation, the body is aborted. Its segment is dropped, or
-    /// kept in the continuation if that is still reachable.
-    pub(crate) fn handler_returned(&mut self) {
+    /// `Op::HandlerReturn`, run when a handler returns `v`: if it never
+    /// resumed its continuation, the body is aborted. Its segment is kept
+    /// in the continuation if that is still reachable; else it is dropped,
+    /// after running the `finally` blocks in it: then the segment goes back
+    /// on top over an `AbortDone` trampoline, the handler's value waits in
+    /// this frame (which will run again), and the returned signal is to be
+    /// thrown at the performer. `Ok(v)`: return `v` now.
+    pub(crate) fn handler_returned(&mut self, v: Value) -> Result<Value, Rc<Exception>> {
         let tramp = self.frames.len() - 1;
         if self.handlings.last().is_none_or(|h| h.tramp != tramp) {
-            return;
+            return Ok(v);
         }
         let at = self.handlings.len() - 1;
         let cont = self.handlings[at].cont.clone();
@@ -841,11 +872,44 @@ impl Vm {
         // one the program kept (in an atom, a closure, the handler's value).
         if Rc::strong_count(&cont) > 1 {
             *cont.detached.borrow_mut() = Some(Box::new(segment));
-        } else {
-            cont.state.set(State::Abandoned);
-            for g in &segment.handlings {
-                g.cont.state.set(State::Abandoned);
-            }
+            return Ok(v);
+        }
+        cont.state.set(State::Abandoned);
+        for g in &segment.handlings {
+            g.cont.state.set(State::Abandoned);
+        }
+        if segment.tries.is_empty() {
+            return Ok(v);
+        }
+        // The trampoline moved down with the cut; it keeps the value and
+        // runs its `HandlerReturn` again once the unwinding is over.
+        let tramp = self.frames.len() - 1;
+        let slot = self.frames[tramp].base as usize;
+        self.stack[slot] = v;
+        self.frames[tramp].ip = 0;
+        let abort = self.trampolines.abort_done.clone();
+        self.paste_over(segment, abort, None);
+        let mut signal = Exception::from_error(Error::new(
+            ErrorType::Internal,
+            "the body was aborted by its effect handler",
+        ));
+        signal.abort = true;
+        Err(Rc::new(signal))
+    }
+
+    /// `Op::AbortDone`: the unwinding of an aborted body reached its end.
+    /// Ends the handler's scope and gives back any other exception a
+    /// `finally` block threw on the way, to go on from the trampoline
+    /// below.
+    pub(crate) fn abort_done(&mut self) -> Option<Value> {
+        let f = self.frames.last().expect("the abort trampoline");
+        let caught = std::mem::take(&mut self.stack[f.base as usize]);
+        self.unhandle();
+        let f = self.frames.pop().expect("the abort trampoline");
+        self.clear(f.base as usize, f.top as usize);
+        match &caught {
+            Value::Error(e) if e.abort => None,
+            _ => Some(caught),
         }
     }
 

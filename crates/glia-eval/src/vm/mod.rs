@@ -410,7 +410,7 @@ impl Vm {
         };
         // `throw` performs `:glia.exception`: a handler for it inside that
         // `try` takes the exception first.
-        if !ex.limit {
+        if !ex.limit && !ex.abort {
             let try_frame = catcher.map(|i| self.handlers[i].frames - 1);
             match self.throw_to_handler(&ex, try_frame) {
                 Ok(true) => return Ok(()),
@@ -884,10 +884,30 @@ impl Vm {
                     Op::HandlerReturn => {
                         // Taken first: an abort moves this frame's registers.
                         let v = std::mem::take(&mut self.stack[base]);
-                        self.handler_returned();
-                        if let Some(v) = self.return_value(v, entry_frames) {
+                        match self.handler_returned(v) {
+                            Ok(v) => {
+                                if let Some(v) = self.return_value(v, entry_frames) {
+                                    self.tick = tick;
+                                    return Ok(v);
+                                }
+                            }
+                            // An aborted body unwinds through its `finally`s.
+                            Err(signal) => {
+                                if let Err(raised) = self.throw(Value::Error(signal), entry_frames)
+                                {
+                                    self.tick = tick;
+                                    return Err(raised);
+                                }
+                            }
+                        }
+                        continue 'frame;
+                    }
+                    Op::AbortDone => {
+                        if let Some(thrown) = self.abort_done()
+                            && let Err(raised) = self.throw(thrown, entry_frames)
+                        {
                             self.tick = tick;
-                            return Ok(v);
+                            return Err(raised);
                         }
                         continue 'frame;
                     }

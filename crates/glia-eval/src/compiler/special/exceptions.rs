@@ -146,7 +146,7 @@ impl Compiler<'_> {
     }
 
     /// Emits the test of a catch clause's type; returns the jump to patch to
-    /// the next clause (none when the clause catches everything).
+    /// the next clause.
     fn compile_catch_test(&mut self, ty: &Form, ex: u16) -> Result<Option<u32>, Error> {
         let catch_all = match &ty.kind {
             FormKind::Keyword(k) => k.ns.is_none() && k.name == "default",
@@ -163,10 +163,7 @@ impl Compiler<'_> {
             }
             _ => false,
         };
-        if catch_all {
-            return Ok(None);
-        }
-        if !matches!(ty.kind, FormKind::Keyword(_)) {
+        if !catch_all && !matches!(ty.kind, FormKind::Keyword(_)) {
             return Err(syntax(
                 ty.span,
                 format!("cannot catch `{}`", pr(ty)),
@@ -179,7 +176,20 @@ impl Compiler<'_> {
         let base = self.temp();
         let kind = self.temp();
         self.emit(Op::Move { dst: base, src: ex }, ty.span);
-        self.compile_quoted(ty, kind)?;
+        if catch_all {
+            // Everything but an aborted body's unwinding signal.
+            let default = Form::new(
+                FormKind::Keyword(glia_syntax::Keyword {
+                    ns: None,
+                    name: "default".into(),
+                    auto_resolve: false,
+                }),
+                ty.span,
+            );
+            self.compile_quoted(&default, kind)?;
+        } else {
+            self.compile_quoted(ty, kind)?;
+        }
         self.emit(
             Op::CallVar {
                 var,
