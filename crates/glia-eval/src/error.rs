@@ -83,9 +83,19 @@ pub struct ErrorData {
     /// limits themselves set it (a program cannot forge one by naming the
     /// type in ex-info data).
     pub limit: bool,
+    /// A value to throw as it is, instead of an exception made from this
+    /// error: `(perform :glia.exception x)` is `(throw x)`.
+    pub thrown: Option<Value>,
 }
 
 impl Error {
+    /// Throws `v` itself when raised.
+    pub fn thrown(v: Value) -> Self {
+        let mut e = Error::new(ErrorType::ExInfo, "thrown");
+        e.thrown = Some(v);
+        e
+    }
+
     pub fn new(ty: ErrorType, message: impl Into<String>) -> Self {
         Error(Box::new(ErrorData {
             ty: ty.keyword(),
@@ -94,6 +104,7 @@ impl Error {
             data: None,
             span: None,
             limit: false,
+            thrown: None,
         }))
     }
 
@@ -107,6 +118,7 @@ impl Error {
             data: None,
             span: None,
             limit: true,
+            thrown: None,
         }))
     }
 

@@ -310,6 +310,12 @@ impl Vm {
             2 => std::mem::take(&mut self.stack[args_at + 1]),
             _ => self.take_list(args_at + 1, argc - 1),
         };
+        if matches!(&target, Value::Keyword(k) if k.ns().is_none() && k.name() == "glia.exception")
+        {
+            // `throw` is this effect: `try` and :glia.exception handlers
+            // alike take it, and it does not return.
+            return Err(Error::thrown(data));
+        }
         let Some(i) = self.handler_for(&target) else {
             // The embedding's turn, if the run can wait for it.
             return self.offer_to_host(target, data, ret);

@@ -439,11 +439,12 @@ impl Vm {
 
     #[cold]
     #[inline(never)]
-    fn raise(&mut self, e: Error, entry_frames: usize) -> Result<(), Raised> {
-        self.throw(
-            Value::Error(Rc::new(Exception::from_error(e))),
-            entry_frames,
-        )
+    fn raise(&mut self, mut e: Error, entry_frames: usize) -> Result<(), Raised> {
+        let thrown = match e.thrown.take() {
+            Some(v) => v,
+            None => Value::Error(Rc::new(Exception::from_error(e))),
+        };
+        self.throw(thrown, entry_frames)
     }
 
     pub(crate) fn lookup_var(&self, var: &Rc<Var>) -> Result<Value, Error> {
