@@ -198,6 +198,7 @@ impl Lowered {
 
 impl Vm {
     /// `Op::Handle`: installs the handler and calls the body thunk.
+    #[inline(never)]
     pub(crate) fn handle(&mut self, base: usize, dst: usize) -> Result<bool, Error> {
         let target = self.stack[base].clone();
         if !matches!(target, Value::Keyword(_) | Value::Cap(_)) {
@@ -221,6 +222,7 @@ impl Vm {
 
     /// `Op::Unhandle`, and the end of a resumed continuation: removes the
     /// handler the running frame owns, if it still owns one.
+    #[inline(never)]
     pub(crate) fn unhandle(&mut self) {
         let owner = self.frames.len() - 1;
         if let Some(i) = self.effect_handlers.iter().rposition(|h| h.owner == owner) {
@@ -294,6 +296,7 @@ impl Vm {
     /// `(perform target args...)`: suspends the performer and runs the
     /// handler on top of it. The performer's `ret` register receives the
     /// value it is resumed with.
+    #[inline(never)]
     pub(crate) fn perform(
         &mut self,
         argc: usize,
@@ -486,6 +489,7 @@ impl Vm {
     /// handler if one is in scope and inside the innermost `try` that can
     /// catch (`try_frame`, the frame that installed it). `Ok(true)`: its
     /// handler runs next; the exception cannot be resumed.
+    #[inline(never)]
     pub(crate) fn throw_to_handler(
         &mut self,
         ex: &Rc<crate::error::Exception>,
@@ -539,6 +543,7 @@ impl Vm {
 
     /// Calls a continuation: `(resume v)`. `tail`: the call is in tail
     /// position (a handler resuming as its last act takes the fast path).
+    #[inline(never)]
     pub(crate) fn resume(
         &mut self,
         k: Rc<Continuation>,
@@ -861,6 +866,7 @@ impl Vm {
     /// on top over an `AbortDone` trampoline, the handler's value waits in
     /// this frame (which will run again), and the returned signal is to be
     /// thrown at the performer. `Ok(v)`: return `v` now.
+    #[inline(never)]
     pub(crate) fn handler_returned(&mut self, v: Value) -> Result<Value, Rc<Exception>> {
         let tramp = self.frames.len() - 1;
         if self.handlings.last().is_none_or(|h| h.tramp != tramp) {
@@ -907,6 +913,7 @@ impl Vm {
     /// Ends the handler's scope and gives back any other exception a
     /// `finally` block threw on the way, to go on from the trampoline
     /// below.
+    #[inline(never)]
     pub(crate) fn abort_done(&mut self) -> Option<Value> {
         let f = self.frames.last().expect("the abort trampoline");
         let caught = std::mem::take(&mut self.stack[f.base as usize]);
