@@ -91,12 +91,15 @@ pub(crate) struct Handling {
     marks: usize,
 }
 
-/// The code of the two trampoline frames, made once per VM.
+/// The code of the trampoline frames, and the keywords effects compare
+/// with, made once per VM.
 #[derive(Debug)]
 pub(crate) struct Trampolines {
     handler_return: Rc<Closure>,
     resume_done: Rc<Closure>,
     abort_done: Rc<Closure>,
+    /// `:glia.exception`, interned once: every perform compares with it.
+    exception: value::Keyword,
 }
 
 impl Trampolines {
@@ -139,6 +142,7 @@ impl Trampolines {
             resume_done: make("resume", Op::ResumeDone, 0),
             // Register 0 receives the unwinding signal.
             abort_done: make("abort", Op::AbortDone, 1),
+            exception: value::Keyword::intern(None, "glia.exception"),
         }
     }
 }
@@ -264,6 +268,7 @@ impl Vm {
     /// a suspended segment (with the handlings inside it) is skipped at once
     /// by binary search: a handler that forwards its effect outwards from
     /// deep inside others (handler_sieve) pays no more than a logarithm.
+    #[inline(always)]
     fn handler_for(&self, target: &Value) -> Option<usize> {
         let (records, hs) = (&self.effect_handlers, &self.handlings);
         let (mut i, mut j) = (records.len(), hs.len());
@@ -296,7 +301,6 @@ impl Vm {
     /// `(perform target args...)`: suspends the performer and runs the
     /// handler on top of it. The performer's `ret` register receives the
     /// value it is resumed with.
-    #[inline(never)]
     pub(crate) fn perform(
         &mut self,
         argc: usize,
@@ -313,8 +317,7 @@ impl Vm {
             2 => std::mem::take(&mut self.stack[args_at + 1]),
             _ => self.take_list(args_at + 1, argc - 1),
         };
-        if matches!(&target, Value::Keyword(k) if k.ns().is_none() && k.name() == "glia.exception")
-        {
+        if matches!(&target, Value::Keyword(k) if *k == self.trampolines.exception) {
             // `throw` is this effect: `try` and :glia.exception handlers
             // alike take it, and it does not return.
             return Err(Error::thrown(data));
@@ -427,6 +430,7 @@ impl Vm {
     /// Runs the handler of record `i` for an effect on top of the stack:
     /// the trampoline, then the handler's frame (or its result, for a
     /// builtin). `dst` is the performer's register for the resumed value.
+    #[inline(always)]
     fn run_handler(
         &mut self,
         i: usize,
@@ -498,7 +502,7 @@ impl Vm {
         if self.effect_handlers.is_empty() {
             return Ok(false);
         }
-        let target = Value::Keyword(value::Keyword::intern(None, "glia.exception"));
+        let target = Value::Keyword(self.trampolines.exception.clone());
         let Some(i) = self.handler_for(&target) else {
             return Ok(false);
         };
@@ -543,7 +547,6 @@ impl Vm {
 
     /// Calls a continuation: `(resume v)`. `tail`: the call is in tail
     /// position (a handler resuming as its last act takes the fast path).
-    #[inline(never)]
     pub(crate) fn resume(
         &mut self,
         k: Rc<Continuation>,
