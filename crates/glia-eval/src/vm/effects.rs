@@ -2,11 +2,11 @@
 //! deep handlers with one-shot continuations, on the VM's heap stack.
 //!
 //! `(with-effect-handler target handler body...)` compiles to `Op::Handle`,
-//! which records an [`EffectHandler`] owned by the running frame and calls
+//! which records an `EffectHandler` owned by the running frame and calls
 //! the body as a thunk in the frame above it. A `perform` finds the
 //! innermost handler in scope and runs it *in place*: a trampoline frame
 //! (`Op::HandlerReturn`) and the handler's frame go on top of the performer,
-//! and a [`Handling`] marks the frames from the thunk to the performer (the
+//! and a `Handling` marks the frames from the thunk to the performer (the
 //! *segment*) as suspended: handlers, `try`s and dynamic bindings made in it
 //! are out of scope until it resumes. Nothing is copied at the perform.
 //!
