@@ -177,7 +177,7 @@ impl Vm {
     }
 
     #[inline(always)]
-    fn push_frame(
+    pub(crate) fn push_frame(
         &mut self,
         closure: Rc<Closure>,
         code: Rc<Code>,

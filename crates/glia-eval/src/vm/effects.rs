@@ -187,6 +187,119 @@ fn methods_text(cap: &Capability) -> String {
         .join(" ")
 }
 
+/// How a cut or a paste moves the indices of what it carries: frames,
+/// registers, dynamic bindings and binding marks, each down or up.
+#[derive(Clone, Copy)]
+struct Shift {
+    frames: isize,
+    regs: isize,
+    bindings: isize,
+    marks: isize,
+}
+
+impl Shift {
+    fn down(frames: usize, regs: usize, bindings: usize, marks: usize) -> Shift {
+        let neg = |n: usize| -(n as isize);
+        Shift {
+            frames: neg(frames),
+            regs: neg(regs),
+            bindings: neg(bindings),
+            marks: neg(marks),
+        }
+    }
+
+    fn up(frames: usize, regs: usize, bindings: usize, marks: usize) -> Shift {
+        Shift {
+            frames: frames as isize,
+            regs: regs as isize,
+            bindings: bindings as isize,
+            marks: marks as isize,
+        }
+    }
+}
+
+fn moved(i: &mut usize, by: isize) {
+    *i = i.wrapping_add_signed(by);
+}
+
+/// What lives beside the frames, in stack order, and points into them.
+trait Indexed {
+    /// The frame it belongs to.
+    fn frame(&self) -> usize;
+    fn shift(&mut self, by: Shift);
+}
+
+impl Indexed for EffectHandler {
+    fn frame(&self) -> usize {
+        self.owner
+    }
+    fn shift(&mut self, by: Shift) {
+        moved(&mut self.owner, by.frames);
+        moved(&mut self.bindings, by.bindings);
+        moved(&mut self.marks, by.marks);
+    }
+}
+
+impl Indexed for super::Handler {
+    fn frame(&self) -> usize {
+        self.frames - 1
+    }
+    fn shift(&mut self, by: Shift) {
+        moved(&mut self.frames, by.frames);
+        moved(&mut self.ex, by.regs);
+        moved(&mut self.bindings, by.bindings);
+        moved(&mut self.binding_marks, by.marks);
+    }
+}
+
+impl Indexed for Handling {
+    fn frame(&self) -> usize {
+        self.tramp
+    }
+    fn shift(&mut self, by: Shift) {
+        moved(&mut self.thunk, by.frames);
+        moved(&mut self.tramp, by.frames);
+        moved(&mut self.dst, by.regs);
+        moved(&mut self.bindings, by.bindings);
+        moved(&mut self.marks, by.marks);
+    }
+}
+
+/// Takes the items of frames `thunk..tramp` out of `items` (shifted by
+/// `into`) and moves the ones above down (by `above`).
+fn split_off<T: Indexed>(
+    items: &mut Vec<T>,
+    thunk: usize,
+    tramp: usize,
+    into: Shift,
+    above: Shift,
+) -> Vec<T> {
+    let mut taken = Vec::new();
+    let mut kept = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        let frame = item.frame();
+        if (thunk..tramp).contains(&frame) {
+            item.shift(into);
+            taken.push(item);
+        } else {
+            if frame >= tramp {
+                item.shift(above);
+            }
+            kept.push(item);
+        }
+    }
+    *items = kept;
+    taken
+}
+
+/// Puts a segment's items back on top, shifted by `back`.
+fn append<T: Indexed>(items: &mut Vec<T>, segment: Vec<T>, back: Shift) {
+    items.extend(segment.into_iter().map(|mut item| {
+        item.shift(back);
+        item
+    }));
+}
+
 /// How a cut moved the registers above a segment down.
 #[derive(Clone, Copy)]
 struct Lowered {
@@ -465,14 +578,7 @@ impl Vm {
         self.ensure(top);
         // The trampoline returns to where the body's thunk would have.
         let body_ret = self.frames[owner + 1].ret as usize;
-        self.frames.push(Frame {
-            closure,
-            code,
-            ip: 0,
-            base: base as u32,
-            top: top as u32,
-            ret: body_ret as u32,
-        });
+        self.push_frame(closure, code, base, top, body_ret);
         self.handlings.push(Handling {
             cont: cont.clone(),
             thunk: owner + 1,
@@ -660,7 +766,6 @@ impl Vm {
         let binds_n = bind_mid - bind_lo;
         let (mark_lo, mark_mid) = (handler.marks, h.marks);
         let marks_n = mark_mid - mark_lo;
-        let in_segment = |frame: usize| thunk <= frame && frame < tramp;
 
         // Registers: the segment's are taken, the ones above slide down.
         let reg_hi = self.innermost_top();
@@ -687,69 +792,13 @@ impl Vm {
             f.ret = down(f.ret as usize) as u32;
         }
 
-        let mut records = Vec::new();
-        let mut kept = Vec::new();
-        for mut r in std::mem::take(&mut self.effect_handlers) {
-            if in_segment(r.owner) {
-                r.owner -= thunk;
-                r.bindings -= bind_lo;
-                r.marks -= mark_lo;
-                records.push(r);
-            } else {
-                if r.owner >= tramp {
-                    r.owner -= n;
-                    r.bindings -= binds_n;
-                    r.marks -= marks_n;
-                }
-                kept.push(r);
-            }
-        }
-        self.effect_handlers = kept;
-
-        let mut tries = Vec::new();
-        let mut kept = Vec::new();
-        for mut t in std::mem::take(&mut self.handlers) {
-            let installer = t.frames - 1;
-            if in_segment(installer) {
-                t.frames -= thunk;
-                t.ex -= reg_lo;
-                t.bindings -= bind_lo;
-                t.binding_marks -= mark_lo;
-                tries.push(t);
-            } else {
-                if installer >= tramp {
-                    t.frames -= n;
-                    t.ex = down(t.ex);
-                    t.bindings -= binds_n;
-                    t.binding_marks -= marks_n;
-                }
-                kept.push(t);
-            }
-        }
-        self.handlers = kept;
-
-        let mut handlings = Vec::new();
-        let mut kept = Vec::new();
-        for mut g in std::mem::take(&mut self.handlings) {
-            if in_segment(g.tramp) {
-                g.thunk -= thunk;
-                g.tramp -= thunk;
-                g.dst -= reg_lo;
-                g.bindings -= bind_lo;
-                g.marks -= mark_lo;
-                handlings.push(g);
-            } else {
-                if g.tramp >= tramp {
-                    g.thunk -= n;
-                    g.tramp -= n;
-                    g.dst = down(g.dst);
-                    g.bindings -= binds_n;
-                    g.marks -= marks_n;
-                }
-                kept.push(g);
-            }
-        }
-        self.handlings = kept;
+        // Into the segment, indices become relative to its start; above
+        // it, they move down by its size.
+        let into = Shift::down(thunk, reg_lo, bind_lo, mark_lo);
+        let above = Shift::down(n, regs_n, binds_n, marks_n);
+        let records = split_off(&mut self.effect_handlers, thunk, tramp, into, above);
+        let tries = split_off(&mut self.handlers, thunk, tramp, into, above);
+        let handlings = split_off(&mut self.handlings, thunk, tramp, into, above);
 
         let bindings: Vec<_> = self.bindings.drain(bind_lo..bind_mid).collect();
         let mut marks: Vec<usize> = self.binding_marks.drain(mark_lo..mark_mid).collect();
@@ -790,14 +839,7 @@ impl Vm {
         let code = under.proto.fixed[0].clone();
         let reg_at = base + code.slots as usize;
         self.ensure(reg_at);
-        self.frames.push(Frame {
-            closure: under,
-            code,
-            ip: 0,
-            base: base as u32,
-            top: reg_at as u32,
-            ret: base as u32,
-        });
+        self.push_frame(under, code, base, reg_at, base);
         let ret = match ret {
             Some(r) => r,
             None => {
@@ -835,27 +877,10 @@ impl Vm {
             marks: mark_at,
             ..s.handler
         });
-        for mut r in s.records {
-            r.owner += frame_at;
-            r.bindings += bind_at;
-            r.marks += mark_at;
-            self.effect_handlers.push(r);
-        }
-        for mut t in s.tries {
-            t.frames += frame_at;
-            t.ex += reg_at;
-            t.bindings += bind_at;
-            t.binding_marks += mark_at;
-            self.handlers.push(t);
-        }
-        for mut g in s.handlings {
-            g.thunk += frame_at;
-            g.tramp += frame_at;
-            g.dst += reg_at;
-            g.bindings += bind_at;
-            g.marks += mark_at;
-            self.handlings.push(g);
-        }
+        let back = Shift::up(frame_at, reg_at, bind_at, mark_at);
+        append(&mut self.effect_handlers, s.records, back);
+        append(&mut self.handlers, s.tries, back);
+        append(&mut self.handlings, s.handlings, back);
         self.bindings.extend(s.bindings);
         self.binding_marks
             .extend(s.marks.into_iter().map(|m| m + bind_at));
