@@ -388,3 +388,51 @@ fn redefinition_is_visible_to_existing_callers() {
         "3"
     );
 }
+
+// --- limits and effects ----------------------------------------------------
+
+#[test]
+fn an_endless_effect_loop_runs_out_of_fuel_and_no_handler_sees_it() {
+    let mut glia = with_fuel(200_000);
+    let e = fails(
+        &mut glia,
+        "(with-effect-handler :glia.exception (fn [e k] :caught)
+           (with-effect-handler :tick (fn [_ k] (k nil))
+             (try (loop [] (perform :tick) (recur)) (finally (perform :tick)))))",
+    );
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+    // Nothing of that evaluation's handlers is left in scope.
+    let e = fails(&mut glia, "(perform :tick)");
+    assert_eq!(e.type_name(), ":glia.error/unhandled-effect");
+    assert_eq!(
+        eval(
+            &mut glia,
+            "(with-effect-handler :t (fn [d k] (k (inc d))) (perform :t 1))"
+        ),
+        "2"
+    );
+}
+
+#[test]
+fn a_handler_stacking_frames_meets_the_depth_limit() {
+    let mut glia = with_depth(10_000);
+    let e = fails(
+        &mut glia,
+        "(with-effect-handler :a (fn [d k] (+ 1 (k d))) (loop [i 0] (perform :a i) (recur (inc i))))",
+    );
+    assert_eq!(e.type_name(), ":glia.error/stack-overflow");
+    assert_eq!(eval(&mut glia, "(+ 1 2)"), "3");
+}
+
+#[test]
+fn a_continuation_kept_across_a_limit_error_is_abandoned() {
+    let mut glia = with_fuel(100_000);
+    eval(&mut glia, "(def saved (atom nil))");
+    let e = fails(
+        &mut glia,
+        "(with-effect-handler :a (fn [d k] (reset! saved k) (loop [] (recur))) (perform :a 1))",
+    );
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+    let e = fails(&mut glia, "(@saved 1)");
+    assert_eq!(e.type_name(), ":glia.error/continuation-abandoned");
+}
