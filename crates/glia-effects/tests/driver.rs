@@ -342,3 +342,59 @@ fn a_tracer_sees_performs_resumes_aborts_and_answers() {
         ]
     );
 }
+
+#[test]
+fn a_saved_log_loads_and_replays() {
+    use glia_effects::log::{Log, Recorder, Replay};
+    let mut log = Log::default();
+    let first = block_on(eval(
+        &mut Glia::new(),
+        "t",
+        NONDETERMINISTIC,
+        &mut Recorder {
+            host: Clock::default(),
+            log: &mut log,
+        },
+    ))
+    .expect("evaluates");
+    let saved = log.save().expect("all answers are data");
+    assert_eq!(saved.lines().count(), 5);
+    let loaded = Log::load(&saved).expect("loads");
+    assert_eq!(loaded.to_text(), log.to_text());
+    let again = block_on(eval(
+        &mut Glia::new(),
+        "t",
+        NONDETERMINISTIC,
+        &mut Replay::new(&loaded),
+    ))
+    .expect("replays");
+    assert_eq!(pr_str(&again), pr_str(&first));
+}
+
+#[test]
+fn a_log_refuses_answers_that_are_not_data_and_bad_text() {
+    use glia_effects::log::{Entry, Log, Recorded};
+    let log = Log {
+        entries: vec![Entry {
+            effect: ":f".into(),
+            data: "nil".into(),
+            answer: Recorded::Value(Value::Bytes(std::rc::Rc::new(vec![1, 2]))),
+        }],
+    };
+    assert!(
+        log.save()
+            .expect_err("bytes")
+            .contains("does not read back")
+    );
+    assert!(
+        Log::load("{:effect \":x\"}")
+            .expect_err("no answer")
+            .contains("entry 1")
+    );
+    assert!(Log::load("(").is_err());
+    assert!(
+        Log::load("5")
+            .expect_err("not a map")
+            .contains("expected a map")
+    );
+}

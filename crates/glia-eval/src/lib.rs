@@ -31,6 +31,21 @@ pub use report::Report;
 pub use value::Value;
 pub use vm::{Answer, Exit, Limits, Vm};
 
+/// Reads `text` as data, evaluating nothing: the value of each form (as
+/// `quote` would give it). `Err` with the first syntax error's message.
+pub fn read_data(text: &str) -> Result<Vec<Value>, String> {
+    let read = glia_syntax::read(text);
+    if let Some(e) = read.errors.first() {
+        return Err(e.message.clone());
+    }
+    let mut spans = convert::Spans::default();
+    Ok(read
+        .forms
+        .iter()
+        .map(|f| convert::form_to_value(f, "user", &mut spans))
+        .collect())
+}
+
 /// The namespace of the core library (`clojure.core` is an alias of it).
 pub const CORE_NS: &str = "glia.core";
 

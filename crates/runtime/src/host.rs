@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use glia_effects::log::Replay;
 use glia_effects::std_effects::{self, Request};
 use glia_effects::{Answer, Host, Value};
 use rand::Rng;
@@ -43,5 +44,33 @@ fn write(out: &mut impl Write, name: &str, text: &str) -> Answer {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Answer::Value(Value::Nil),
         Err(e) => Answer::Error(std_effects::io_error(name, e)),
+    }
+}
+
+/// Replays a recorded evaluation: answers from the log, and prints again
+/// what the recorded run printed.
+#[derive(Debug)]
+pub struct ReplayHost<'l> {
+    pub replay: Replay<'l>,
+}
+
+impl Host for ReplayHost<'_> {
+    async fn perform(&mut self, target: &Value, data: Value) -> Answer {
+        let (answer, entry) = self.replay.next(target, &data);
+        if entry.is_some()
+            && matches!(answer, Answer::Value(_))
+            && let Some(Ok(request)) = std_effects::request(target, data)
+        {
+            match request {
+                Request::Stdout(text) => {
+                    drop(write(&mut std::io::stdout().lock(), "stdout", &text))
+                }
+                Request::Stderr(text) => {
+                    drop(write(&mut std::io::stderr().lock(), "stderr", &text))
+                }
+                _ => {}
+            }
+        }
+        answer
     }
 }

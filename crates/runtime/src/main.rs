@@ -12,6 +12,8 @@ use mimalloc::MiMalloc;
 
 mod host;
 
+use glia_effects::log::{Log, Recorder, Replay};
+
 // A node parses, compiles and serves for a long time, allocating and freeing
 // large buffers; glibc's allocator returns freed memory to the kernel so
 // eagerly that re-parsing a 1 MB file spends a third of its time in page
@@ -58,6 +60,16 @@ enum Command {
         /// A script to run; `-` reads standard input.
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
+        /// Record every host effect and its answer to LOG (Glia data, one
+        /// map per line), to audit or replay the run.
+        #[arg(long, value_name = "LOG", conflicts_with = "replay")]
+        record: Option<PathBuf>,
+        /// Replay a run recorded with --record: host effects are answered
+        /// from LOG (output is printed again), so the run repeats exactly;
+        /// it stops with :glia.error/replay-diverged if the program asks
+        /// for anything else.
+        #[arg(long, value_name = "LOG")]
+        replay: Option<PathBuf>,
     },
 }
 
@@ -69,11 +81,21 @@ fn main() -> ExitCode {
             eprintln!("ww run: the node is not built yet; nothing to boot");
             ExitCode::SUCCESS
         }
-        Command::Eval { expr, file } => eval(expr, file),
+        Command::Eval {
+            expr,
+            file,
+            record,
+            replay,
+        } => eval(expr, file, record, replay),
     }
 }
 
-fn eval(expr: Option<String>, file: Option<PathBuf>) -> ExitCode {
+fn eval(
+    expr: Option<String>,
+    file: Option<PathBuf>,
+    record: Option<PathBuf>,
+    replay: Option<PathBuf>,
+) -> ExitCode {
     let (name, text, print_result) = match (expr, file) {
         (Some(e), _) => ("<expr>".to_string(), e, true),
         (None, Some(path)) if path.as_os_str() == "-" => {
@@ -108,12 +130,48 @@ fn eval(expr: Option<String>, file: Option<PathBuf>) -> ExitCode {
         glia.vm
             .set_effect_tracer(Some(Box::new(|event| eprintln!("effect: {event}"))));
     }
-    let result = runtime.block_on(glia_effects::eval(
-        &mut glia,
-        &name,
-        &text,
-        &mut host::CliHost,
-    ));
+    let mut log = match &replay {
+        None => Log::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Log::load(&t))
+        {
+            Ok(log) => log,
+            Err(e) => {
+                eprintln!("ww eval: cannot replay {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let result = if replay.is_some() {
+        let mut host = host::ReplayHost {
+            replay: Replay::new(&log),
+        };
+        runtime.block_on(glia_effects::eval(&mut glia, &name, &text, &mut host))
+    } else if record.is_some() {
+        let mut host = Recorder {
+            host: host::CliHost,
+            log: &mut log,
+        };
+        runtime.block_on(glia_effects::eval(&mut glia, &name, &text, &mut host))
+    } else {
+        runtime.block_on(glia_effects::eval(
+            &mut glia,
+            &name,
+            &text,
+            &mut host::CliHost,
+        ))
+    };
+    if let Some(path) = &record {
+        // Written whatever the outcome: a failed run is worth replaying.
+        let saved = log
+            .save()
+            .and_then(|t| std::fs::write(path, t).map_err(|e| e.to_string()));
+        if let Err(e) = saved {
+            eprintln!("ww eval: cannot record to {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     match result {
         Ok(v) => {
             if print_result {

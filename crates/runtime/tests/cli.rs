@@ -308,3 +308,24 @@ fn glia_trace_effects_prints_performs_and_answers() {
         "effect: perform :a 1 -> handler\neffect: resume :a with 1\neffect: perform :stdout \"hi\\n\" -> host\neffect: answer :stdout nil\n"
     );
 }
+
+#[test]
+fn a_recorded_run_replays_the_same_output() {
+    let log = TempScript::new("log", "");
+    let expr =
+        r#"(println "t" (perform :now)) [(perform :random 1000000) (perform :random 1000000)]"#;
+    let first = ww(&["eval", "--record", log.arg(), "-e", expr]);
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    let recorded = std::fs::read_to_string(log.arg()).expect("the log was written");
+    assert_eq!(recorded.lines().count(), 4, "{recorded}");
+    let again = ww(&["eval", "--replay", log.arg(), "-e", expr]);
+    assert!(again.status.success(), "{}", stderr_of(&again));
+    assert_eq!(stdout_of(&again), stdout_of(&first));
+    let changed = ww(&["eval", "--replay", log.arg(), "-e", "(perform :random 6)"]);
+    assert_eq!(changed.status.code(), Some(1));
+    assert!(
+        stderr_of(&changed).contains("replay-diverged"),
+        "{}",
+        stderr_of(&changed)
+    );
+}
