@@ -188,38 +188,64 @@ fn methods_text(cap: &Capability) -> String {
 }
 
 /// How a cut or a paste moves the indices of what it carries: frames,
-/// registers, dynamic bindings and binding marks, each down or up.
+/// registers, dynamic bindings and binding marks, each down or up. Only
+/// indices at or above `from` move: what lies above a cut segment may
+/// still point below it (a handling whose own segment encloses the one
+/// cut out keeps its start).
 #[derive(Clone, Copy)]
 struct Shift {
-    frames: isize,
-    regs: isize,
-    bindings: isize,
-    marks: isize,
+    by: [isize; 4],
+    from: [usize; 4],
 }
 
 impl Shift {
+    /// Everything moves down by these amounts.
     fn down(frames: usize, regs: usize, bindings: usize, marks: usize) -> Shift {
         let neg = |n: usize| -(n as isize);
         Shift {
-            frames: neg(frames),
-            regs: neg(regs),
-            bindings: neg(bindings),
-            marks: neg(marks),
+            by: [neg(frames), neg(regs), neg(bindings), neg(marks)],
+            from: [0; 4],
+        }
+    }
+
+    /// Indices at or above `from` move down by these amounts.
+    fn down_from(amounts: [usize; 4], from: [usize; 4]) -> Shift {
+        Shift {
+            from,
+            ..Shift::down(amounts[0], amounts[1], amounts[2], amounts[3])
         }
     }
 
     fn up(frames: usize, regs: usize, bindings: usize, marks: usize) -> Shift {
         Shift {
-            frames: frames as isize,
-            regs: regs as isize,
-            bindings: bindings as isize,
-            marks: marks as isize,
+            by: [
+                frames as isize,
+                regs as isize,
+                bindings as isize,
+                marks as isize,
+            ],
+            from: [0; 4],
         }
     }
-}
 
-fn moved(i: &mut usize, by: isize) {
-    *i = i.wrapping_add_signed(by);
+    fn frame(self, i: &mut usize) {
+        self.apply(0, i);
+    }
+    fn reg(self, i: &mut usize) {
+        self.apply(1, i);
+    }
+    fn binding(self, i: &mut usize) {
+        self.apply(2, i);
+    }
+    fn mark(self, i: &mut usize) {
+        self.apply(3, i);
+    }
+
+    fn apply(self, kind: usize, i: &mut usize) {
+        if *i >= self.from[kind] {
+            *i = i.wrapping_add_signed(self.by[kind]);
+        }
+    }
 }
 
 /// What lives beside the frames, in stack order, and points into them.
@@ -234,9 +260,9 @@ impl Indexed for EffectHandler {
         self.owner
     }
     fn shift(&mut self, by: Shift) {
-        moved(&mut self.owner, by.frames);
-        moved(&mut self.bindings, by.bindings);
-        moved(&mut self.marks, by.marks);
+        by.frame(&mut self.owner);
+        by.binding(&mut self.bindings);
+        by.mark(&mut self.marks);
     }
 }
 
@@ -245,10 +271,10 @@ impl Indexed for super::Handler {
         self.frames - 1
     }
     fn shift(&mut self, by: Shift) {
-        moved(&mut self.frames, by.frames);
-        moved(&mut self.ex, by.regs);
-        moved(&mut self.bindings, by.bindings);
-        moved(&mut self.binding_marks, by.marks);
+        by.frame(&mut self.frames);
+        by.reg(&mut self.ex);
+        by.binding(&mut self.bindings);
+        by.mark(&mut self.binding_marks);
     }
 }
 
@@ -257,11 +283,11 @@ impl Indexed for Handling {
         self.tramp
     }
     fn shift(&mut self, by: Shift) {
-        moved(&mut self.thunk, by.frames);
-        moved(&mut self.tramp, by.frames);
-        moved(&mut self.dst, by.regs);
-        moved(&mut self.bindings, by.bindings);
-        moved(&mut self.marks, by.marks);
+        by.frame(&mut self.thunk);
+        by.frame(&mut self.tramp);
+        by.reg(&mut self.dst);
+        by.binding(&mut self.bindings);
+        by.mark(&mut self.marks);
     }
 }
 
@@ -795,7 +821,10 @@ impl Vm {
         // Into the segment, indices become relative to its start; above
         // it, they move down by its size.
         let into = Shift::down(thunk, reg_lo, bind_lo, mark_lo);
-        let above = Shift::down(n, regs_n, binds_n, marks_n);
+        let above = Shift::down_from(
+            [n, regs_n, binds_n, marks_n],
+            [tramp, reg_mid, bind_mid, mark_mid],
+        );
         let records = split_off(&mut self.effect_handlers, thunk, tramp, into, above);
         let tries = split_off(&mut self.handlers, thunk, tramp, into, above);
         let handlings = split_off(&mut self.handlings, thunk, tramp, into, above);
@@ -857,7 +886,11 @@ impl Vm {
         let frame_at = rb + 1;
         let (bind_at, mark_at) = (self.bindings.len(), self.binding_marks.len());
 
-        self.ensure(reg_at + s.regs.len());
+        // A frame's window can reach past the segment's registers (a frame
+        // with many registers that called from a low one): every window
+        // must exist again.
+        let tops = s.frames.iter().map(|f| f.top as usize).max().unwrap_or(0);
+        self.ensure(reg_at + s.regs.len().max(tops));
         for (i, v) in s.regs.into_iter().enumerate() {
             self.stack[reg_at + i] = v;
         }
