@@ -256,11 +256,12 @@ const NONDETERMINISTIC: &str = "(defn roll [] (perform :random 6))
     [(perform :now) (roll) (with-effect-handler :now (fn [_ k] (k :mine)) (perform :now))
      (try (perform :fail) (catch :glia.error/io e :io)) (try (perform :other) (catch :default e :none)) (roll)]";
 
-#[test]
-fn a_recorded_evaluation_replays_to_the_same_result() {
-    use glia_effects::log::{Log, Recorder, Replay};
+/// Runs [`NONDETERMINISTIC`] against a [`Clock`], recording: its value and
+/// the log.
+fn record_nondeterministic() -> (Value, glia_effects::log::Log) {
+    use glia_effects::log::{Log, Recorder};
     let mut log = Log::default();
-    let first = block_on(eval(
+    let value = block_on(eval(
         &mut Glia::new(),
         "t",
         NONDETERMINISTIC,
@@ -270,6 +271,13 @@ fn a_recorded_evaluation_replays_to_the_same_result() {
         },
     ))
     .expect("evaluates");
+    (value, log)
+}
+
+#[test]
+fn a_recorded_evaluation_replays_to_the_same_result() {
+    use glia_effects::log::Replay;
+    let (first, log) = record_nondeterministic();
     assert_eq!(pr_str(&first), "[17 34 :mine :io :none 85]");
     assert_eq!(log.entries.len(), 5);
     assert_eq!(
@@ -345,18 +353,8 @@ fn a_tracer_sees_performs_resumes_aborts_and_answers() {
 
 #[test]
 fn a_saved_log_loads_and_replays() {
-    use glia_effects::log::{Log, Recorder, Replay};
-    let mut log = Log::default();
-    let first = block_on(eval(
-        &mut Glia::new(),
-        "t",
-        NONDETERMINISTIC,
-        &mut Recorder {
-            host: Clock::default(),
-            log: &mut log,
-        },
-    ))
-    .expect("evaluates");
+    use glia_effects::log::{Log, Replay};
+    let (first, log) = record_nondeterministic();
     let saved = log.save().expect("all answers are data");
     assert_eq!(saved.lines().count(), 5);
     let loaded = Log::load(&saved).expect("loads");
