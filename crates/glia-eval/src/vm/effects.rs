@@ -537,16 +537,20 @@ impl Vm {
         self.offer_to_host(target, data, ret)
     }
 
-    /// An effect no Glia handler takes: suspends for the embedding if the
-    /// run can wait, else raises `:glia.error/unhandled-effect`.
+    /// An effect no Glia handler takes: suspends the run for the embedding
+    /// if it can wait (`host`), else raises `:glia.error/unhandled-effect`.
+    /// A suspension leaves the interpreter loop as an error does (`raise`
+    /// sees the waiting perform), so the loop never checks for it.
     fn offer_to_host(&mut self, target: Value, data: Value, dst: usize) -> Result<bool, Error> {
-        if self.suspendable {
-            self.traced_perform(&target, &data, Taker::Host);
+        if !self.suspendable {
+            return Err(self.unhandled(&target));
         }
-        match self.suspend_for_host(target, data, dst) {
-            Ok(()) => Ok(true),
-            Err(target) => Err(self.unhandled(&target)),
-        }
+        self.traced_perform(&target, &data, Taker::Host);
+        self.host_wait = Some(super::host::Wait { target, data, dst });
+        Err(Error::new(
+            ErrorType::Internal,
+            "suspended for the embedding",
+        ))
     }
 
     #[inline]

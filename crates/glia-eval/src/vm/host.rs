@@ -120,8 +120,9 @@ impl Vm {
         self.suspendable = true;
         let outcome = self.run(call.entry_frames);
         self.suspendable = false;
-        match (outcome, self.host_wait.as_ref()) {
-            (Ok(_), Some(wait)) => {
+        match self.host_wait.as_ref() {
+            // The run left through `raise` for the waiting perform.
+            Some(wait) => {
                 let effect = Exit::Effect {
                     target: wait.target.clone(),
                     data: wait.data.clone(),
@@ -129,22 +130,7 @@ impl Vm {
                 self.host_call = Some(call);
                 Ok(effect)
             }
-            (outcome, _) => self.end_call(call, outcome).map(Exit::Done),
+            None => self.end_call(call, outcome).map(Exit::Done),
         }
-    }
-
-    /// A `perform` with no Glia handler: suspends the run for the
-    /// embedding when the call allows it (gives the effect back if not).
-    pub(crate) fn suspend_for_host(
-        &mut self,
-        target: Value,
-        data: Value,
-        dst: usize,
-    ) -> Result<(), Value> {
-        if !self.suspendable {
-            return Err(target);
-        }
-        self.host_wait = Some(Wait { target, data, dst });
-        Ok(())
     }
 }

@@ -440,6 +440,12 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn raise(&mut self, mut e: Error, entry_frames: usize) -> Result<(), Raised> {
+        if self.host_wait.is_some() {
+            // Not an error: a perform suspended the run for the embedding
+            // (`host`). Leaving through the error path keeps the check off
+            // the interpreter loop; `run_host` tells the two apart.
+            return Err(Rc::new(Exception::from_error(e)));
+        }
         let thrown = match e.thrown.take() {
             Some(v) => v,
             None => Value::Error(Rc::new(Exception::from_error(e))),
@@ -500,11 +506,6 @@ impl Vm {
             };
         }
         'frame: loop {
-            if self.host_wait.is_some() {
-                // A perform is waiting on the embedding (`call_host`).
-                self.tick = tick;
-                return Ok(Value::Nil);
-            }
             let frame = self.frames.last().expect("a frame to run");
             let code = frame.code.clone();
             let code = &*code;
