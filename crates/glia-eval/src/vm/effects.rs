@@ -241,6 +241,15 @@ impl Shift {
         self.apply(3, i);
     }
 
+    /// A frame's window and the register it returns to.
+    fn frame_window(self, f: &mut Frame) {
+        for r in [&mut f.base, &mut f.top, &mut f.ret] {
+            let mut i = *r as usize;
+            self.reg(&mut i);
+            *r = i as u32;
+        }
+    }
+
     fn apply(self, kind: usize, i: &mut usize) {
         if *i >= self.from[kind] {
             *i = i.wrapping_add_signed(self.by[kind]);
@@ -326,19 +335,6 @@ fn append<T: Indexed>(items: &mut Vec<T>, segment: Vec<T>, back: Shift) {
     }));
 }
 
-/// How a cut moved the registers above a segment down.
-#[derive(Clone, Copy)]
-struct Lowered {
-    from: usize,
-    by: usize,
-}
-
-impl Lowered {
-    fn map(self, r: usize) -> usize {
-        if r >= self.from { r - self.by } else { r }
-    }
-}
-
 impl Vm {
     /// `Op::Handle`: installs the handler and calls the body thunk.
     #[inline(never)]
@@ -373,6 +369,14 @@ impl Vm {
         }
     }
 
+    /// The record of the handler whose handling `h` is: the one that
+    /// installed the segment's body.
+    fn record_of(&self, h: &Handling) -> Option<usize> {
+        self.effect_handlers
+            .iter()
+            .rposition(|r| r.owner + 1 == h.thunk)
+    }
+
     /// Whether frame `frame` belongs to a suspended segment.
     fn suspended(&self, frame: usize) -> bool {
         self.handlings
@@ -385,10 +389,8 @@ impl Vm {
     pub(crate) fn binding_in_scope(&self, i: usize) -> bool {
         self.handlings.iter().all(|h| {
             let from = self
-                .effect_handlers
-                .iter()
-                .find(|r| r.owner + 1 == h.thunk)
-                .map_or(h.bindings, |r| r.bindings);
+                .record_of(h)
+                .map_or(h.bindings, |r| self.effect_handlers[r].bindings);
             !(from <= i && i < h.bindings)
         })
     }
@@ -446,11 +448,11 @@ impl Vm {
         args_at: usize,
         ret: usize,
     ) -> Result<bool, Error> {
-        if let Value::Cap(cap) = &self.stack[args_at] {
-            let cap = cap.clone();
-            return self.perform_cap(cap, argc, args_at, ret);
-        }
         let target = std::mem::take(&mut self.stack[args_at]);
+        if let Value::Cap(cap) = &target {
+            let cap = cap.clone();
+            return self.perform_cap(cap, target, argc, args_at, ret);
+        }
         let data = match argc {
             1 => Value::Nil,
             2 => std::mem::take(&mut self.stack[args_at + 1]),
@@ -476,6 +478,7 @@ impl Vm {
     fn perform_cap(
         &mut self,
         cap: Rc<Capability>,
+        target: Value,
         argc: usize,
         args_at: usize,
         ret: usize,
@@ -514,10 +517,8 @@ impl Vm {
                 .collect(),
             ))));
         }
-        let target = Value::Cap(cap.clone());
         if let Some(i) = self.handler_for(&target) {
             let data = self.take_list(args_at + 1, argc - 1);
-            self.stack[args_at] = Value::Nil;
             self.traced_perform(&target, &data, Taker::Handler);
             self.run_handler(i, target, data, ret, true)?;
             return Ok(true);
@@ -528,12 +529,10 @@ impl Vm {
                 self.traced_perform(&target, &data, Taker::Capability);
             }
             // The method's fn runs on the arguments where they stand.
-            self.stack[args_at] = Value::Nil;
             self.stack[args_at + 1] = Value::Nil;
             return self.invoke(f, argc - 2, args_at + 2, ret);
         }
         let data = self.take_list(args_at + 1, argc - 1);
-        self.stack[args_at] = Value::Nil;
         self.offer_to_host(target, data, ret)
     }
 
@@ -769,21 +768,21 @@ impl Vm {
             }
             return Ok(true);
         }
-        let (segment, lowered) = self.cut(at);
-        let dst = self.paste(segment, lowered.map(ret));
+        let (segment, above) = self.cut(at);
+        let mut ret = ret;
+        above.reg(&mut ret);
+        let dst = self.paste(segment, ret);
         self.set(dst, v);
         Ok(true)
     }
 
     /// Cuts the segment of handling `at` out of the stack; what was above
-    /// it moves down, registers as the returned [`Lowered`] says.
-    fn cut(&mut self, at: usize) -> (Segment, Lowered) {
+    /// it moves down as the returned shift says.
+    fn cut(&mut self, at: usize) -> (Segment, Shift) {
         let h = self.handlings.remove(at);
         let (thunk, tramp) = (h.thunk, h.tramp);
         let record = self
-            .effect_handlers
-            .iter()
-            .rposition(|r| r.owner + 1 == thunk)
+            .record_of(&h)
             .expect("the handler of a suspended segment");
         let handler = self.effect_handlers.remove(record);
         let n = tramp - thunk;
@@ -804,23 +803,6 @@ impl Vm {
             .map(std::mem::take)
             .collect();
         self.stack[reg_lo..reg_hi].rotate_left(regs_n);
-        let lowered = Lowered {
-            from: reg_lo,
-            by: regs_n,
-        };
-        let down = |r: usize| lowered.map(r);
-
-        let mut frames: Vec<Frame> = self.frames.drain(thunk..tramp).collect();
-        for f in &mut frames {
-            f.base -= reg_lo as u32;
-            f.top -= reg_lo as u32;
-            f.ret = f.ret.wrapping_sub(reg_lo as u32);
-        }
-        for f in &mut self.frames[thunk..] {
-            f.base = down(f.base as usize) as u32;
-            f.top = down(f.top as usize) as u32;
-            f.ret = down(f.ret as usize) as u32;
-        }
 
         // Into the segment, indices become relative to its start; above
         // it, they move down by its size.
@@ -829,6 +811,13 @@ impl Vm {
             [n, regs_n, binds_n, marks_n],
             [tramp, reg_mid, bind_mid, mark_mid],
         );
+        let mut frames: Vec<Frame> = self.frames.drain(thunk..tramp).collect();
+        for f in &mut frames {
+            into.frame_window(f);
+        }
+        for f in &mut self.frames[thunk..] {
+            above.frame_window(f);
+        }
         let records = split_off(&mut self.effect_handlers, thunk, tramp, into, above);
         let tries = split_off(&mut self.handlers, thunk, tramp, into, above);
         let handlings = split_off(&mut self.handlings, thunk, tramp, into, above);
@@ -853,7 +842,7 @@ impl Vm {
             marks,
             dst: h.dst - reg_lo,
         };
-        (segment, lowered)
+        (segment, above)
     }
 
     /// Pastes a segment on top of the stack, over a `ResumeDone`

@@ -496,6 +496,28 @@ impl Vm {
                 continue $frame;
             }};
         }
+        // Throws `v` from the running frame, leaving the run if nothing in
+        // it catches.
+        macro_rules! throw {
+            ($v:expr, $frame:lifetime) => {{
+                if let Err(raised) = self.throw($v, entry_frames) {
+                    self.tick = tick;
+                    return Err(raised);
+                }
+                continue $frame;
+            }};
+        }
+        // Returns `v` from the running frame, leaving the run if that was
+        // its entry frame.
+        macro_rules! ret {
+            ($v:expr, $frame:lifetime) => {{
+                if let Some(v) = self.return_value($v, entry_frames) {
+                    self.tick = tick;
+                    return Ok(v);
+                }
+                continue $frame;
+            }};
+        }
         macro_rules! operand {
             ($o:expr, $base:expr, $code:expr) => {
                 match $o.kind() {
@@ -763,11 +785,7 @@ impl Vm {
                     }
                     Op::Return { src } => {
                         let v = std::mem::take(&mut self.stack[base + src as usize]);
-                        if let Some(v) = self.return_value(v, entry_frames) {
-                            self.tick = tick;
-                            return Ok(v);
-                        }
-                        continue 'frame;
+                        ret!(v, 'frame)
                     }
                     Op::Recur {
                         first,
@@ -860,11 +878,7 @@ impl Vm {
                     Op::Throw { src } => {
                         let v = self.stack[base + src as usize].clone();
                         self.frames.last_mut().expect("frame").ip = ip as u32;
-                        if let Err(raised) = self.throw(v, entry_frames) {
-                            self.tick = tick;
-                            return Err(raised);
-                        }
-                        continue 'frame;
+                        throw!(v, 'frame)
                     }
                     Op::PushBindings { first_var, from, n } => {
                         self.binding_marks.push(self.bindings.len());
@@ -887,32 +901,15 @@ impl Vm {
                         // Taken first: an abort moves this frame's registers.
                         let v = std::mem::take(&mut self.stack[base]);
                         match self.handler_returned(v) {
-                            Ok(v) => {
-                                if let Some(v) = self.return_value(v, entry_frames) {
-                                    self.tick = tick;
-                                    return Ok(v);
-                                }
-                            }
+                            Ok(v) => ret!(v, 'frame),
                             // An aborted body unwinds through its `finally`s.
-                            Err(signal) => {
-                                if let Err(raised) = self.throw(Value::Error(signal), entry_frames)
-                                {
-                                    self.tick = tick;
-                                    return Err(raised);
-                                }
-                            }
+                            Err(signal) => throw!(Value::Error(signal), 'frame),
                         }
-                        continue 'frame;
                     }
-                    Op::AbortDone => {
-                        if let Some(thrown) = self.abort_done()
-                            && let Err(raised) = self.throw(thrown, entry_frames)
-                        {
-                            self.tick = tick;
-                            return Err(raised);
-                        }
-                        continue 'frame;
-                    }
+                    Op::AbortDone => match self.abort_done() {
+                        Some(thrown) => throw!(thrown, 'frame),
+                        None => continue 'frame,
+                    },
                     Op::ResumeDone => {
                         self.unhandle();
                         self.frames.pop();
