@@ -122,9 +122,7 @@ impl Compiler<'_> {
                 self.compile_do(span, f, scratch, false)?;
             }
             to_end.push(self.emit(Op::Jump { target: 0 }, span));
-            if let Some(next) = next {
-                self.patch_here(next);
-            }
+            self.patch_here(next);
         }
         // No catch matched: rethrow (after the finally).
         if let Some(f) = finally {
@@ -147,7 +145,7 @@ impl Compiler<'_> {
 
     /// Emits the test of a catch clause's type; returns the jump to patch to
     /// the next clause.
-    fn compile_catch_test(&mut self, ty: &Form, ex: u16) -> Result<Option<u32>, Error> {
+    fn compile_catch_test(&mut self, ty: &Form, ex: u16) -> Result<u32, Error> {
         let catch_all = match &ty.kind {
             FormKind::Keyword(k) => k.ns.is_none() && k.name == "default",
             FormKind::Symbol(s) => {
@@ -200,12 +198,12 @@ impl Compiler<'_> {
             ty.span,
         );
         self.release(mark);
-        Ok(Some(self.emit(
+        Ok(self.emit(
             Op::JumpIfFalse {
                 src: base,
                 target: 0,
             },
             ty.span,
-        )))
+        ))
     }
 }
