@@ -287,6 +287,10 @@ pub enum Op {
     /// `finally` blocks: catches the unwinding signal (register 0) at the
     /// end.
     AbortDone,
+    /// The trampoline under a lazy seq's (or delay's) thunk: stores the
+    /// value (register 0) in the lazy cell, then goes on realizing or
+    /// runs the builtin that waited for it (see `vm::realize`).
+    Realized,
     Bin {
         op: BinOp,
         dst: Reg,

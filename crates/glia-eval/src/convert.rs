@@ -170,6 +170,12 @@ fn value_to_form_here(v: &Value, span: Span, spans: &Spans, depth: usize) -> Res
                 .map(|x| value_to_form(x, span, spans))
                 .collect::<Result<_, _>>()?,
         ),
+        // Realized before conversion (see the compiler's macro call).
+        Value::Cons(_) | Value::Lazy(_) => FormKind::List(
+            crate::value::SeqIter::new(v)
+                .map(|x| value_to_form(x, span, spans))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Vector(x) => FormKind::Vector(
             x.items
                 .iter()

@@ -78,6 +78,9 @@ struct Session {
     /// Macro expansion steps left for the current top-level form.
     budget: usize,
     last: Value,
+    /// Whether the last value has been realized (lazy seqs in it run
+    /// before the evaluation returns it, so the embedding can print it).
+    realized: bool,
 }
 
 impl Default for Glia {
@@ -156,6 +159,7 @@ impl Glia {
             pending: Vec::new(),
             budget: MAX_EXPANSIONS,
             last: Value::Nil,
+            realized: false,
         });
         self.drive()
     }
@@ -189,6 +193,17 @@ impl Glia {
                         session.budget = MAX_EXPANSIONS;
                         session.last = Value::Nil;
                         f
+                    }
+                    None if !session.realized
+                        && crate::value::unrealized_deep(&session.last).is_some() =>
+                    {
+                        session.realized = true;
+                        let last = std::mem::take(&mut session.last);
+                        let exit = self.vm.call_host(&builtins::realize_all(), vec![last]);
+                        if let Some(effect) = self.settle(exit)? {
+                            return Ok(effect);
+                        }
+                        continue;
                     }
                     None => {
                         let session = self.session.take().expect("an evaluation");

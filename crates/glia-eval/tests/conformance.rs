@@ -14,10 +14,7 @@ const EFFECT_CASES: &str = include_str!("conformance/effects.glia");
 /// Cases where Glia knowingly differs from Clojure today, by line, with the
 /// reason. The runner checks they still differ, so fixing one forces its
 /// removal from this list.
-const KNOWN_DIVERGENCES: &[(usize, &str)] = &[(
-    208,
-    "`map` is eager and returns a list until lazy sequences land (core library issue)",
-)];
+const KNOWN_DIVERGENCES: &[(usize, &str)] = &[];
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].matches('\n').count() + 1

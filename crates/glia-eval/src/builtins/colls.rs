@@ -91,6 +91,14 @@ pub fn count_of(v: &Value) -> Result<usize, Error> {
         Value::SortedSet(s) => s.len(),
         Value::Str(s) => s.chars().count(),
         Value::Bytes(b) => b.len(),
+        chain @ (Value::Cons(_) | Value::Lazy(_)) => {
+            let mut items = crate::value::SeqIter::new(chain);
+            let n = items.by_ref().count();
+            if items.blocked {
+                return Err(super::seqs::unrealized());
+            }
+            n
+        }
         other => return Err(expected("a collection or string", "count", other)),
     })
 }
@@ -174,6 +182,7 @@ pub fn conj_one(coll: Value, x: Value) -> Result<Value, Error> {
     Ok(match coll.into_map_view() {
         Value::Nil => Value::List(List::cons(x, List::empty())),
         Value::List(l) => Value::List(List::cons(x, l)),
+        seq @ (Value::Cons(_) | Value::Lazy(_)) => super::seqs::cons_onto(x, seq)?,
         Value::Vector(mut v) => {
             Rc::make_mut(&mut v).items.push_back(x);
             Value::Vector(v)
@@ -324,6 +333,9 @@ pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Val
         Value::List(l) => (i >= 0)
             .then(|| l.iter().nth(i as usize).cloned())
             .flatten(),
+        chain @ (Value::Cons(_) | Value::Lazy(_)) => (i >= 0)
+            .then(|| crate::value::SeqIter::new(chain).nth(i as usize).cloned())
+            .flatten(),
         Value::Str(s) => (i >= 0)
             .then(|| s.chars().nth(i as usize).map(Value::Char))
             .flatten(),
@@ -443,7 +455,7 @@ fn val(a: &mut [Value]) -> Result<Value, Error> {
 
 fn empty(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &*a[0].map_view() {
-        Value::List(_) => Value::list([]),
+        Value::List(_) | Value::Cons(_) | Value::Lazy(_) => Value::list([]),
         Value::Vector(_) => Value::vector([]),
         Value::Map(_) => Value::Map(Rc::new(Map::default())),
         Value::Set(_) => Value::Set(Rc::new(Set::default())),
@@ -453,15 +465,11 @@ fn empty(a: &mut [Value]) -> Result<Value, Error> {
     })
 }
 
+/// `(into to from)`, without a transducer.
 fn into(a: &mut [Value]) -> Result<Value, Error> {
-    if a.is_empty() {
-        return Ok(Value::vector([]));
-    }
     let mut coll = std::mem::take(&mut a[0]);
-    if let Some(from) = a.get(1) {
-        for x in seq_items(from)? {
-            coll = conj_one(coll, x)?;
-        }
+    for x in seq_items(&a[1])? {
+        coll = conj_one(coll, x)?;
     }
     Ok(coll)
 }
@@ -483,23 +491,23 @@ fn destructure_map(a: &mut [Value]) -> Result<Value, Error> {
 pub static BUILTINS: &[Builtin] = &[
     pure("list", 0, MANY, list),
     pure("vector", 0, MANY, vector),
-    pure("hash-map", 0, MANY, hash_map),
-    pure("array-map", 0, MANY, hash_map),
-    pure("sorted-map", 0, MANY, sorted_map),
-    pure("hash-set", 0, MANY, hash_set),
-    pure("sorted-set", 0, MANY, sorted_set),
-    pure("set", 1, 1, set),
-    pure("vec", 1, 1, vec),
-    pure("count", 1, 1, count),
-    pure("get", 2, 3, get_fn),
-    pure("contains?", 2, 2, contains),
-    pure("conj", 0, MANY, conj),
-    pure("assoc", 3, MANY, assoc),
-    pure("dissoc", 1, MANY, dissoc),
-    pure("disj", 1, MANY, disj),
-    pure("nth", 2, 3, nth),
-    pure("peek", 1, 1, peek),
-    pure("pop", 1, 1, pop),
+    pure("hash-map", 0, MANY, hash_map).realizing(super::realize::even_deep),
+    pure("array-map", 0, MANY, hash_map).realizing(super::realize::even_deep),
+    pure("sorted-map", 0, MANY, sorted_map).realizing(super::realize::even_deep),
+    pure("hash-set", 0, MANY, hash_set).realizing(super::realize::all_deep),
+    pure("sorted-set", 0, MANY, sorted_set).realizing(super::realize::all_deep),
+    pure("set", 1, 1, set).realizing(super::realize::all_deep),
+    pure("vec", 1, 1, vec).realizing(super::realize::first_spine),
+    pure("count", 1, 1, count).realizing(super::realize::first_spine),
+    pure("get", 2, 3, get_fn).realizing(super::realize::keys_after_first),
+    pure("contains?", 2, 2, contains).realizing(super::realize::keys_after_first),
+    pure("conj", 0, MANY, conj).realizing(super::realize::keys_after_first),
+    pure("assoc", 3, MANY, assoc).realizing(super::realize::assoc_keys),
+    pure("dissoc", 1, MANY, dissoc).realizing(super::realize::keys_after_first),
+    pure("disj", 1, MANY, disj).realizing(super::realize::keys_after_first),
+    pure("nth", 2, 3, nth).realizing(super::realize::to_index),
+    pure("peek", 1, 1, peek).realizing(super::realize::first_cell),
+    pure("pop", 1, 1, pop).realizing(super::realize::first_cell),
     pure("subvec", 2, 3, subvec),
     pure("keys", 1, 1, keys),
     pure("vals", 1, 1, vals),
@@ -507,6 +515,6 @@ pub static BUILTINS: &[Builtin] = &[
     pure("key", 1, 1, key),
     pure("val", 1, 1, val),
     pure("empty", 1, 1, empty),
-    pure("into", 0, 2, into),
-    pure("--destructure-map", 1, 1, destructure_map),
+    pure("--into", 2, 2, into).realizing(super::realize::into_source),
+    pure("--destructure-map", 1, 1, destructure_map).realizing(super::realize::first_spine),
 ];

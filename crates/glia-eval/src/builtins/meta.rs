@@ -24,12 +24,19 @@ fn atom(a: &mut [Value]) -> Result<Value, Error> {
     })))
 }
 
-/// `@x`: an atom's value, or a var's (its dynamic binding, if any).
+/// `@x`: an atom's value, a var's (its dynamic binding, if any), or a
+/// delay's (forced first, see `realize::pending_delay`).
 fn deref(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     match &a[0] {
         Value::Atom(x) => Ok(x.value.borrow().clone()),
         Value::Var(v) => vm.lookup_var(v),
-        other => Err(expected("an atom or var", "deref", other)),
+        Value::Delay(d) => d.get().cloned().ok_or_else(super::seqs::unrealized),
+        Value::Reduced(x) => Ok((**x).clone()),
+        other => Err(expected(
+            "an atom, var, delay or reduced value",
+            "deref",
+            other,
+        )),
     }
 }
 
@@ -105,7 +112,9 @@ fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
             Rc::make_mut(&mut s).meta = meta;
             Value::Symbol(s)
         }
-        v @ Value::List(_) => v,
+        // Seqs carry no metadata here (lists from the reader keep theirs
+        // in their forms).
+        v @ (Value::List(_) | Value::Cons(_) | Value::Lazy(_)) => v,
         other => return Err(expected("a collection, symbol or fn", "with-meta", &other)),
     })
 }
@@ -180,7 +189,7 @@ fn hash(a: &mut [Value]) -> Result<Value, Error> {
 
 pub static BUILTINS: &[Builtin] = &[
     pure("atom", 1, 3, atom),
-    with_vm("deref", 1, 1, deref),
+    with_vm("deref", 1, 1, deref).realizing(super::realize::pending_delay),
     pure("reset!", 2, 2, reset),
     pure("compare-and-set!", 3, 3, compare_and_set),
     pure("meta", 1, 1, meta),
@@ -191,5 +200,5 @@ pub static BUILTINS: &[Builtin] = &[
     with_vm("var-get", 1, 1, var_get),
     with_vm("in-ns", 1, 1, in_ns),
     pure("bound?", 1, 1, is_bound),
-    pure("hash", 1, 1, hash),
+    pure("hash", 1, 1, hash).realizing(super::realize::all_deep),
 ];

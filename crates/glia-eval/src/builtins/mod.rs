@@ -22,6 +22,7 @@ mod errors;
 mod meta;
 mod numbers;
 mod preds;
+mod realize;
 mod seqs;
 mod strings;
 
@@ -29,9 +30,10 @@ use crate::error::{Error, ErrorType};
 use crate::namespace::Namespace;
 use crate::value::Value;
 use crate::vm::Vm;
+use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
-pub use seqs::seq_items;
+pub use seqs::{seq_items, seq_of};
 
 pub type PureFn = fn(&mut [Value]) -> Result<Value, Error>;
 pub type VmFn = fn(&mut Vm, Vec<Value>) -> Result<Value, Error>;
@@ -54,6 +56,9 @@ pub struct Builtin {
     /// `u16::MAX` for variadic.
     pub max: u16,
     pub f: BuiltinFn,
+    /// What of its arguments must be realized before it runs (see
+    /// `vm::realize`); `None` for builtins that read no seq.
+    pub realize: Option<Finder>,
 }
 
 impl std::fmt::Debug for Builtin {
@@ -70,6 +75,7 @@ pub(crate) const fn pure(name: &'static str, min: u16, max: u16, f: PureFn) -> B
         min,
         max,
         f: BuiltinFn::Pure(f),
+        realize: None,
     }
 }
 
@@ -79,6 +85,15 @@ pub(crate) const fn with_vm(name: &'static str, min: u16, max: u16, f: VmFn) -> 
         min,
         max,
         f: BuiltinFn::Vm(f),
+        realize: None,
+    }
+}
+
+impl Builtin {
+    /// The builtin, with its arguments realized by `find` first.
+    pub(crate) const fn realizing(mut self, find: Finder) -> Builtin {
+        self.realize = Some(find);
+        self
     }
 }
 
@@ -87,6 +102,7 @@ static APPLY: Builtin = Builtin {
     min: 2,
     max: MANY,
     f: BuiltinFn::Apply,
+    realize: Some(realize::last_spine),
 };
 
 static PERFORM: Builtin = Builtin {
@@ -94,7 +110,17 @@ static PERFORM: Builtin = Builtin {
     min: 1,
     max: MANY,
     f: BuiltinFn::Perform,
+    realize: None,
 };
+
+/// `identity`, after realizing every lazy seq in its argument: what an
+/// evaluation's value goes through before the embedding sees it.
+static REALIZE_ALL: Builtin =
+    pure("--realize-all", 1, 1, |a| Ok(std::mem::take(&mut a[0]))).realizing(realize::all_deep);
+
+pub fn realize_all() -> Value {
+    Value::Builtin(&REALIZE_ALL)
+}
 
 /// Binds every builtin in `glia.core`.
 pub fn install(core: &Namespace) {
@@ -108,7 +134,11 @@ pub fn install(core: &Namespace) {
         errors::BUILTINS,
         meta::BUILTINS,
     ];
-    for b in tables.into_iter().flatten().chain([&APPLY, &PERFORM]) {
+    for b in tables
+        .into_iter()
+        .flatten()
+        .chain([&APPLY, &PERFORM, &REALIZE_ALL])
+    {
         core.intern(b.name).set(Value::Builtin(b));
     }
 }

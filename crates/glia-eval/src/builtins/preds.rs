@@ -15,7 +15,7 @@ predicate!(is_char, Value::Char(_));
 predicate!(is_vector, Value::Vector(_));
 predicate!(is_list, Value::List(_));
 predicate!(is_set, Value::Set(_) | Value::SortedSet(_));
-predicate!(is_seq, Value::List(_));
+predicate!(is_seq, Value::List(_) | Value::Cons(_) | Value::Lazy(_));
 predicate!(is_fn, Value::Fn(_) | Value::Builtin(_));
 predicate!(is_var, Value::Var(_));
 predicate!(is_atom, Value::Atom(_));
@@ -24,6 +24,8 @@ predicate!(is_bytes, Value::Bytes(_));
 predicate!(
     is_coll,
     Value::List(_)
+        | Value::Cons(_)
+        | Value::Lazy(_)
         | Value::Vector(_)
         | Value::Map(_)
         | Value::Set(_)
@@ -31,7 +33,10 @@ predicate!(
         | Value::SortedSet(_)
         | Value::Error(_)
 );
-predicate!(is_sequential, Value::List(_) | Value::Vector(_));
+predicate!(
+    is_sequential,
+    Value::List(_) | Value::Vector(_) | Value::Cons(_) | Value::Lazy(_)
+);
 predicate!(
     is_associative,
     Value::Vector(_) | Value::Map(_) | Value::SortedMap(_) | Value::Error(_)
@@ -49,6 +54,27 @@ predicate!(
         | Value::SortedMap(_)
         | Value::SortedSet(_)
 );
+
+predicate!(is_delay, Value::Delay(_));
+predicate!(is_reduced, Value::Reduced(_));
+
+fn reduced(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(Value::Reduced(std::rc::Rc::new(std::mem::take(&mut a[0]))))
+}
+
+/// Collections that count in constant time: all but lazy seqs and conses.
+fn is_counted(a: &mut [Value]) -> Result<Value, Error> {
+    Ok(Value::Bool(
+        !matches!(a[0], Value::Cons(_) | Value::Lazy(_)) && is_coll(a)?.is_truthy(),
+    ))
+}
+
+fn is_realized(a: &mut [Value]) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Lazy(l) | Value::Delay(l) => Ok(Value::Bool(l.is_realized())),
+        other => Err(super::expected("a lazy seq or delay", "realized?", other)),
+    }
+}
 
 /// An exception is a (read-only) map too.
 fn is_map(a: &mut [Value]) -> Result<Value, Error> {
@@ -75,6 +101,8 @@ fn identical(a: &mut [Value]) -> Result<Value, Error> {
     use std::rc::Rc;
     Ok(Value::Bool(match (&a[0], &a[1]) {
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::Cons(x), Value::Cons(y)) => Rc::ptr_eq(x, y),
+        (Value::Lazy(x), Value::Lazy(y)) | (Value::Delay(x), Value::Delay(y)) => Rc::ptr_eq(x, y),
         (Value::Vector(x), Value::Vector(y)) => Rc::ptr_eq(x, y),
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
@@ -125,8 +153,11 @@ pub static BUILTINS: &[Builtin] = &[
     pure("sequential?", 1, 1, is_sequential),
     pure("associative?", 1, 1, is_associative),
     pure("sorted?", 1, 1, is_sorted),
-    // Every collection counts in constant time (there are no lazy seqs).
-    pure("counted?", 1, 1, is_coll),
+    pure("counted?", 1, 1, is_counted),
+    pure("delay?", 1, 1, is_delay),
+    pure("reduced?", 1, 1, is_reduced),
+    pure("reduced", 1, 1, reduced),
+    pure("realized?", 1, 1, is_realized),
     pure("not", 1, 1, not),
     pure("boolean", 1, 1, boolean),
     pure("identity", 1, 1, identity),

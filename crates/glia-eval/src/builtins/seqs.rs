@@ -1,12 +1,13 @@
-//! Sequences. Until lazy sequences arrive (with the core library), every
-//! seq is a realised persistent list; `seq` of another collection copies
-//! its elements into one.
+//! Sequences. A seq is a persistent list, a chain of `cons` cells and
+//! lazy seqs (`value::lazy`), or nil; `seq` of another collection copies
+//! its elements into a list. Lazy seqs reach these builtins realized as far
+//! as their finders (`realize`) ask.
 
 use std::rc::Rc;
 
 use super::{Builtin, MANY, expected, pure};
 use crate::error::{Error, ErrorType};
-use crate::value::{List, Value, compare};
+use crate::value::{Cons, Lazy, List, SeqIter, Value, compare, is_chain, seq_view};
 use crate::vm::charge;
 
 /// The elements of anything seqable, in seq order (map entries as
@@ -15,9 +16,17 @@ pub fn seq_items(v: &Value) -> Result<Vec<Value>, Error> {
     if let Ok(n) = super::colls::count_of(v) {
         charge(16 * n)?;
     }
+    if is_chain(v) {
+        let mut items = SeqIter::new(v);
+        let out: Vec<Value> = items.by_ref().cloned().collect();
+        charge(16 * out.len())?;
+        if items.blocked {
+            return Err(unrealized());
+        }
+        return Ok(out);
+    }
     Ok(match &*v.map_view() {
         Value::Nil => Vec::new(),
-        Value::List(l) => l.iter().cloned().collect(),
         Value::Vector(x) => x.items.iter().cloned().collect(),
         Value::Map(m) => m
             .iter()
@@ -35,6 +44,15 @@ pub fn seq_items(v: &Value) -> Result<Vec<Value>, Error> {
     })
 }
 
+/// A lazy seq a builtin met unrealized: its finder should have asked for
+/// it (a bug, reported instead of a wrong answer).
+pub(super) fn unrealized() -> Error {
+    Error::new(
+        ErrorType::Internal,
+        "a builtin met a lazy seq that was not realized for it",
+    )
+}
+
 /// A list of `items`, or nil for none (what `seq` of them is).
 pub(super) fn list_or_nil(items: Vec<Value>) -> Value {
     if items.is_empty() {
@@ -44,19 +62,15 @@ pub(super) fn list_or_nil(items: Vec<Value>) -> Value {
     }
 }
 
-/// A list, or nil when it is empty (what `next` returns).
-fn nil_if_empty(l: Rc<List>) -> Value {
-    if l.count() == 0 {
-        Value::Nil
-    } else {
-        Value::List(l)
-    }
-}
-
 /// `seq`: nil for an empty collection, else a list of its elements.
 pub fn seq_of(v: &Value) -> Result<Value, Error> {
     Ok(match v {
         Value::List(l) if l.count() > 0 => v.clone(),
+        Value::Cons(_) => v.clone(),
+        Value::Lazy(_) => match seq_view(v) {
+            Some(s) => s.clone(),
+            None => return Err(unrealized()),
+        },
         _ => {
             let items = seq_items(v)?;
             if items.is_empty() {
@@ -74,8 +88,13 @@ fn seq(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn first(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(match &a[0] {
+    first_of(seq_view(&a[0]).ok_or_else(unrealized)?)
+}
+
+fn first_of(v: &Value) -> Result<Value, Error> {
+    Ok(match v {
         Value::List(l) => l.first().cloned().unwrap_or_default(),
+        Value::Cons(c) => c.first.clone(),
         Value::Vector(v) => v.items.front().cloned().unwrap_or_default(),
         Value::Nil => Value::Nil,
         // The first element without copying the collection.
@@ -96,30 +115,38 @@ fn first(a: &mut [Value]) -> Result<Value, Error> {
     })
 }
 
-/// `rest` as a list (`()` when nothing is left).
-fn rest_list(v: &Value) -> Result<Rc<List>, Error> {
-    Ok(match v {
-        Value::List(l) => l.rest(),
+/// `rest`: a list, a cons, or a lazy seq not realized yet; `()` when
+/// nothing is left.
+fn rest_of(v: &Value) -> Result<Value, Error> {
+    Ok(match seq_view(v).ok_or_else(unrealized)? {
+        Value::List(l) => Value::List(l.rest()),
+        Value::Cons(c) => match &c.rest {
+            Value::Nil => Value::list([]),
+            rest => rest.clone(),
+        },
+        Value::Nil => Value::list([]),
         other => {
             let items = seq_items(other)?;
             charge(32 * items.len())?;
-            List::from_iter_rc(items.into_iter().skip(1).collect::<Vec<_>>())
+            Value::List(List::from_iter_rc(
+                items.into_iter().skip(1).collect::<Vec<_>>(),
+            ))
         }
     })
 }
 
 fn rest(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::List(rest_list(&a[0])?))
+    rest_of(&a[0])
 }
 
 fn next(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(nil_if_empty(rest_list(&a[0])?))
+    seq_of(&rest_of(&a[0])?)
 }
 
 fn second(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &a[0] {
         Value::Vector(v) => v.items.get(1).cloned().unwrap_or_default(),
-        Value::List(l) => l.iter().nth(1).cloned().unwrap_or_default(),
+        v if is_chain(v) => SeqIter::new(v).nth(1).cloned().unwrap_or_default(),
         other => seq_items(other)?.into_iter().nth(1).unwrap_or_default(),
     })
 }
@@ -128,6 +155,7 @@ fn last(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &a[0] {
         Value::Vector(v) => v.items.last().cloned().unwrap_or_default(),
         Value::List(l) => l.iter().last().cloned().unwrap_or_default(),
+        v if is_chain(v) => SeqIter::new(v).last().cloned().unwrap_or_default(),
         other => seq_items(other)?.pop().unwrap_or_default(),
     })
 }
@@ -145,39 +173,56 @@ fn index_arg(v: &Value, name: &str) -> Result<usize, Error> {
     }
 }
 
-/// `coll` without its first `n` elements, as a list (`fname` names the fn
-/// in errors).
-fn drop_list(a: &[Value], fname: &str) -> Result<Rc<List>, Error> {
+/// `coll` without its first `n` elements: `rest` `n` times (`fname`
+/// names the fn in errors).
+fn drop_n(a: &[Value], fname: &str) -> Result<Value, Error> {
     let n = index_arg(&a[1], fname)?;
-    let mut l = match &a[0] {
-        Value::List(l) => l.clone(),
-        other => List::from_iter_rc(seq_items(other)?),
+    let mut s = match &a[0] {
+        v if is_chain(v) => v.clone(),
+        other => Value::List(List::from_iter_rc(seq_items(other)?)),
     };
-    // Past the end every step gives the same shared empty list, so a huge
-    // `n` costs no more steps than the length.
-    for _ in 0..n.min(l.count() + 1) {
-        l = l.rest();
+    for _ in 0..n {
+        match seq_view(&s).ok_or_else(unrealized)? {
+            Value::List(l) if l.count() == 0 => break,
+            Value::Nil => break,
+            _ => s = rest_of(&s)?,
+        }
     }
-    Ok(l)
+    Ok(s)
 }
 
 fn nthnext(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(nil_if_empty(drop_list(a, "nthnext")?))
+    seq_of(&drop_n(a, "nthnext")?)
 }
 
 fn nthrest(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::List(drop_list(a, "nthrest")?))
+    Ok(match drop_n(a, "nthrest")? {
+        Value::Nil => Value::list([]),
+        other => other,
+    })
+}
+
+/// `(cons x coll)`: onto a list, a list (counted); onto a lazy seq or
+/// cons, a cons cell that leaves the rest unrealized.
+pub(super) fn cons_onto(x: Value, coll: Value) -> Result<Value, Error> {
+    charge(32)?;
+    Ok(match coll {
+        Value::Nil => Value::List(List::cons(x, List::empty())),
+        Value::List(l) => Value::List(List::cons(x, l)),
+        rest @ (Value::Cons(_) | Value::Lazy(_)) => Value::Cons(Rc::new(Cons { first: x, rest })),
+        other => match seq_of(&other)? {
+            Value::List(l) => Value::List(List::cons(x, l)),
+            _ => Value::List(List::cons(x, List::empty())),
+        },
+    })
 }
 
 fn cons(a: &mut [Value]) -> Result<Value, Error> {
-    charge(32)?;
     let x = std::mem::take(&mut a[0]);
-    Ok(Value::List(match std::mem::take(&mut a[1]) {
-        Value::List(l) => List::cons(x, l),
-        other => List::cons(x, List::from_iter_rc(seq_items(&other)?)),
-    }))
+    cons_onto(x, std::mem::take(&mut a[1]))
 }
 
+/// `--concat`: the eager concatenation syntax-quote expands to.
 fn concat(a: &mut [Value]) -> Result<Value, Error> {
     let mut items = Vec::new();
     for coll in a.iter() {
@@ -189,9 +234,11 @@ fn concat(a: &mut [Value]) -> Result<Value, Error> {
 
 fn list_star(a: &mut [Value]) -> Result<Value, Error> {
     let (last, init) = a.split_last_mut().expect("arity checked");
-    let mut items: Vec<Value> = init.iter_mut().map(std::mem::take).collect();
-    items.extend(seq_items(last)?);
-    Ok(list_or_nil(items))
+    let mut out = seq_of(last)?;
+    for x in init.iter_mut().rev() {
+        out = cons_onto(std::mem::take(x), out)?;
+    }
+    Ok(out)
 }
 
 fn reverse(a: &mut [Value]) -> Result<Value, Error> {
@@ -200,82 +247,56 @@ fn reverse(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::list(items.into_iter().rev().collect::<Vec<_>>()))
 }
 
-/// The most elements a realised `range` may have; an infinite `(range)`
-/// needs lazy sequences.
-const MAX_RANGE: i64 = 100_000_000;
+/// How many numbers a lazy `range` realizes at a time.
+const RANGE_CHUNK: usize = 32;
 
-fn range(a: &mut [Value]) -> Result<Value, Error> {
-    let (start, end, step) = match a {
-        [] => {
-            return Err(Error::illegal_argument(
-                "an endless `(range)` needs lazy sequences, which are not available yet",
-            )
-            .with_hint("give an end: (range 10)"));
+/// `(--range-chunk start end step)`: the next numbers of a `range`, up to
+/// [`RANGE_CHUNK`] of them, as a list; nil when the range is over. `range`
+/// (in Glia) strings the chunks into a lazy seq.
+fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
+    let (start, end, step) = (&a[0], &a[1], &a[2]);
+    for v in [start, end, step] {
+        crate::value::check_number("range", v)?;
+    }
+    if crate::value::is_zero(step) {
+        // Clojure's (range 0 10 0) is an endless run of 0s; so is this.
+        return Ok(Value::list(vec![start.clone(); RANGE_CHUNK]));
+    }
+    let mut items = Vec::with_capacity(RANGE_CHUNK);
+    if let (Value::Int(s), Value::Int(e), Value::Int(st)) = (start, end, step) {
+        let (s, e, st) = (*s, *e, *st);
+        let mut x = s;
+        while items.len() < RANGE_CHUNK && (if st > 0 { x < e } else { x > e }) {
+            items.push(Value::Int(x));
+            match x.checked_add(st) {
+                Some(next) => x = next,
+                None => break,
+            }
         }
-        [end] => (Value::Int(0), end.clone(), Value::Int(1)),
-        [start, end] => (start.clone(), end.clone(), Value::Int(1)),
-        [start, end, step, ..] => (start.clone(), end.clone(), step.clone()),
-    };
-    match (&start, &end, &step) {
-        (Value::Int(s), Value::Int(e), Value::Int(st)) => {
-            let (s, e, st) = (*s, *e, *st);
-            if st == 0 {
-                return Err(
-                    Error::illegal_argument("`range` with a step of 0 never ends")
-                        .with_hint("use a non-zero step"),
-                );
-            }
-            let n = if (st > 0 && e > s) || (st < 0 && e < s) {
-                ((i128::from(e) - i128::from(s) + i128::from(st) - i128::from(st.signum()))
-                    / i128::from(st)) as i64
-            } else {
-                0
-            };
-            if n > MAX_RANGE {
-                return Err(Error::new(
-                    ErrorType::IllegalArgument,
-                    format!("`range` of {n} elements is too large to realise"),
-                ));
-            }
-            // Built in chunks, each charged, so that limits hold while it builds.
-            let mut items = Vec::new();
-            let mut i = 0;
-            while i < n {
-                let chunk = (n - i).min(4096);
-                charge(32 * chunk as usize)?;
-                items.extend((i..i + chunk).map(|k| Value::Int(s + k * st)));
-                i += chunk;
-            }
-            Ok(Value::list(items))
-        }
-        _ => {
-            for v in [&start, &end, &step] {
-                crate::value::check_number("range", v)?;
-            }
-            let mut items = Vec::new();
-            let mut x = start.clone();
-            let up = crate::value::signum(&step) > 0;
-            if crate::value::is_zero(&step) {
-                return Err(Error::illegal_argument(
-                    "`range` with a step of 0 never ends",
-                ));
-            }
-            loop {
-                let more = crate::value::compare_op(if up { "<" } else { ">" }, &x, &end)?;
-                if !more {
-                    break;
-                }
-                if items.len() as i64 >= MAX_RANGE {
-                    return Err(Error::illegal_argument("`range` is too large to realise"));
-                }
-                charge(32)?;
-                items.push(x.clone());
-                x = crate::value::arith(crate::value::Num::Add, &x, &step, false)?;
-            }
-            charge(32 * items.len())?;
-            Ok(Value::list(items))
+    } else {
+        let up = crate::value::signum(step) > 0;
+        let mut x = start.clone();
+        while items.len() < RANGE_CHUNK
+            && crate::value::compare_op(if up { "<" } else { ">" }, &x, end)?
+        {
+            let next = crate::value::arith(crate::value::Num::Add, &x, step, false)?;
+            items.push(std::mem::replace(&mut x, next));
         }
     }
+    charge(16 * items.len())?;
+    Ok(list_or_nil(items))
+}
+
+/// `(--chunk-cons chunk rest)`: the elements of the list `chunk` consed
+/// onto the (lazy) seq `rest`.
+fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
+    let items = seq_items(&a[0])?;
+    charge(32 * items.len())?;
+    let mut out = std::mem::take(&mut a[1]);
+    for x in items.into_iter().rev() {
+        out = cons_onto(x, out)?;
+    }
+    Ok(out)
 }
 
 fn sort(a: &mut [Value]) -> Result<Value, Error> {
@@ -297,7 +318,7 @@ fn sort(a: &mut [Value]) -> Result<Value, Error> {
     })
 }
 
-/// A realised seq as a list (`()` when empty): what eager `map` returns.
+/// A realised seq as a list (`()` when empty).
 fn to_list(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &a[0] {
         Value::List(_) => std::mem::take(&mut a[0]),
@@ -306,30 +327,48 @@ fn to_list(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn is_empty(a: &mut [Value]) -> Result<Value, Error> {
-    Ok(Value::Bool(match &a[0] {
-        Value::Nil => true,
-        Value::List(l) => l.count() == 0,
-        Value::Str(s) => s.is_empty(),
-        other => super::colls::count_of(other)? == 0,
-    }))
+    Ok(Value::Bool(
+        match seq_view(&a[0]).ok_or_else(unrealized)? {
+            Value::Nil => true,
+            Value::List(l) => l.count() == 0,
+            Value::Cons(_) => false,
+            Value::Str(s) => s.is_empty(),
+            other => super::colls::count_of(other)? == 0,
+        },
+    ))
+}
+
+/// `(lazy-seq body)` expands to `(--lazy (fn [] body))`.
+fn lazy(a: &mut [Value]) -> Result<Value, Error> {
+    charge(48)?;
+    Ok(Value::Lazy(Lazy::new(std::mem::take(&mut a[0]))))
+}
+
+/// `(delay body)` expands to `(--delay (fn [] body))`.
+fn delay(a: &mut [Value]) -> Result<Value, Error> {
+    charge(48)?;
+    Ok(Value::Delay(Lazy::new(std::mem::take(&mut a[0]))))
 }
 
 pub static BUILTINS: &[Builtin] = &[
-    pure("seq", 1, 1, seq),
-    pure("first", 1, 1, first),
-    pure("rest", 1, 1, rest),
-    pure("next", 1, 1, next),
-    pure("second", 1, 1, second),
-    pure("last", 1, 1, last),
-    pure("butlast", 1, 1, butlast),
-    pure("nthnext", 2, 2, nthnext),
-    pure("nthrest", 2, 2, nthrest),
+    pure("--lazy", 1, 1, lazy),
+    pure("--delay", 1, 1, delay),
+    pure("seq", 1, 1, seq).realizing(super::realize::first_cell),
+    pure("first", 1, 1, first).realizing(super::realize::first_cell),
+    pure("rest", 1, 1, rest).realizing(super::realize::first_cell),
+    pure("next", 1, 1, next).realizing(super::realize::first_two),
+    pure("second", 1, 1, second).realizing(super::realize::first_two),
+    pure("last", 1, 1, last).realizing(super::realize::first_spine),
+    pure("butlast", 1, 1, butlast).realizing(super::realize::first_spine),
+    pure("nthnext", 2, 2, nthnext).realizing(super::realize::to_index),
+    pure("nthrest", 2, 2, nthrest).realizing(super::realize::to_index),
     pure("cons", 2, 2, cons),
-    pure("concat", 0, MANY, concat),
-    pure("list*", 1, MANY, list_star),
-    pure("reverse", 1, 1, reverse),
-    pure("range", 0, 3, range),
-    pure("sort", 1, 1, sort),
-    pure("empty?", 1, 1, is_empty),
-    pure("--list", 1, 1, to_list),
+    pure("--concat", 0, MANY, concat).realizing(super::realize::all_spines),
+    pure("list*", 1, MANY, list_star).realizing(super::realize::last_cell),
+    pure("reverse", 1, 1, reverse).realizing(super::realize::first_spine),
+    pure("--range-chunk", 3, 3, range_chunk),
+    pure("--chunk-cons", 2, 2, chunk_cons),
+    pure("--sort", 1, 1, sort).realizing(super::realize::all_deep),
+    pure("empty?", 1, 1, is_empty).realizing(super::realize::first_cell),
+    pure("--list", 1, 1, to_list).realizing(super::realize::first_spine),
 ];

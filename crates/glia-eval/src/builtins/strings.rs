@@ -129,11 +129,11 @@ fn char_fn(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 pub static BUILTINS: &[Builtin] = &[
-    pure("str", 0, MANY, str_fn),
-    pure("pr-str", 0, MANY, pr_str),
-    pure("prn-str", 0, MANY, prn_str),
-    pure("print-str", 0, MANY, print_str),
-    pure("println-str", 0, MANY, println_str),
+    pure("str", 0, MANY, str_fn).realizing(super::realize::all_deep),
+    pure("pr-str", 0, MANY, pr_str).realizing(super::realize::all_deep),
+    pure("prn-str", 0, MANY, prn_str).realizing(super::realize::all_deep),
+    pure("print-str", 0, MANY, print_str).realizing(super::realize::all_deep),
+    pure("println-str", 0, MANY, println_str).realizing(super::realize::all_deep),
     pure("subs", 2, 3, subs),
     pure("name", 1, 1, name),
     pure("namespace", 1, 1, namespace),

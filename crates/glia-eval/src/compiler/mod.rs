@@ -601,7 +601,13 @@ impl<'vm> Compiler<'vm> {
         };
         let mut args = vec![whole, self.env_value()];
         args.extend(items[1..].iter().map(|a| form_to_value(a, &ns, &mut spans)));
-        let result = self.vm.call_value(&f, args).map_err(|e| {
+        // A macro may build its expansion with lazy seqs (`map`, `concat`):
+        // they are realized before the expansion becomes a form.
+        let result = self
+            .vm
+            .call_value(&f, args)
+            .and_then(|v| self.vm.call_value(&crate::builtins::realize_all(), vec![v]));
+        let result = result.map_err(|e| {
             let mut err = Error::new(
                 ErrorType::Compile,
                 format!("macro `{}` failed: {}", var.qualified_name(), e.message()),

@@ -148,7 +148,9 @@ impl<'q, Q: Qualify> SyntaxQuote<'q, Q> {
     }
 
     fn concat(&mut self, items: &[Form], span: Span) -> Result<Form, Error> {
-        let mut parts = vec![core("concat", span)];
+        // The eager native concat: expansion needs no laziness, and the
+        // core library's own macros expand before `concat` is defined.
+        let mut parts = vec![core("--concat", span)];
         for item in items {
             if let Some(x) = is_call(item, "unquote-splicing") {
                 parts.push(x);

@@ -39,7 +39,9 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Str(a), Str(b)) => a == b,
             (Keyword(a), Keyword(b)) => a == b,
             (Symbol(a), Symbol(b)) => a == b,
-            (List(_) | Vector(_), List(_) | Vector(_)) => sequential_eq(this, other),
+            (List(_) | Vector(_) | Lazy(_) | Cons(_), List(_) | Vector(_) | Lazy(_) | Cons(_)) => {
+                sequential_eq(this, other)
+            }
             (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
             (Map(a), SortedMap(b)) | (SortedMap(b), Map(a)) => {
                 a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
@@ -60,6 +62,8 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Bytes(a), Bytes(b)) => a == b,
             (Error(a), Error(b)) => Rc::ptr_eq(a, b),
             (Cont(a), Cont(b)) => Rc::ptr_eq(a, b),
+            (Delay(a), Delay(b)) => Rc::ptr_eq(a, b),
+            (Reduced(a), Reduced(b)) => Rc::ptr_eq(a, b),
             (Cap(a), Cap(b)) => a.same(b),
             _ => false,
         }
@@ -70,18 +74,75 @@ fn eq_here(this: &Value, other: &Value) -> bool {
 // never hold NaN keys meaningfully there either.
 impl Eq for Value {}
 
+/// Sequential collections with equal elements in order. An unrealized
+/// lazy seq (builtins realize before comparing; only Rust callers can meet
+/// one) equals only itself.
 fn sequential_eq(a: &Value, b: &Value) -> bool {
-    let (Some(xs), Some(ys)) = (sequential_items(a), sequential_items(b)) else {
+    if let (Value::Lazy(x), Value::Lazy(y)) = (a, b)
+        && Rc::ptr_eq(x, y)
+    {
+        return true;
+    }
+    let (Some(mut xs), Some(mut ys)) = (sequential_items(a), sequential_items(b)) else {
         return false;
     };
-    xs.len() == ys.len() && xs.zip(ys).all(|(x, y)| x == y)
+    if let (Some(n), Some(m)) = (xs.exact_len(), ys.exact_len())
+        && n != m
+    {
+        return false;
+    }
+    loop {
+        match (xs.next(), ys.next()) {
+            (None, None) => return !xs.blocked() && !ys.blocked(),
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
 }
 
-/// The elements of a list or vector.
-fn sequential_items(v: &Value) -> Option<Box<dyn ExactSizeIterator<Item = &Value> + '_>> {
+/// The elements of a sequential value, and whether a lazy seq stopped them.
+enum Items<'a> {
+    Exact(
+        std::iter::Fuse<Box<dyn ExactSizeIterator<Item = &'a Value> + 'a>>,
+        usize,
+    ),
+    Chain(super::SeqIter<'a>),
+}
+
+impl<'a> Items<'a> {
+    fn exact_len(&self) -> Option<usize> {
+        match self {
+            Items::Exact(_, n) => Some(*n),
+            Items::Chain(_) => None,
+        }
+    }
+
+    fn blocked(&self) -> bool {
+        matches!(self, Items::Chain(c) if c.blocked)
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a Value;
+
+    fn next(&mut self) -> Option<&'a Value> {
+        match self {
+            Items::Exact(i, _) => i.next(),
+            Items::Chain(c) => c.next(),
+        }
+    }
+}
+
+fn exact<'a>(i: Box<dyn ExactSizeIterator<Item = &'a Value> + 'a>) -> Items<'a> {
+    let n = i.len();
+    Items::Exact(i.fuse(), n)
+}
+
+fn sequential_items(v: &Value) -> Option<Items<'_>> {
     match v {
-        Value::List(l) => Some(Box::new(l.iter())),
-        Value::Vector(v) => Some(Box::new(v.items.iter())),
+        Value::List(l) => Some(exact(Box::new(l.iter()))),
+        Value::Vector(v) => Some(exact(Box::new(v.items.iter()))),
+        Value::Lazy(_) | Value::Cons(_) => Some(Items::Chain(super::SeqIter::new(v))),
         _ => None,
     }
 }
@@ -146,7 +207,9 @@ fn hash_here(v: &Value) -> u64 {
         Str(s) => hash_of(5, s.as_str()),
         Keyword(k) => k.hash_code(),
         Symbol(s) => hash_of(6, &**s),
-        List(_) | Vector(_) => sequential_items(v)
+        // An unrealized lazy seq hashes by what is realized of it (it
+        // equals only itself, so this stays consistent).
+        List(_) | Vector(_) | Lazy(_) | Cons(_) => sequential_items(v)
             .into_iter()
             .flatten()
             .fold(1, |acc, x| hash_combine_ordered(acc, hash_value(x))),
@@ -162,6 +225,8 @@ fn hash_here(v: &Value) -> u64 {
         Regex(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Error(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         Cont(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Delay(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
+        Reduced(x) => mix(Rc::as_ptr(x) as *const u8 as u64),
         // Copies with the same methods are equal: hash the origin and those.
         Cap(c) => c
             .allowed

@@ -8,6 +8,7 @@ pub mod cap;
 mod deep;
 mod equiv;
 mod keyword;
+mod lazy;
 mod list;
 mod map;
 mod num;
@@ -25,6 +26,9 @@ use num_rational::BigRational;
 pub use deep::deep;
 pub use equiv::{compare, hash_combine_ordered, hash_value};
 pub use keyword::Keyword;
+pub use lazy::{
+    Cons, Lazy, SeqIter, is_chain, seq_view, unrealized_deep, unrealized_prefix, unrealized_spine,
+};
 pub use list::List;
 pub use map::Map;
 pub use num::described;
@@ -76,6 +80,15 @@ pub enum Value {
     Cont(Rc<crate::vm::effects::Continuation>),
     /// A capability (see `cap`).
     Cap(Rc<cap::Capability>),
+    /// A lazy seq (see `lazy`): realized by the VM before a builtin that
+    /// needs its elements runs.
+    Lazy(Rc<Lazy>),
+    /// A seq cell whose rest may be lazy.
+    Cons(Rc<Cons>),
+    /// `(delay ...)`: a value computed on first `force` or `deref`.
+    Delay(Rc<Lazy>),
+    /// `(reduced x)`: ends a `reduce` early with `x`.
+    Reduced(Rc<Value>),
 }
 
 /// A vector with its metadata.
@@ -228,6 +241,10 @@ impl Value {
             Value::Error(_) => "exception",
             Value::Cont(_) => "continuation",
             Value::Cap(_) => "capability",
+            Value::Lazy(_) => "lazy seq",
+            Value::Cons(_) => "seq",
+            Value::Delay(_) => "delay",
+            Value::Reduced(_) => "reduced",
         }
     }
 

@@ -88,6 +88,29 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
         Value::Keyword(k) => out.push_str(&k.to_string()),
         Value::Symbol(s) => out.push_str(&s.to_string()),
         Value::List(l) => write_seq(out, "(", l.iter(), ")", mode),
+        Value::Lazy(_) | Value::Cons(_) => {
+            // Printing builtins realize what they print first; only a
+            // value printed from Rust can still hold an unrealized tail.
+            let mut items = super::SeqIter::new(v);
+            write_seq(out, "(", items.by_ref(), "", mode);
+            if items.blocked {
+                out.push_str(if out.ends_with('(') { "..." } else { " ..." });
+            }
+            out.push(')');
+        }
+        Value::Reduced(x) => {
+            out.push_str("#reduced[");
+            write_value(out, x, mode);
+            out.push(']');
+        }
+        Value::Delay(d) => match d.get() {
+            Some(x) => {
+                out.push_str("#delay[");
+                write_value(out, x, mode);
+                out.push(']');
+            }
+            None => out.push_str("#delay[pending]"),
+        },
         Value::Vector(x) => write_seq(out, "[", x.items.iter(), "]", mode),
         Value::Map(m) => write_map(out, m.iter(), mode),
         Value::SortedMap(m) => write_map(out, m.iter(), mode),

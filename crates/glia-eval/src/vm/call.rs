@@ -91,6 +91,11 @@ impl Vm {
         if argc < b.min as usize || (b.max != MANY && argc > b.max as usize) {
             return Err(builtin_arity(b.name, b.min, b.max, argc));
         }
+        if let Some(find) = b.realize
+            && self.realize_for(b, find, argc, args_at, ret)?
+        {
+            return Ok(true);
+        }
         let result = match b.f {
             BuiltinFn::Pure(f) => f(&mut self.stack[args_at..args_at + argc]),
             BuiltinFn::Vm(f) => {

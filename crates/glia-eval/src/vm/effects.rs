@@ -98,6 +98,8 @@ pub(crate) struct Trampolines {
     handler_return: Rc<Closure>,
     resume_done: Rc<Closure>,
     abort_done: Rc<Closure>,
+    /// Under a lazy seq's thunk (see `realize`).
+    pub(crate) realized: Rc<Closure>,
     /// `:glia.exception`, interned once: every perform compares with it.
     exception: value::Keyword,
 }
@@ -105,16 +107,21 @@ pub(crate) struct Trampolines {
 impl Trampolines {
     /// Whether a frame running `closure` is one of the trampolines.
     pub(crate) fn holds(&self, closure: &Rc<Closure>) -> bool {
-        [&self.handler_return, &self.resume_done, &self.abort_done]
-            .into_iter()
-            .any(|t| Rc::ptr_eq(closure, t))
+        [
+            &self.handler_return,
+            &self.resume_done,
+            &self.abort_done,
+            &self.realized,
+        ]
+        .into_iter()
+        .any(|t| Rc::ptr_eq(closure, t))
     }
 
     pub(crate) fn new() -> Trampolines {
-        let make = |name: &str, op: Op, slots: u16| {
+        let make = |name: &str, ops: Vec<Op>, slots: u16| {
             let code = Code {
-                ops: vec![op],
-                spans: vec![glia_syntax::Span::default()],
+                spans: vec![glia_syntax::Span::default(); ops.len()],
+                ops,
                 consts: Vec::new(),
                 vars: Vec::new(),
                 fns: Vec::new(),
@@ -138,10 +145,15 @@ impl Trampolines {
         Trampolines {
             // Register 0 receives the handler's value; 1 and 2 hold its
             // arguments (the handler's frame starts there).
-            handler_return: make("with-effect-handler", Op::HandlerReturn, 3),
-            resume_done: make("resume", Op::ResumeDone, 0),
+            handler_return: make("with-effect-handler", vec![Op::HandlerReturn], 3),
+            resume_done: make("resume", vec![Op::ResumeDone], 0),
             // Register 0 receives the unwinding signal.
-            abort_done: make("abort", Op::AbortDone, 1),
+            abort_done: make("abort", vec![Op::AbortDone], 1),
+            realized: make(
+                "lazy-seq",
+                vec![Op::Realized, Op::Return { src: 0 }],
+                super::realize::SLOTS,
+            ),
             exception: value::Keyword::intern(None, "glia.exception"),
         }
     }

@@ -16,6 +16,7 @@ pub use host::{Answer, Exit};
 pub(crate) mod fast;
 mod intops;
 pub mod limits;
+pub mod realize;
 
 use std::rc::Rc;
 
@@ -552,6 +553,18 @@ impl Vm {
                 };
             }
             charge_fuel!(1);
+            // `=` compiled inline meets a lazy seq: realize it, then run
+            // the op again.
+            macro_rules! realize_then_again {
+                ($x:expr, $y:expr, $ip:expr) => {
+                    self.frames.last_mut().expect("frame").ip = ($ip - 1) as u32;
+                    match self.realize_operands($x, $y) {
+                        Ok(false) => {}
+                        Ok(true) => continue 'frame,
+                        Err(e) => fail!(e, $ip, 'frame),
+                    }
+                };
+            }
             let top = frame.top as usize;
             loop {
                 let op = &code.ops[ip];
@@ -651,6 +664,9 @@ impl Vm {
                             _ => {
                                 let (x, y) = (operand!(a, base, code), operand!(b, base, code));
                                 let (x, y) = (imm_or(a, x), imm_or(b, y));
+                                if op == BinOp::Equiv {
+                                    realize_then_again!(&x, &y, ip);
+                                }
                                 match slow_test(op, &x, &y) {
                                     Ok(r) => r,
                                     Err(e) => fail!(e, ip, 'frame),
@@ -688,6 +704,9 @@ impl Vm {
                             None => {
                                 let (x, y) = (operand!(a, base, code), operand!(b, base, code));
                                 let (x, y) = (imm_or(a, x), imm_or(b, y));
+                                if op == BinOp::Equiv {
+                                    realize_then_again!(&x, &y, ip);
+                                }
                                 match slow_bin(op, &x, &y) {
                                     Ok(r) => self.set(base + dst as usize, r),
                                     Err(e) => fail!(e, ip, 'frame),
@@ -909,6 +928,10 @@ impl Vm {
                     Op::AbortDone => match self.abort_done() {
                         Some(thrown) => throw!(thrown, 'frame),
                         None => continue 'frame,
+                    },
+                    Op::Realized => match self.realized() {
+                        Ok(()) => continue 'frame,
+                        Err(e) => fail!(e, ip, 'frame),
                     },
                     Op::ResumeDone => {
                         self.unhandle();
