@@ -93,16 +93,17 @@ const CORE_SOURCE: &str = include_str!("core/core.glia");
 
 impl Glia {
     pub fn new() -> Glia {
-        let vm = Vm::bare();
-        builtins::install(&vm.core);
+        let mut vm = Vm::bare();
+        let string = vm.namespaces.get_or_create("glia.string");
+        builtins::install(&vm.core, &string);
         let mut glia = Glia { vm, session: None };
         let user = glia.vm.current_ns.clone();
-        glia.vm.current_ns = glia.vm.core.clone();
+        glia.set_ns(crate::CORE_NS);
         if let Err(e) = glia.eval_str("glia/core.glia", CORE_SOURCE) {
             // The core library is part of this crate; its tests load it.
             panic!("glia.core failed to load: {e}");
         }
-        glia.vm.current_ns = user;
+        glia.set_ns(&user.name.clone());
         glia
     }
 
@@ -214,23 +215,16 @@ impl Glia {
             };
             let source = session.source.clone();
             let mut budget = session.budget;
-            let expanded =
-                Compiler::new(&mut self.vm, source.clone()).macroexpand_all(&form, &mut budget);
+            let step = compile_step(&mut self.vm, &source, form, &mut budget);
             let session = self.session.as_mut().expect("an evaluation");
             session.budget = budget;
-            let form = match expanded {
-                Ok(f) => f.unwrap_or(form),
-                Err(e) => return Err(self.abandon(e)),
-            };
-            if let FormKind::List(items) = &form.kind
-                && items.first().and_then(Form::as_simple_symbol) == Some("do")
-            {
-                session.last = Value::Nil;
-                session.pending.extend(items[1..].iter().rev().cloned());
-                continue;
-            }
-            let closure = match Compiler::new(&mut self.vm, source).compile_toplevel(&form) {
-                Ok(c) => c,
+            let closure = match step {
+                Ok(Compiled::Split(items)) => {
+                    session.last = Value::Nil;
+                    session.pending.extend(items.into_iter().rev());
+                    continue;
+                }
+                Ok(Compiled::Run(c)) => c,
                 Err(e) => return Err(self.abandon(e)),
             };
             let exit = self.vm.call_host(&Value::Fn(closure), Vec::new());
@@ -279,6 +273,33 @@ impl Glia {
     }
 }
 
+/// A top-level form, expanded and compiled; or, for a `do`, its parts, each
+/// a top-level form of its own (so a macro one defines applies to the next).
+pub(crate) enum Compiled {
+    Run(Rc<crate::chunk::Closure>),
+    Split(Vec<Form>),
+}
+
+/// Expands `form` (using up `budget` expansion steps) and compiles it.
+pub(crate) fn compile_step(
+    vm: &mut Vm,
+    source: &Rc<Source>,
+    form: Form,
+    budget: &mut usize,
+) -> Result<Compiled, Error> {
+    let form = Compiler::new(vm, source.clone())
+        .macroexpand_all(&form, budget)?
+        .unwrap_or(form);
+    if let FormKind::List(items) = &form.kind
+        && items.first().and_then(Form::as_simple_symbol) == Some("do")
+    {
+        return Ok(Compiled::Split(items[1..].to_vec()));
+    }
+    Compiler::new(vm, source.clone())
+        .compile_toplevel(&form)
+        .map(Compiled::Run)
+}
+
 impl Glia {
     /// Binds `name` in `glia.core` to `value`, for every namespace to see:
     /// how an embedding hands the program its capabilities (`host`, ...).
@@ -290,5 +311,6 @@ impl Glia {
     /// `(in-ns 'name)` does.
     pub fn set_ns(&mut self, name: &str) {
         self.vm.current_ns = self.vm.namespaces.get_or_create(name);
+        self.vm.core.intern("*ns*").set(Value::symbol(None, name));
     }
 }

@@ -112,3 +112,13 @@ impl Namespaces {
             .clone()
     }
 }
+
+/// The namespace a name means: Clojure's `clojure.x` namespaces are
+/// Glia's `glia.x` (so `clojure.string/join` and `(require
+/// '[clojure.set :as set])` work as written).
+pub fn canonical(name: &str) -> Rc<str> {
+    match name.strip_prefix("clojure.") {
+        Some(rest) => format!("glia.{rest}").into(),
+        None => name.into(),
+    }
+}

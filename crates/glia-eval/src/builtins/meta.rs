@@ -163,6 +163,7 @@ fn in_ns(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     match &a[0] {
         Value::Symbol(s) if s.ns.is_none() => {
             vm.current_ns = vm.namespaces.get_or_create(&s.name);
+            vm.core.intern("*ns*").set(a[0].clone());
             Ok(a[0].clone())
         }
         other => Err(expected("an unqualified symbol", "in-ns", other)),

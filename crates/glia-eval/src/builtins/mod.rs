@@ -16,15 +16,20 @@ macro_rules! predicate {
     };
 }
 
+mod bits;
 mod caps;
 mod colls;
 mod errors;
+mod format;
 mod meta;
+mod namespaces;
 mod numbers;
 mod preds;
 mod realize;
+mod regex;
 mod seqs;
 mod strings;
+mod text;
 
 use crate::error::{Error, ErrorType};
 use crate::namespace::Namespace;
@@ -33,6 +38,7 @@ use crate::vm::Vm;
 use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
+pub use namespaces::Load;
 pub use seqs::{seq_items, seq_of};
 
 pub type PureFn = fn(&mut [Value]) -> Result<Value, Error>;
@@ -122,9 +128,17 @@ pub fn realize_all() -> Value {
     Value::Builtin(&REALIZE_ALL)
 }
 
-/// Binds every builtin in `glia.core`.
-pub fn install(core: &Namespace) {
-    let tables: [&'static [Builtin]; 8] = [
+/// Binds every builtin: most in `glia.core`, the string fns in
+/// `glia.string`.
+pub fn install(core: &Namespace, string: &Namespace) {
+    for b in text::BUILTINS {
+        string.intern(b.name).set(Value::Builtin(b));
+    }
+    let tables: [&'static [Builtin]; 12] = [
+        namespaces::BUILTINS,
+        bits::BUILTINS,
+        format::BUILTINS,
+        regex::BUILTINS,
         caps::BUILTINS,
         numbers::BUILTINS,
         preds::BUILTINS,

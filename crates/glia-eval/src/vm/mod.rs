@@ -189,6 +189,9 @@ pub struct Vm {
     floor: usize,
     meter: Meter,
     tick: u32,
+    /// Modules being loaded (`require`), by handle.
+    loads: Vec<(i64, crate::builtins::Load)>,
+    next_load: i64,
 }
 
 impl Vm {
@@ -219,6 +222,8 @@ impl Vm {
             suspendable: false,
             floor: 0,
             tick: TICK,
+            loads: Vec::new(),
+            next_load: 0,
         }
     }
 
@@ -227,8 +232,28 @@ impl Vm {
         self.gensym_counter
     }
 
+    /// Registers a module to load; returns its handle.
+    pub(crate) fn begin_load(&mut self, load: crate::builtins::Load) -> i64 {
+        self.next_load += 1;
+        self.loads.push((self.next_load, load));
+        self.next_load
+    }
+
+    pub(crate) fn load_mut(&mut self, id: i64) -> Option<&mut crate::builtins::Load> {
+        self.loads
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l)
+    }
+
+    pub(crate) fn end_load(&mut self, id: i64) {
+        self.loads.retain(|(i, _)| *i != id);
+    }
+
     /// Resets the meters for a new evaluation.
     pub(crate) fn start_evaluation(&mut self) {
+        // Loads an earlier evaluation abandoned (an error inside a module).
+        self.loads.clear();
         self.meter = Meter::start(&self.limits);
         self.tick = self.meter.fuel_left.min(u64::from(TICK)) as u32;
     }
@@ -246,11 +271,7 @@ impl Vm {
                     .get(ns)
                     .cloned()
                     .unwrap_or_else(|| ns.into());
-                let target = if &*target == "clojure.core" {
-                    crate::CORE_NS.into()
-                } else {
-                    target
-                };
+                let target = crate::namespace::canonical(&target);
                 self.namespaces
                     .get(&target)?
                     .lookup(name)
