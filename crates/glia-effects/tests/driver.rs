@@ -223,7 +223,7 @@ fn host_capabilities_reach_the_embedding_unless_a_handler_interposes() {
                     @audit
                     (try (perform narrow :listen "/x") (catch :glia.error/permission-denied e (ex-message e)))
                     (methods narrow)
-                    (doc host)])"#;
+                    (doc-string host)])"#;
     let v = block_on(eval(&mut glia, "t", src, &mut Node)).expect("evaluates");
     assert_eq!(
         pr_str(&v),

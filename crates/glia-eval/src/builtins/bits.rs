@@ -47,7 +47,9 @@ macro_rules! bit_at {
     };
 }
 
-bit_at!(shift_left, "bit-shift-left", |x, n| Value::Int(x.wrapping_shl(n)));
+bit_at!(shift_left, "bit-shift-left", |x, n| Value::Int(
+    x.wrapping_shl(n)
+));
 bit_at!(shift_right, "bit-shift-right", |x, n| Value::Int(x >> n));
 bit_at!(unsigned_shift_right, "unsigned-bit-shift-right", |x, n| {
     Value::Int(((x as u64) >> n) as i64)

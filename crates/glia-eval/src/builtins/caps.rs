@@ -104,7 +104,7 @@ fn make_cap(a: &mut [Value]) -> Result<Value, Error> {
 pub static BUILTINS: &[Builtin] = &[
     pure("attenuate", 2, 2, attenuate),
     pure("methods", 1, 1, methods),
-    pure("doc", 1, 1, doc),
+    pure("doc-string", 1, 1, doc),
     pure("cap?", 1, 1, is_cap),
     pure("--make-cap", 3, 3, make_cap),
 ];

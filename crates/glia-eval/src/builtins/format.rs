@@ -54,7 +54,11 @@ fn format(a: &mut [Value]) -> Result<Value, Error> {
         let number = |cs: &mut std::iter::Peekable<std::str::Chars>| {
             let mut n = None;
             while let Some(d) = cs.peek().and_then(|d| d.to_digit(10)) {
-                n = Some(n.unwrap_or(0usize).saturating_mul(10).saturating_add(d as usize));
+                n = Some(
+                    n.unwrap_or(0usize)
+                        .saturating_mul(10)
+                        .saturating_add(d as usize),
+                );
                 cs.next();
             }
             n
@@ -116,7 +120,11 @@ fn convert(conv: char, arg: &Value, spec: &Spec) -> Result<String, Error> {
     Ok(match conv {
         's' | 'S' => {
             // Java prints nil as "null".
-            let mut s = if arg.is_nil() { "null".into() } else { str_of(arg) };
+            let mut s = if arg.is_nil() {
+                "null".into()
+            } else {
+                str_of(arg)
+            };
             if let Some(p) = spec.precision {
                 s = s.chars().take(p).collect();
             }
@@ -125,7 +133,9 @@ fn convert(conv: char, arg: &Value, spec: &Spec) -> Result<String, Error> {
         'b' | 'B' => (!matches!(arg, Value::Nil | Value::Bool(false))).to_string(),
         'c' => match arg {
             Value::Char(c) => c.to_string(),
-            Value::Int(i) => char::from_u32(*i as u32).ok_or_else(|| need("a character"))?.to_string(),
+            Value::Int(i) => char::from_u32(*i as u32)
+                .ok_or_else(|| need("a character"))?
+                .to_string(),
             _ => return Err(need("a character")),
         },
         'd' => {
@@ -147,12 +157,11 @@ fn convert(conv: char, arg: &Value, spec: &Spec) -> Result<String, Error> {
                 _ => return Err(need("an integer")),
             };
             // Java formats a negative long as its two's complement.
-            let s = match conv {
+            match conv {
                 'o' => format!("{}{:o}", if spec.alt { "0" } else { "" }, i as u64),
                 'x' => format!("{}{:x}", if spec.alt { "0x" } else { "" }, i as u64),
                 _ => format!("{}{:X}", if spec.alt { "0X" } else { "" }, i as u64),
-            };
-            s
+            }
         }
         'f' | 'e' | 'E' | 'g' | 'G' => {
             if !arg.is_number() {
@@ -179,7 +188,11 @@ fn convert(conv: char, arg: &Value, spec: &Spec) -> Result<String, Error> {
                     let s = if ax != 0.0 && (ax < 1e-4 || ax >= 10f64.powi(p as i32)) {
                         java_exp(ax, p - 1)
                     } else {
-                        let mag = if ax == 0.0 { 0 } else { ax.log10().floor() as i32 };
+                        let mag = if ax == 0.0 {
+                            0
+                        } else {
+                            ax.log10().floor() as i32
+                        };
                         format!("{:.*}", (p as i32 - 1 - mag).max(0) as usize, ax)
                     };
                     if conv == 'G' { s.to_uppercase() } else { s }
@@ -196,7 +209,11 @@ fn java_exp(x: f64, p: usize) -> String {
     let s = format!("{x:.p$e}");
     let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    format!(
+        "{mantissa}e{}{:02}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    )
 }
 
 fn signed(negative: bool, digits: String, spec: &Spec) -> String {
@@ -232,7 +249,9 @@ fn group(number: String, on: bool) -> String {
 }
 
 fn parse_long(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0].as_str().ok_or_else(|| expected("a string", "parse-long", &a[0]))?;
+    let s = a[0]
+        .as_str()
+        .ok_or_else(|| expected("a string", "parse-long", &a[0]))?;
     let digits = s.strip_prefix('+').unwrap_or(s);
     Ok(match digits.parse::<i64>() {
         Ok(i) if !digits.starts_with(['+', '-']) || s.starts_with('-') => Value::Int(i),
@@ -241,19 +260,28 @@ fn parse_long(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn parse_double(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0].as_str().ok_or_else(|| expected("a string", "parse-double", &a[0]))?;
+    let s = a[0]
+        .as_str()
+        .ok_or_else(|| expected("a string", "parse-double", &a[0]))?;
     let t = s.trim();
     Ok(match t {
         "NaN" => Value::Double(f64::NAN),
         "Infinity" | "+Infinity" => Value::Double(f64::INFINITY),
         "-Infinity" => Value::Double(f64::NEG_INFINITY),
-        _ if t.chars().any(|c| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E')) => Value::Nil,
+        _ if t
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && !matches!(c, 'e' | 'E')) =>
+        {
+            Value::Nil
+        }
         _ => t.parse::<f64>().map_or(Value::Nil, Value::Double),
     })
 }
 
 fn parse_boolean(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0].as_str().ok_or_else(|| expected("a string", "parse-boolean", &a[0]))?;
+    let s = a[0]
+        .as_str()
+        .ok_or_else(|| expected("a string", "parse-boolean", &a[0]))?;
     Ok(match s {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),

@@ -21,6 +21,7 @@ fn atom(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Atom(Rc::new(Atom {
         value: RefCell::new(std::mem::take(&mut a[0])),
         meta: RefCell::new(meta),
+        watches: RefCell::new(Vec::new()),
     })))
 }
 
@@ -61,6 +62,46 @@ fn compare_and_set(a: &mut [Value]) -> Result<Value, Error> {
         *x.value.borrow_mut() = std::mem::take(&mut a[2]);
     }
     Ok(Value::Bool(same))
+}
+
+fn atom_arg(v: &Value, fname: &str) -> Result<Rc<Atom>, Error> {
+    match v {
+        Value::Atom(x) => Ok(x.clone()),
+        other => Err(expected("an atom", fname, other)),
+    }
+}
+
+/// `(add-watch atom key f)`: `(f key atom old new)` runs after every
+/// change (`reset!`, `swap!`, `compare-and-set!`); a key replaces its
+/// earlier watch.
+fn add_watch(a: &mut [Value]) -> Result<Value, Error> {
+    let x = atom_arg(&a[0], "add-watch")?;
+    let (key, f) = (std::mem::take(&mut a[1]), std::mem::take(&mut a[2]));
+    let mut w = x.watches.borrow_mut();
+    w.retain(|(k, _)| *k != key);
+    w.push((key, f));
+    Ok(a[0].clone())
+}
+
+fn remove_watch(a: &mut [Value]) -> Result<Value, Error> {
+    let x = atom_arg(&a[0], "remove-watch")?;
+    x.watches.borrow_mut().retain(|(k, _)| *k != a[1]);
+    Ok(a[0].clone())
+}
+
+/// The watches to notify: nil for none (the common case, checked fast).
+fn watches(a: &mut [Value]) -> Result<Value, Error> {
+    let x = atom_arg(&a[0], "--watches")?;
+    let w = x.watches.borrow();
+    Ok(if w.is_empty() {
+        Value::Nil
+    } else {
+        Value::list(
+            w.iter()
+                .map(|(k, f)| Value::vector([k.clone(), f.clone()]))
+                .collect::<Vec<_>>(),
+        )
+    })
 }
 
 fn meta(a: &mut [Value]) -> Result<Value, Error> {
@@ -177,6 +218,16 @@ fn var_get(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     }
 }
 
+fn set_var_root(a: &mut [Value]) -> Result<Value, Error> {
+    match &a[0] {
+        Value::Var(v) => {
+            v.set(a[1].clone());
+            Ok(std::mem::take(&mut a[1]))
+        }
+        other => Err(expected("a var", "--set-var-root!", other)),
+    }
+}
+
 fn is_bound(a: &mut [Value]) -> Result<Value, Error> {
     match &a[0] {
         Value::Var(v) => Ok(Value::Bool(v.get().is_some())),
@@ -191,8 +242,11 @@ fn hash(a: &mut [Value]) -> Result<Value, Error> {
 pub static BUILTINS: &[Builtin] = &[
     pure("atom", 1, 3, atom),
     with_vm("deref", 1, 1, deref).realizing(super::realize::pending_delay),
-    pure("reset!", 2, 2, reset),
-    pure("compare-and-set!", 3, 3, compare_and_set),
+    pure("--reset!", 2, 2, reset),
+    pure("add-watch", 3, 3, add_watch),
+    pure("remove-watch", 2, 2, remove_watch),
+    pure("--watches", 1, 1, watches),
+    pure("--compare-and-set!", 3, 3, compare_and_set),
     pure("meta", 1, 1, meta),
     pure("with-meta", 2, 2, with_meta),
     with_vm("gensym", 0, 1, gensym),
@@ -201,5 +255,6 @@ pub static BUILTINS: &[Builtin] = &[
     with_vm("var-get", 1, 1, var_get),
     with_vm("in-ns", 1, 1, in_ns),
     pure("bound?", 1, 1, is_bound),
+    pure("--set-var-root!", 2, 2, set_var_root),
     pure("hash", 1, 1, hash).realizing(super::realize::all_deep),
 ];

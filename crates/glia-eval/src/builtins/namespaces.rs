@@ -23,9 +23,18 @@ pub struct Load {
 /// The modules of the standard library, embedded in the binary.
 const STDLIB: &[(&str, &str)] = &[
     ("glia.set", include_str!("../../../../stdlib/glia/set.glia")),
-    ("glia.test", include_str!("../../../../stdlib/glia/test.glia")),
-    ("glia.json", include_str!("../../../../stdlib/glia/json.glia")),
-    ("glia.policy", include_str!("../../../../stdlib/glia/policy.glia")),
+    (
+        "glia.test",
+        include_str!("../../../../stdlib/glia/test.glia"),
+    ),
+    (
+        "glia.json",
+        include_str!("../../../../stdlib/glia/json.glia"),
+    ),
+    (
+        "glia.policy",
+        include_str!("../../../../stdlib/glia/policy.glia"),
+    ),
 ];
 
 fn ns_symbol(v: &Value, fname: &str) -> Result<Rc<str>, Error> {
@@ -63,9 +72,8 @@ fn load_begin(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     let bytes;
     let body = match &a[1] {
         Value::Bytes(b) => {
-            bytes = String::from_utf8(b.to_vec()).map_err(|_| {
-                Error::illegal_argument(format!("{name} is not UTF-8 text"))
-            })?;
+            bytes = String::from_utf8(b.to_vec())
+                .map_err(|_| Error::illegal_argument(format!("{name} is not UTF-8 text")))?;
             bytes.as_str()
         }
         other => text(other, "load")?,
@@ -129,10 +137,13 @@ fn load_next(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
 /// into a fn of no arguments; `eval` calls it.
 fn compile(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     let source = Rc::new(crate::Source::new("eval", ""));
-    let form = crate::convert::value_to_form(&a[0], glia_syntax::Span::default(), &Default::default())?;
+    let form =
+        crate::convert::value_to_form(&a[0], glia_syntax::Span::default(), &Default::default())?;
     let mut budget = crate::compiler::MAX_EXPANSIONS;
     let mut compiler = crate::compiler::Compiler::new(vm, source.clone());
-    let form = compiler.macroexpand_all(&form, &mut budget)?.unwrap_or(form);
+    let form = compiler
+        .macroexpand_all(&form, &mut budget)?
+        .unwrap_or(form);
     crate::compiler::Compiler::new(vm, source)
         .compile_toplevel(&form)
         .map(Value::Fn)
@@ -171,7 +182,10 @@ fn ns_name(a: &mut [Value]) -> Result<Value, Error> {
 /// ones too.
 fn interns(vm: &Vm, v: &Value, fname: &str, all: bool) -> Result<Value, Error> {
     let name = ns_symbol(v, fname)?;
-    let ns = vm.namespaces.get(&name).ok_or_else(|| no_namespace(&name))?;
+    let ns = vm
+        .namespaces
+        .get(&name)
+        .ok_or_else(|| no_namespace(&name))?;
     let mut out = Map::default();
     for (sym, var) in ns.mappings.borrow().iter() {
         if *var.ns == *name && (all || !is_private(var)) {
@@ -208,7 +222,10 @@ fn ns_interns(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
 
 fn ns_aliases(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     let name = ns_symbol(&a[0], "ns-aliases")?;
-    let ns = vm.namespaces.get(&name).ok_or_else(|| no_namespace(&name))?;
+    let ns = vm
+        .namespaces
+        .get(&name)
+        .ok_or_else(|| no_namespace(&name))?;
     let mut out = Map::default();
     for (alias, target) in ns.aliases.borrow().iter() {
         out.insert(Value::symbol(None, alias), Value::symbol(None, target));
@@ -242,7 +259,10 @@ fn alias(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
 /// of them for `:all`) become plain names in the current one.
 fn refer(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     let name = ns_symbol(&a[0], "refer")?;
-    let ns = vm.namespaces.get(&name).ok_or_else(|| no_namespace(&name))?;
+    let ns = vm
+        .namespaces
+        .get(&name)
+        .ok_or_else(|| no_namespace(&name))?;
     let wanted: Option<Vec<Rc<str>>> = match &a[1] {
         Value::Keyword(k) if k.name() == "all" => None,
         names => Some(

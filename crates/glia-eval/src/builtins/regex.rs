@@ -19,8 +19,9 @@ pub(super) fn pattern(v: &Value, fname: &str) -> Result<Rc<regex::Regex>, Error>
 
 pub(super) fn compile(s: &str) -> Result<Rc<regex::Regex>, Error> {
     regex::Regex::new(s).map(Rc::new).map_err(|e| {
-        Error::illegal_argument(format!("invalid regex {s:?}: {e}"))
-            .with_hint("Glia regexes use the syntax of Rust's regex crate (no backreferences or lookaround)")
+        Error::illegal_argument(format!("invalid regex {s:?}: {e}")).with_hint(
+            "Glia regexes use the syntax of Rust's regex crate (no backreferences or lookaround)",
+        )
     })
 }
 

@@ -299,23 +299,37 @@ fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
     Ok(out)
 }
 
-fn sort(a: &mut [Value]) -> Result<Value, Error> {
-    let mut items = seq_items(&a[0])?;
+/// Sorts by `compare`, stably; the first failure to compare is the error.
+fn sort_values<T>(items: &mut [T], key: impl Fn(&T) -> &Value) -> Result<(), Error> {
     let mut failure = None;
     items.sort_by(|x, y| {
-        compare(x, y).unwrap_or_else(|m| {
+        compare(key(x), key(y)).unwrap_or_else(|m| {
             failure.get_or_insert(m);
             std::cmp::Ordering::Equal
         })
     });
-    if let Some(m) = failure {
-        return Err(Error::type_mismatch(m));
+    match failure {
+        Some(m) => Err(Error::type_mismatch(m)),
+        None => Ok(()),
     }
-    Ok(if items.is_empty() {
-        Value::list([])
-    } else {
-        Value::list(items)
-    })
+}
+
+/// `(sort coll)` by `compare`.
+fn sort(a: &mut [Value]) -> Result<Value, Error> {
+    let mut items = seq_items(&a[0])?;
+    sort_values(&mut items, |v| v)?;
+    Ok(Value::list(items))
+}
+
+/// `(--sort-keyed keys coll)`: the elements of `coll` ordered by the
+/// matching `keys` (what `sort-by` computed), stably.
+fn sort_keyed(a: &mut [Value]) -> Result<Value, Error> {
+    let keys = seq_items(&a[0])?;
+    let mut pairs: Vec<(Value, Value)> = keys.into_iter().zip(seq_items(&a[1])?).collect();
+    sort_values(&mut pairs, |(k, _)| k)?;
+    Ok(Value::list(
+        pairs.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+    ))
 }
 
 /// A realised seq as a list (`()` when empty).
@@ -369,6 +383,7 @@ pub static BUILTINS: &[Builtin] = &[
     pure("--range-chunk", 3, 3, range_chunk),
     pure("--chunk-cons", 2, 2, chunk_cons),
     pure("--sort", 1, 1, sort).realizing(super::realize::all_deep),
+    pure("--sort-keyed", 2, 2, sort_keyed).realizing(super::realize::all_deep),
     pure("empty?", 1, 1, is_empty).realizing(super::realize::first_cell),
     pure("--list", 1, 1, to_list).realizing(super::realize::first_spine),
 ];

@@ -54,7 +54,10 @@ fn split(a: &mut [Value]) -> Result<Value, Error> {
 
 fn split_lines(a: &mut [Value]) -> Result<Value, Error> {
     let s = text(&a[0], "split-lines")?;
-    let mut parts: Vec<&str> = s.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut parts: Vec<&str> = s
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     while parts.len() > 1 && parts.last() == Some(&"") {
         parts.pop();
     }
@@ -82,7 +85,10 @@ string_fn!(reverse, "reverse", |s| s.chars().rev().collect());
 string_fn!(capitalize, "capitalize", |s| {
     let mut cs = s.chars();
     match cs.next() {
-        Some(c) => c.to_uppercase().chain(cs.as_str().to_lowercase().chars()).collect(),
+        Some(c) => c
+            .to_uppercase()
+            .chain(cs.as_str().to_lowercase().chars())
+            .collect(),
         None => String::new(),
     }
 });
@@ -127,11 +133,16 @@ fn index_of(a: &mut [Value]) -> Result<Value, Error> {
     let s = text(&a[0], "index-of")?;
     let n = needle(&a[1], "index-of")?;
     let from = match a.get(2) {
-        Some(Value::Int(i)) => s.char_indices().nth((*i).max(0) as usize).map_or(s.len(), |(b, _)| b),
+        Some(Value::Int(i)) => s
+            .char_indices()
+            .nth((*i).max(0) as usize)
+            .map_or(s.len(), |(b, _)| b),
         Some(other) => return Err(expected("an integer index", "index-of", other)),
         None => 0,
     };
-    Ok(s[from..].find(&n).map_or(Value::Nil, |b| char_index(s, from + b)))
+    Ok(s[from..]
+        .find(&n)
+        .map_or(Value::Nil, |b| char_index(s, from + b)))
 }
 
 fn last_index_of(a: &mut [Value]) -> Result<Value, Error> {

@@ -169,12 +169,15 @@ impl fmt::Display for Symbol {
 pub struct Atom {
     pub value: RefCell<Value>,
     pub meta: RefCell<Option<Value>>,
+    /// `add-watch`ers: key and fn, called (in Glia) after each change.
+    pub watches: RefCell<Vec<(Value, Value)>>,
 }
 
 impl Drop for Atom {
     fn drop(&mut self) {
         let v = self.value.take();
-        deep(move || drop(v));
+        let w = self.watches.take();
+        deep(move || drop((v, w)));
     }
 }
 

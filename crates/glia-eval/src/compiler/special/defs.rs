@@ -81,9 +81,8 @@ impl Compiler<'_> {
             2 => Some(&args[1]),
             _ => None,
         };
-        if !meta.is_empty() {
-            *var.meta.borrow_mut() = Some(Value::Map(Rc::new(meta)));
-        }
+        self.describe(&mut meta, name, span);
+        *var.meta.borrow_mut() = Some(Value::Map(Rc::new(meta)));
         let var = self.scope().code.var(&var);
         match init {
             Some(init) => {
@@ -95,6 +94,21 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+
+    /// What `doc` and `source` show of a var: its namespace, name, where
+    /// it was defined, and the text of the definition.
+    fn describe(&self, meta: &mut Map, name: &str, span: Span) {
+        let key = |k: &str| Value::keyword(None, k);
+        meta.insert(key("ns"), Value::symbol(None, &self.vm.current_ns.name));
+        meta.insert(key("name"), Value::symbol(None, name));
+        let text = &self.source.text;
+        if let Some(src) = text.get(span.start..span.end).filter(|t| !t.is_empty()) {
+            let line = text[..span.start].matches('\n').count() + 1;
+            meta.insert(key("file"), Value::str(self.source.name.clone()));
+            meta.insert(key("line"), Value::Int(line as i64));
+            meta.insert(key("source"), Value::str(src));
+        }
     }
 
     /// Compiles a def's init; a fn gets the var's name for traces.
