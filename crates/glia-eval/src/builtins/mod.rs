@@ -21,6 +21,7 @@ mod caps;
 mod colls;
 mod errors;
 mod format;
+mod json;
 mod meta;
 mod namespaces;
 mod numbers;
@@ -134,7 +135,8 @@ pub fn install(core: &Namespace, string: &Namespace) {
     for b in text::BUILTINS {
         string.intern(b.name).set(Value::Builtin(b));
     }
-    let tables: [&'static [Builtin]; 12] = [
+    let tables: [&'static [Builtin]; 13] = [
+        json::BUILTINS,
         namespaces::BUILTINS,
         bits::BUILTINS,
         format::BUILTINS,
