@@ -8,6 +8,8 @@ use glia_syntax::{Form, FormKind, read};
 
 const CLOJURE_CASES: &str = include_str!("conformance/clojure.glia");
 const CLOJURE_EXPECTED: &str = include_str!("conformance/clojure.expected");
+const CORE_CASES: &str = include_str!("conformance/core.glia");
+const CORE_EXPECTED: &str = include_str!("conformance/core.expected");
 const GLIA_CASES: &str = include_str!("conformance/glia.glia");
 const EFFECT_CASES: &str = include_str!("conformance/effects.glia");
 
@@ -53,11 +55,12 @@ fn report(failures: &[String], total: usize) {
     );
 }
 
-#[test]
-fn clojure_cases_match_clojure() {
-    let forms = read(CLOJURE_CASES);
+/// Checks every case of a Clojure-oracle file against its expected
+/// results; returns the number of cases.
+fn check_against_clojure(cases: &str, expected_text: &str, divergences: &[(usize, &str)]) -> usize {
+    let forms = read(cases);
     assert!(forms.errors.is_empty(), "{:?}", forms.errors);
-    let expected: Vec<(usize, &str, &str)> = CLOJURE_EXPECTED
+    let expected: Vec<(usize, &str, &str)> = expected_text
         .lines()
         .map(|l| {
             let mut parts = l.splitn(3, '\t');
@@ -74,17 +77,17 @@ fn clojure_cases_match_clojure() {
     let mut failures = Vec::new();
     for (i, (form, (line, kind, want))) in forms.forms.iter().zip(&expected).enumerate() {
         assert_eq!(
-            line_of(CLOJURE_CASES, form.span.start),
+            line_of(cases, form.span.start),
             *line,
             "cases and expectations pair up"
         );
-        let code = &CLOJURE_CASES[form.span.start..form.span.end];
+        let code = &cases[form.span.start..form.span.end];
         let got = outcome(&mut glia, i, code);
         let want = match *kind {
             "ok" => Ok(want.to_string()),
             _ => Err(glia_type_of_clojure_class(want).to_string()),
         };
-        let known = KNOWN_DIVERGENCES.iter().any(|(l, _)| l == line);
+        let known = divergences.iter().any(|(l, _)| l == line);
         if got != want && !known {
             failures.push(format!(
                 "  line {line}: {code}\n    want {want:?}\n    got  {got:?}"
@@ -97,7 +100,19 @@ fn clojure_cases_match_clojure() {
         }
     }
     report(&failures, expected.len());
-    assert!(expected.len() >= 300);
+    expected.len()
+}
+
+#[test]
+fn clojure_cases_match_clojure() {
+    let n = check_against_clojure(CLOJURE_CASES, CLOJURE_EXPECTED, KNOWN_DIVERGENCES);
+    assert!(n >= 300);
+}
+
+#[test]
+fn core_library_cases_match_clojure() {
+    let n = check_against_clojure(CORE_CASES, CORE_EXPECTED, &[]);
+    assert!(n >= 400);
 }
 
 /// Runs a file of `FORM => EXPECTED` / `FORM =! TYPE` triples; returns the

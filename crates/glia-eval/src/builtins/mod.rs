@@ -40,6 +40,7 @@ use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
 pub use namespaces::Load;
+pub(crate) use seqs::cons_onto;
 pub use seqs::{seq_items, seq_of};
 
 pub type PureFn = fn(&mut [Value]) -> Result<Value, Error>;

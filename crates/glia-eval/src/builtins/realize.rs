@@ -9,17 +9,17 @@ type Found = Option<(Value, Walk)>;
 
 /// The first cell of the first argument (`first`, `seq`, `rest`).
 pub fn first_cell(a: &[Value]) -> Found {
-    unrealized_prefix(&a[0], 1).map(|l| seq_cell(l, Walk::Once))
+    unrealized_prefix(a.first()?, 1).map(|l| seq_cell(l, Walk::Once))
 }
 
 /// The first two cells of the first argument (`next`, `second`).
 pub fn first_two(a: &[Value]) -> Found {
-    unrealized_prefix(&a[0], 2).map(|l| seq_cell(l, Walk::Once))
+    unrealized_prefix(a.first()?, 2).map(|l| seq_cell(l, Walk::Once))
 }
 
 /// The first argument's whole spine (`count`, `vec`, `reverse`...).
 pub fn first_spine(a: &[Value]) -> Found {
-    unrealized_spine(&a[0]).map(|l| seq_cell(l, Walk::Spine))
+    unrealized_spine(a.first()?).map(|l| seq_cell(l, Walk::Spine))
 }
 
 /// The last argument's whole spine (`apply`).
@@ -45,7 +45,7 @@ pub fn to_index(a: &[Value]) -> Found {
         Some(Value::Int(i)) => (*i).max(0) as usize,
         _ => 0,
     };
-    unrealized_prefix(&a[0], n.saturating_add(1)).map(|l| seq_cell(l, Walk::Once))
+    unrealized_prefix(a.first()?, n.saturating_add(1)).map(|l| seq_cell(l, Walk::Once))
 }
 
 /// Whether values are hashed as keys or elements in `v`.
@@ -59,7 +59,7 @@ fn hashes(v: &Value) -> bool {
 /// `into`: the source's spine, and its elements too when they become keys.
 pub fn into_source(a: &[Value]) -> Found {
     let from = a.get(1)?;
-    if hashes(&a[0]) {
+    if hashes(a.first()?) {
         unrealized_deep(from).map(|l| seq_cell(l, Walk::Spine))
     } else {
         unrealized_spine(from).map(|l| seq_cell(l, Walk::Spine))
@@ -70,13 +70,14 @@ pub fn into_source(a: &[Value]) -> Found {
 /// `disj`, `dissoc`, `conj`): a lazy seq used as a key is hashed, so it is
 /// realized; values stay as they are.
 pub fn keys_after_first(a: &[Value]) -> Found {
-    let key_of = |v: &Value| match (&a[0], v) {
+    let target = a.first()?;
+    let key_of = |v: &Value| match (target, v) {
         (Value::Map(_) | Value::SortedMap(_), Value::Vector(e)) if e.items.len() == 2 => {
             unrealized_deep(&e.items[0])
         }
         _ => unrealized_deep(v),
     };
-    if !hashes(&a[0]) {
+    if !hashes(target) {
         return None;
     }
     a[1..]
@@ -87,7 +88,7 @@ pub fn keys_after_first(a: &[Value]) -> Found {
 
 /// `assoc` on a map: its keys (every other argument from the second).
 pub fn assoc_keys(a: &[Value]) -> Found {
-    if !hashes(&a[0]) {
+    if !hashes(a.first()?) {
         return None;
     }
     a[1..]
@@ -107,8 +108,8 @@ pub fn even_deep(a: &[Value]) -> Found {
 
 /// A delay not yet forced (`force`, `deref`).
 pub fn pending_delay(a: &[Value]) -> Found {
-    match &a[0] {
-        Value::Delay(d) if !d.is_realized() => Some((a[0].clone(), Walk::Once)),
+    match a.first()? {
+        d @ Value::Delay(l) if !l.is_realized() => Some((d.clone(), Walk::Once)),
         _ => None,
     }
 }

@@ -204,7 +204,7 @@ fn nthrest(a: &mut [Value]) -> Result<Value, Error> {
 
 /// `(cons x coll)`: onto a list, a list (counted); onto a lazy seq or
 /// cons, a cons cell that leaves the rest unrealized.
-pub(super) fn cons_onto(x: Value, coll: Value) -> Result<Value, Error> {
+pub(crate) fn cons_onto(x: Value, coll: Value) -> Result<Value, Error> {
     charge(32)?;
     Ok(match coll {
         Value::Nil => Value::List(List::cons(x, List::empty())),

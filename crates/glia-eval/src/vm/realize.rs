@@ -53,7 +53,10 @@ const RETRY: usize = 2;
 const ARGS_BELOW: usize = 3;
 const ARGC: usize = 4;
 const WALK: usize = 5;
-pub(crate) const SLOTS: u16 = 6;
+/// Lazy seqs whose bodies returned the lazy seq being realized: they get
+/// its value too (a list, or nil).
+const PENDING: usize = 6;
+pub(crate) const SLOTS: u16 = 7;
 
 impl Vm {
     /// Realizes what builtin `b` needs before it runs. `Ok(true)`: a thunk
@@ -150,31 +153,33 @@ impl Vm {
         let cell = self.stack[base + CELL].clone();
         let lazy = match &cell {
             Value::Lazy(l) => {
-                // A body that returned another lazy seq: that one first.
+                // A body that returned another lazy seq: realize that one
+                // in this same trampoline (iteratively, as Clojure's
+                // `LazySeq.sval` unwraps: a long run of lazy seqs returning
+                // lazy seqs must not nest), then give both its value.
                 if let Value::Lazy(inner) = &v
                     && !inner.is_realized()
                 {
+                    let pending = std::mem::take(&mut self.stack[base + PENDING]);
+                    self.stack[base + PENDING] = crate::builtins::cons_onto(cell, pending)?;
                     self.set_ip(0);
-                    let retry = Retry {
-                        builtin: Value::Nil,
-                        below: 0,
-                        argc: 0,
-                    };
-                    return self.push_realize(top, v.clone(), Walk::Once, retry, base + VALUE);
+                    return self.run_thunk(base, top, v.clone());
                 }
-                l.set(seq_value(v)?);
+                let realized = seq_value(v)?;
+                let pending = std::mem::take(&mut self.stack[base + PENDING]);
+                for outer in value::SeqIter::new(&pending) {
+                    if let Value::Lazy(o) = outer {
+                        o.set(realized.clone());
+                    }
+                }
+                l.set(realized);
                 l.clone()
             }
             Value::Delay(d) => {
                 d.set(v);
                 d.clone()
             }
-            _ => {
-                return Err(Error::new(
-                    ErrorType::Internal,
-                    "a realize trampoline lost its cell",
-                ));
-            }
+            _ => return Err(Error::new(ErrorType::Internal, "a realize trampoline lost its cell")),
         };
         if matches!(self.stack[base + WALK], Value::Bool(true))
             && let Some(next) = lazy.get().and_then(value::unrealized_spine)
