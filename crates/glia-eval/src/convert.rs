@@ -7,7 +7,6 @@
 //! ([`Spans`]); when the expansion hands back the same allocation, the form
 //! gets its original span.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use glia_syntax::{Form, FormKind, Keyword as FormKeyword, Span, Symbol as FormSymbol};
@@ -19,7 +18,8 @@ use crate::value::{List, Map, Set, Symbol, Value, Vec_};
 /// the values alive so that an address is never reused while it is here.
 #[derive(Default)]
 pub struct Spans {
-    by_addr: HashMap<usize, Span>,
+    /// Keyed by addresses (not attacker-chosen), so a fast hasher is safe.
+    by_addr: rustc_hash::FxHashMap<usize, Span>,
     keep: Vec<Value>,
 }
 

@@ -103,6 +103,7 @@ impl Glia {
             // The core library is part of this crate; its tests load it.
             panic!("glia.core failed to load: {e}");
         }
+        builtins::document(&glia.vm);
         glia.set_ns(&user.name.clone());
         glia
     }

@@ -54,6 +54,8 @@ pub const CORE_NS: &str = "glia.core";
 pub struct Source {
     pub name: String,
     pub text: std::sync::Arc<str>,
+    /// Where each line starts, computed on first use.
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -61,6 +63,17 @@ impl Source {
         Source {
             name: name.to_string(),
             text: text.into(),
+            lines: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        starts.partition_point(|&s| s <= offset)
     }
 }

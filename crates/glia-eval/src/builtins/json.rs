@@ -5,9 +5,9 @@
 use std::fmt;
 use std::rc::Rc;
 
+use serde::Serialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
-use serde::Serialize;
 
 use super::{Builtin, expected, pure};
 use crate::error::{Error, ErrorType};
@@ -71,7 +71,10 @@ impl<'de> Visitor<'de> for Reader {
         while let Some(v) = seq.next_element_seed(self)? {
             items.push_back(v);
         }
-        Ok(Value::Vector(Rc::new(crate::value::Vec_ { items, meta: None })))
+        Ok(Value::Vector(Rc::new(crate::value::Vec_ {
+            items,
+            meta: None,
+        })))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
@@ -185,8 +188,13 @@ fn key(k: &Value) -> String {
 /// `(--json-emit value pretty?)`.
 fn emit(a: &mut [Value]) -> Result<Value, Error> {
     let fail = |e: serde_json::Error| {
-        Error::new(ErrorType::IllegalArgument, format!("cannot write JSON: {e}"))
-            .with_hint("JSON holds nil, booleans, numbers, strings, keywords, symbols and collections of them")
+        Error::new(
+            ErrorType::IllegalArgument,
+            format!("cannot write JSON: {e}"),
+        )
+        .with_hint(
+            "JSON holds nil, booleans, numbers, strings, keywords, symbols and collections of them",
+        )
     };
     let text = if a[1].is_truthy() {
         serde_json::to_string_pretty(&Json(&a[0])).map_err(fail)?

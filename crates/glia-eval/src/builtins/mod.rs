@@ -19,6 +19,7 @@ macro_rules! predicate {
 mod bits;
 mod caps;
 mod colls;
+mod docs;
 mod errors;
 mod format;
 mod json;
@@ -39,6 +40,7 @@ use crate::vm::Vm;
 use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
+pub use docs::document;
 pub use namespaces::Load;
 pub(crate) use seqs::cons_onto;
 pub use seqs::{seq_items, seq_of};

@@ -179,7 +179,12 @@ impl Vm {
                 d.set(v);
                 d.clone()
             }
-            _ => return Err(Error::new(ErrorType::Internal, "a realize trampoline lost its cell")),
+            _ => {
+                return Err(Error::new(
+                    ErrorType::Internal,
+                    "a realize trampoline lost its cell",
+                ));
+            }
         };
         if matches!(self.stack[base + WALK], Value::Bool(true))
             && let Some(next) = lazy.get().and_then(value::unrealized_spine)

@@ -104,7 +104,7 @@ impl Compiler<'_> {
         meta.insert(key("name"), Value::symbol(None, name));
         let text = &self.source.text;
         if let Some(src) = text.get(span.start..span.end).filter(|t| !t.is_empty()) {
-            let line = text[..span.start].matches('\n').count() + 1;
+            let line = self.source.line_of(span.start);
             meta.insert(key("file"), Value::str(self.source.name.clone()));
             meta.insert(key("line"), Value::Int(line as i64));
             meta.insert(key("source"), Value::str(src));
@@ -133,11 +133,14 @@ impl Compiler<'_> {
     ) -> Result<(), Error> {
         let (_, name) = self.def_name(span, args, "defmacro")?;
         let mut rest = &args[1..];
+        let mut meta = Map::default();
+        meta.insert(Value::keyword(None, "macro"), Value::Bool(true));
         if let Some(Form {
-            kind: FormKind::Str(_),
+            kind: FormKind::Str(doc),
             ..
         }) = rest.first()
         {
+            meta.insert(Value::keyword(None, "doc"), Value::str(doc.clone()));
             rest = &rest[1..];
         }
         if let Some(Form {
@@ -162,7 +165,23 @@ impl Compiler<'_> {
                 (Form::new(FormKind::Vector(all), params.span), body)
             })
             .collect();
+        let ns = self.vm.current_ns.name.clone();
+        let arglists = arities
+            .iter()
+            .map(|(params, _)| match &params.kind {
+                // Without the `&form` and `&env` the user does not pass.
+                FormKind::Vector(ps) => Value::vector(
+                    ps[2..]
+                        .iter()
+                        .map(|p| form_to_value(p, &ns, &mut Spans::default())),
+                ),
+                _ => Value::Nil,
+            })
+            .collect::<Vec<_>>();
+        meta.insert(Value::keyword(None, "arglists"), Value::list(arglists));
+        self.describe(&mut meta, name, span);
         let var = self.vm.current_ns.intern(name);
+        *var.meta.borrow_mut() = Some(Value::Map(Rc::new(meta)));
         let var = self.scope().code.var(&var);
         self.compile_fn(span, None, Some(name), &arities, dst)?;
         self.emit(Op::Def { var, src: dst, dst }, span);
