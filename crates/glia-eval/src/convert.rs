@@ -171,7 +171,7 @@ fn value_to_form_here(v: &Value, span: Span, spans: &Spans, depth: usize) -> Res
                 .collect::<Result<_, _>>()?,
         ),
         // Realized before conversion (see the compiler's macro call).
-        Value::Cons(_) | Value::Lazy(_) => FormKind::List(
+        Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_) => FormKind::List(
             crate::value::SeqIter::new(v)
                 .map(|x| value_to_form(x, span, spans))
                 .collect::<Result<_, _>>()?,

@@ -91,7 +91,7 @@ pub fn count_of(v: &Value) -> Result<usize, Error> {
         Value::SortedSet(s) => s.len(),
         Value::Str(s) => s.chars().count(),
         Value::Bytes(b) => b.len(),
-        chain @ (Value::Cons(_) | Value::Lazy(_)) => {
+        chain @ (Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)) => {
             let mut items = crate::value::SeqIter::new(chain);
             let n = items.by_ref().count();
             if items.blocked {
@@ -182,7 +182,9 @@ pub fn conj_one(coll: Value, x: Value) -> Result<Value, Error> {
     Ok(match coll.into_map_view() {
         Value::Nil => Value::List(List::cons(x, List::empty())),
         Value::List(l) => Value::List(List::cons(x, l)),
-        seq @ (Value::Cons(_) | Value::Lazy(_)) => super::seqs::cons_onto(x, seq)?,
+        seq @ (Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)) => {
+            super::seqs::cons_onto(x, seq)?
+        }
         Value::Vector(mut v) => {
             Rc::make_mut(&mut v).items.push_back(x);
             Value::Vector(v)
@@ -333,7 +335,7 @@ pub fn nth_of(coll: &Value, index: &Value, default: Option<Value>) -> Result<Val
         Value::List(l) => (i >= 0)
             .then(|| l.iter().nth(i as usize).cloned())
             .flatten(),
-        chain @ (Value::Cons(_) | Value::Lazy(_)) => (i >= 0)
+        chain @ (Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)) => (i >= 0)
             .then(|| crate::value::SeqIter::new(chain).nth(i as usize).cloned())
             .flatten(),
         Value::Str(s) => (i >= 0)
@@ -455,7 +457,7 @@ fn val(a: &mut [Value]) -> Result<Value, Error> {
 
 fn empty(a: &mut [Value]) -> Result<Value, Error> {
     Ok(match &*a[0].map_view() {
-        Value::List(_) | Value::Cons(_) | Value::Lazy(_) => Value::list([]),
+        Value::List(_) | Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_) => Value::list([]),
         Value::Vector(_) => Value::vector([]),
         Value::Map(_) => Value::Map(Rc::new(Map::default())),
         Value::Set(_) => Value::Set(Rc::new(Set::default())),

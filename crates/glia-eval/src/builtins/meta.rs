@@ -155,7 +155,7 @@ fn with_meta(a: &mut [Value]) -> Result<Value, Error> {
         }
         // Seqs carry no metadata here (lists from the reader keep theirs
         // in their forms).
-        v @ (Value::List(_) | Value::Cons(_) | Value::Lazy(_)) => v,
+        v @ (Value::List(_) | Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)) => v,
         other => return Err(expected("a collection, symbol or fn", "with-meta", &other)),
     })
 }

@@ -15,7 +15,11 @@ predicate!(is_char, Value::Char(_));
 predicate!(is_vector, Value::Vector(_));
 predicate!(is_list, Value::List(_));
 predicate!(is_set, Value::Set(_) | Value::SortedSet(_));
-predicate!(is_seq, Value::List(_) | Value::Cons(_) | Value::Lazy(_));
+predicate!(
+    is_seq,
+    Value::List(_) | Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)
+);
+predicate!(is_chunked_seq, Value::Chunked(_));
 predicate!(is_fn, Value::Fn(_) | Value::Builtin(_));
 predicate!(is_var, Value::Var(_));
 predicate!(is_atom, Value::Atom(_));
@@ -26,6 +30,7 @@ predicate!(
     Value::List(_)
         | Value::Cons(_)
         | Value::Lazy(_)
+        | Value::Chunked(_)
         | Value::Vector(_)
         | Value::Map(_)
         | Value::Set(_)
@@ -35,7 +40,7 @@ predicate!(
 );
 predicate!(
     is_sequential,
-    Value::List(_) | Value::Vector(_) | Value::Cons(_) | Value::Lazy(_)
+    Value::List(_) | Value::Vector(_) | Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)
 );
 predicate!(
     is_associative,
@@ -65,7 +70,8 @@ fn reduced(a: &mut [Value]) -> Result<Value, Error> {
 /// Collections that count in constant time: all but lazy seqs and conses.
 fn is_counted(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(
-        !matches!(a[0], Value::Cons(_) | Value::Lazy(_)) && is_coll(a)?.is_truthy(),
+        !matches!(a[0], Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_))
+            && is_coll(a)?.is_truthy(),
     ))
 }
 
@@ -102,6 +108,7 @@ fn identical(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(match (&a[0], &a[1]) {
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
         (Value::Cons(x), Value::Cons(y)) => Rc::ptr_eq(x, y),
+        (Value::Chunked(x), Value::Chunked(y)) => Rc::ptr_eq(x, y),
         (Value::Lazy(x), Value::Lazy(y)) | (Value::Delay(x), Value::Delay(y)) => Rc::ptr_eq(x, y),
         (Value::Vector(x), Value::Vector(y)) => Rc::ptr_eq(x, y),
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
@@ -155,6 +162,7 @@ pub static BUILTINS: &[Builtin] = &[
     pure("sorted?", 1, 1, is_sorted),
     pure("counted?", 1, 1, is_counted),
     pure("delay?", 1, 1, is_delay),
+    pure("chunked-seq?", 1, 1, is_chunked_seq),
     pure("reduced?", 1, 1, is_reduced),
     pure("reduced", 1, 1, reduced),
     pure("realized?", 1, 1, is_realized),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::{Builtin, MANY, expected, pure};
 use crate::error::{Error, ErrorType};
-use crate::value::{Cons, Lazy, List, SeqIter, Value, compare, is_chain, seq_view};
+use crate::value::{Chunked, Cons, Lazy, List, SeqIter, Value, compare, is_chain, seq_view};
 use crate::vm::charge;
 
 /// The elements of anything seqable, in seq order (map entries as
@@ -66,7 +66,7 @@ pub(super) fn list_or_nil(items: Vec<Value>) -> Value {
 pub fn seq_of(v: &Value) -> Result<Value, Error> {
     Ok(match v {
         Value::List(l) if l.count() > 0 => v.clone(),
-        Value::Cons(_) => v.clone(),
+        Value::Cons(_) | Value::Chunked(_) => v.clone(),
         Value::Lazy(_) => match seq_view(v) {
             Some(s) => s.clone(),
             None => return Err(unrealized()),
@@ -95,6 +95,7 @@ fn first_of(v: &Value) -> Result<Value, Error> {
     Ok(match v {
         Value::List(l) => l.first().cloned().unwrap_or_default(),
         Value::Cons(c) => c.first.clone(),
+        Value::Chunked(c) => c.items.items[c.at].clone(),
         Value::Vector(v) => v.items.front().cloned().unwrap_or_default(),
         Value::Nil => Value::Nil,
         // The first element without copying the collection.
@@ -121,6 +122,15 @@ fn rest_of(v: &Value) -> Result<Value, Error> {
     Ok(match seq_view(v).ok_or_else(unrealized)? {
         Value::List(l) => Value::List(l.rest()),
         Value::Cons(c) => match &c.rest {
+            Value::Nil => Value::list([]),
+            rest => rest.clone(),
+        },
+        Value::Chunked(c) if c.left() > 1 => Value::Chunked(Rc::new(Chunked {
+            items: c.items.clone(),
+            at: c.at + 1,
+            rest: c.rest.clone(),
+        })),
+        Value::Chunked(c) => match &c.rest {
             Value::Nil => Value::list([]),
             rest => rest.clone(),
         },
@@ -209,7 +219,9 @@ pub(crate) fn cons_onto(x: Value, coll: Value) -> Result<Value, Error> {
     Ok(match coll {
         Value::Nil => Value::List(List::cons(x, List::empty())),
         Value::List(l) => Value::List(List::cons(x, l)),
-        rest @ (Value::Cons(_) | Value::Lazy(_)) => Value::Cons(Rc::new(Cons { first: x, rest })),
+        rest @ (Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)) => {
+            Value::Cons(Rc::new(Cons { first: x, rest }))
+        }
         other => match seq_of(&other)? {
             Value::List(l) => Value::List(List::cons(x, l)),
             _ => Value::List(List::cons(x, List::empty())),
@@ -251,7 +263,7 @@ fn reverse(a: &mut [Value]) -> Result<Value, Error> {
 const RANGE_CHUNK: usize = 32;
 
 /// `(--range-chunk start end step)`: the next numbers of a `range`, up to
-/// [`RANGE_CHUNK`] of them, as a list; nil when the range is over. `range`
+/// [`RANGE_CHUNK`] of them, as a vector; nil when the range is over. `range`
 /// (in Glia) strings the chunks into a lazy seq.
 fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
     let (start, end, step) = (&a[0], &a[1], &a[2]);
@@ -260,7 +272,7 @@ fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
     }
     if crate::value::is_zero(step) {
         // Clojure's (range 0 10 0) is an endless run of 0s; so is this.
-        return Ok(Value::list(vec![start.clone(); RANGE_CHUNK]));
+        return Ok(Value::vector(vec![start.clone(); RANGE_CHUNK]));
     }
     let mut items = Vec::with_capacity(RANGE_CHUNK);
     if let (Value::Int(s), Value::Int(e), Value::Int(st)) = (start, end, step) {
@@ -284,19 +296,53 @@ fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
         }
     }
     charge(16 * items.len())?;
-    Ok(list_or_nil(items))
+    Ok(if items.is_empty() {
+        Value::Nil
+    } else {
+        Value::vector(items)
+    })
 }
 
-/// `(--chunk-cons chunk rest)`: the elements of the list `chunk` consed
-/// onto the (lazy) seq `rest`.
+/// `(--chunk-cons chunk rest)`: the elements of the vector `chunk`, then
+/// the (lazy) seq `rest`, as one chunked seq; just `rest` for an empty
+/// chunk.
 fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
-    let items = seq_items(&a[0])?;
-    charge(32 * items.len())?;
-    let mut out = std::mem::take(&mut a[1]);
-    for x in items.into_iter().rev() {
-        out = cons_onto(x, out)?;
+    let rest = std::mem::take(&mut a[1]);
+    Ok(match std::mem::take(&mut a[0]) {
+        Value::Vector(items) if items.items.is_empty() => rest,
+        Value::Vector(items) => {
+            charge(48)?;
+            Value::Chunked(Rc::new(Chunked { items, at: 0, rest }))
+        }
+        other => return Err(expected("a vector chunk", "--chunk-cons", &other)),
+    })
+}
+
+/// `(chunk-first s)`: the elements left in the first chunk of a chunked
+/// seq, as a vector.
+fn chunk_first(a: &mut [Value]) -> Result<Value, Error> {
+    match seq_view(&a[0]).ok_or_else(unrealized)? {
+        Value::Chunked(c) if c.at == 0 => Ok(Value::Vector(c.items.clone())),
+        Value::Chunked(c) => {
+            let items = c.items.items.clone().slice(c.at..);
+            Ok(Value::Vector(Rc::new(crate::value::Vec_ {
+                items,
+                meta: None,
+            })))
+        }
+        other => Err(expected("a chunked seq", "chunk-first", other)),
     }
-    Ok(out)
+}
+
+/// `(chunk-rest s)`: what follows the first chunk (`()` for nothing).
+fn chunk_rest(a: &mut [Value]) -> Result<Value, Error> {
+    match seq_view(&a[0]).ok_or_else(unrealized)? {
+        Value::Chunked(c) => Ok(match &c.rest {
+            Value::Nil => Value::list([]),
+            rest => rest.clone(),
+        }),
+        other => Err(expected("a chunked seq", "chunk-rest", other)),
+    }
 }
 
 /// Sorts by `compare`, stably; the first failure to compare is the error.
@@ -345,7 +391,7 @@ fn is_empty(a: &mut [Value]) -> Result<Value, Error> {
         match seq_view(&a[0]).ok_or_else(unrealized)? {
             Value::Nil => true,
             Value::List(l) => l.count() == 0,
-            Value::Cons(_) => false,
+            Value::Cons(_) | Value::Chunked(_) => false,
             Value::Str(s) => s.is_empty(),
             other => super::colls::count_of(other)? == 0,
         },
@@ -382,6 +428,8 @@ pub static BUILTINS: &[Builtin] = &[
     pure("reverse", 1, 1, reverse).realizing(super::realize::first_spine),
     pure("--range-chunk", 3, 3, range_chunk),
     pure("--chunk-cons", 2, 2, chunk_cons),
+    pure("chunk-first", 1, 1, chunk_first).realizing(super::realize::first_cell),
+    pure("chunk-rest", 1, 1, chunk_rest).realizing(super::realize::first_cell),
     pure("--sort", 1, 1, sort).realizing(super::realize::all_deep),
     pure("--sort-keyed", 2, 2, sort_keyed).realizing(super::realize::all_deep),
     pure("empty?", 1, 1, is_empty).realizing(super::realize::first_cell),

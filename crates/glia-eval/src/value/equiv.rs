@@ -39,9 +39,10 @@ fn eq_here(this: &Value, other: &Value) -> bool {
             (Str(a), Str(b)) => a == b,
             (Keyword(a), Keyword(b)) => a == b,
             (Symbol(a), Symbol(b)) => a == b,
-            (List(_) | Vector(_) | Lazy(_) | Cons(_), List(_) | Vector(_) | Lazy(_) | Cons(_)) => {
-                sequential_eq(this, other)
-            }
+            (
+                List(_) | Vector(_) | Lazy(_) | Cons(_) | Chunked(_),
+                List(_) | Vector(_) | Lazy(_) | Cons(_) | Chunked(_),
+            ) => sequential_eq(this, other),
             (Map(a), Map(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)),
             (Map(a), SortedMap(b)) | (SortedMap(b), Map(a)) => {
                 a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
@@ -142,7 +143,9 @@ fn sequential_items(v: &Value) -> Option<Items<'_>> {
     match v {
         Value::List(l) => Some(exact(Box::new(l.iter()))),
         Value::Vector(v) => Some(exact(Box::new(v.items.iter()))),
-        Value::Lazy(_) | Value::Cons(_) => Some(Items::Chain(super::SeqIter::new(v))),
+        Value::Lazy(_) | Value::Cons(_) | Value::Chunked(_) => {
+            Some(Items::Chain(super::SeqIter::new(v)))
+        }
         _ => None,
     }
 }
@@ -209,7 +212,7 @@ fn hash_here(v: &Value) -> u64 {
         Symbol(s) => hash_of(6, &**s),
         // An unrealized lazy seq hashes by what is realized of it (it
         // equals only itself, so this stays consistent).
-        List(_) | Vector(_) | Lazy(_) | Cons(_) => sequential_items(v)
+        List(_) | Vector(_) | Lazy(_) | Cons(_) | Chunked(_) => sequential_items(v)
             .into_iter()
             .flatten()
             .fold(1, |acc, x| hash_combine_ordered(acc, hash_value(x))),

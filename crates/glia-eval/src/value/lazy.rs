@@ -70,12 +70,34 @@ pub struct Cons {
     pub rest: Value,
 }
 
+/// A seq over a chunk of realized elements (from `at` on), then `rest`:
+/// lazy seq fns over chunked sources (`range`, and `map`, `filter`...
+/// of them) realize 32 elements per thunk, as Clojure's chunked seqs do.
+/// `rest` is nil, a list, a cons, a chunked seq or a lazy seq.
+#[derive(Debug)]
+pub struct Chunked {
+    pub items: Rc<super::Vec_>,
+    pub at: usize,
+    pub rest: Value,
+}
+
+impl Chunked {
+    /// The elements left in the chunk.
+    pub fn left(&self) -> usize {
+        self.items.items.len() - self.at
+    }
+}
+
 /// Long chains of cells and lazy seqs are unlinked in a loop, as lists
 /// are: a realized 10-million-element lazy seq must not drop recursively.
 fn unlink(mut next: Value) {
     loop {
         next = match next {
             Value::Cons(c) => match Rc::try_unwrap(c) {
+                Ok(mut cell) => std::mem::take(&mut cell.rest),
+                Err(_) => return,
+            },
+            Value::Chunked(c) => match Rc::try_unwrap(c) {
                 Ok(mut cell) => std::mem::take(&mut cell.rest),
                 Err(_) => return,
             },
@@ -99,6 +121,12 @@ impl Drop for Cons {
     fn drop(&mut self) {
         let first = std::mem::take(&mut self.first);
         super::deep(move || drop(first));
+        unlink(std::mem::take(&mut self.rest));
+    }
+}
+
+impl Drop for Chunked {
+    fn drop(&mut self) {
         unlink(std::mem::take(&mut self.rest));
     }
 }
@@ -135,6 +163,7 @@ pub struct SeqIter<'a> {
 enum At<'a> {
     Value(&'a Value),
     List(&'a super::List),
+    Chunk(&'a Chunked, usize),
     End,
 }
 
@@ -161,8 +190,16 @@ impl<'a> Iterator for SeqIter<'a> {
                         return Some(first);
                     }
                 },
+                At::Chunk(c, i) => match c.items.items.get(i) {
+                    Some(x) => {
+                        self.at = At::Chunk(c, i + 1);
+                        return Some(x);
+                    }
+                    None => self.at = At::Value(&c.rest),
+                },
                 At::Value(v) => match v {
                     Value::List(l) => self.at = At::List(l),
+                    Value::Chunked(c) => self.at = At::Chunk(c, c.at),
                     Value::Cons(c) => {
                         self.at = At::Value(&c.rest);
                         return Some(&c.first);
@@ -183,7 +220,10 @@ impl<'a> Iterator for SeqIter<'a> {
 
 /// Whether `v` is a chain [`SeqIter`] walks (a list, cons or lazy seq).
 pub fn is_chain(v: &Value) -> bool {
-    matches!(v, Value::List(_) | Value::Cons(_) | Value::Lazy(_))
+    matches!(
+        v,
+        Value::List(_) | Value::Cons(_) | Value::Lazy(_) | Value::Chunked(_)
+    )
 }
 
 /// The first unrealized lazy seq among the first `cells` cells of `v`'s
@@ -199,6 +239,10 @@ pub fn unrealized_prefix(v: &Value, cells: usize) -> Option<Rc<Lazy>> {
             },
             Value::Cons(c) if left > 1 => {
                 left -= 1;
+                v = &c.rest;
+            }
+            Value::Chunked(c) if left > c.left() => {
+                left -= c.left();
                 v = &c.rest;
             }
             _ => return None,
@@ -226,6 +270,10 @@ pub fn unrealized_deep(v: &Value) -> Option<Rc<Lazy>> {
                 todo.push(&c.rest);
                 todo.push(&c.first);
             }
+            Value::Chunked(c) => {
+                todo.push(&c.rest);
+                todo.extend(c.items.items.iter().skip(c.at).filter(|x| may_hold_lazy(x)));
+            }
             Value::List(l) => todo.extend(l.iter().filter(|x| may_hold_lazy(x))),
             Value::Vector(x) => todo.extend(x.items.iter().filter(|x| may_hold_lazy(x))),
             Value::Map(m) => {
@@ -252,6 +300,7 @@ fn may_hold_lazy(v: &Value) -> bool {
         v,
         Value::Lazy(_)
             | Value::Cons(_)
+            | Value::Chunked(_)
             | Value::List(_)
             | Value::Vector(_)
             | Value::Map(_)

@@ -27,7 +27,8 @@ pub use deep::deep;
 pub use equiv::{compare, hash_combine_ordered, hash_value};
 pub use keyword::Keyword;
 pub use lazy::{
-    Cons, Lazy, SeqIter, is_chain, seq_view, unrealized_deep, unrealized_prefix, unrealized_spine,
+    Chunked, Cons, Lazy, SeqIter, is_chain, seq_view, unrealized_deep, unrealized_prefix,
+    unrealized_spine,
 };
 pub use list::List;
 pub use map::Map;
@@ -85,6 +86,8 @@ pub enum Value {
     Lazy(Rc<Lazy>),
     /// A seq cell whose rest may be lazy.
     Cons(Rc<Cons>),
+    /// A seq over a chunk of realized elements, then a rest (see `lazy`).
+    Chunked(Rc<Chunked>),
     /// `(delay ...)`: a value computed on first `force` or `deref`.
     Delay(Rc<Lazy>),
     /// `(reduced x)`: ends a `reduce` early with `x`.
@@ -245,7 +248,7 @@ impl Value {
             Value::Cont(_) => "continuation",
             Value::Cap(_) => "capability",
             Value::Lazy(_) => "lazy seq",
-            Value::Cons(_) => "seq",
+            Value::Cons(_) | Value::Chunked(_) => "seq",
             Value::Delay(_) => "delay",
             Value::Reduced(_) => "reduced",
         }

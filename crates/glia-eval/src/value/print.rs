@@ -88,7 +88,7 @@ fn write_value_here(out: &mut String, v: &Value, mode: Mode) {
         Value::Keyword(k) => out.push_str(&k.to_string()),
         Value::Symbol(s) => out.push_str(&s.to_string()),
         Value::List(l) => write_seq(out, "(", l.iter(), ")", mode),
-        Value::Lazy(_) | Value::Cons(_) => {
+        Value::Lazy(_) | Value::Cons(_) | Value::Chunked(_) => {
             // Printing builtins realize what they print first; only a
             // value printed from Rust can still hold an unrealized tail.
             let mut items = super::SeqIter::new(v);

@@ -119,6 +119,9 @@ impl Vm {
         let top = base + code.slots as usize;
         self.ensure(top + 1);
         self.push_frame(closure, code, base, top, ret);
+        // Registers above the innermost frame may hold stale immediates.
+        self.stack[base + VALUE] = Value::Nil;
+        self.stack[base + PENDING] = Value::Nil;
         self.stack[base + RETRY] = retry.builtin;
         self.stack[base + ARGS_BELOW] = Value::Int(retry.below as i64);
         self.stack[base + ARGC] = Value::Int(retry.argc as i64);
@@ -227,7 +230,7 @@ struct Retry {
 fn seq_value(v: Value) -> Result<Value, Error> {
     Ok(match v {
         Value::Lazy(l) => l.get().cloned().unwrap_or_default(),
-        Value::Cons(_) | Value::Nil => v,
+        Value::Cons(_) | Value::Chunked(_) | Value::Nil => v,
         other => crate::builtins::seq_of(&other).map_err(|_| {
             Error::type_mismatch(format!(
                 "a lazy seq's body must return a seq, a collection or nil, got {}",
