@@ -327,6 +327,21 @@ pub static DOCS: &[(&str, &str, &str)] = &[
         "A seq of the elements, or nil when there are none.",
     ),
     (
+        "chunked-seq?",
+        "([s])",
+        "Whether s is a chunked seq (elements realized 32 at a time).",
+    ),
+    (
+        "chunk-first",
+        "([s])",
+        "The elements left in the first chunk of a chunked seq, as a vector.",
+    ),
+    (
+        "chunk-rest",
+        "([s])",
+        "What follows the first chunk of a chunked seq.",
+    ),
+    (
         "cons",
         "([x coll])",
         "A seq of x followed by the elements of coll (a lazy coll stays lazy).",
