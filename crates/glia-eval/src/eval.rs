@@ -89,8 +89,6 @@ impl Default for Glia {
     }
 }
 
-const CORE_SOURCE: &str = include_str!("core/core.glia");
-
 impl Glia {
     pub fn new() -> Glia {
         let mut vm = Vm::bare();
@@ -99,8 +97,8 @@ impl Glia {
         let mut glia = Glia { vm, session: None };
         let user = glia.vm.current_ns.clone();
         glia.set_ns(crate::CORE_NS);
-        if let Err(e) = glia.eval_str("glia/core.glia", CORE_SOURCE) {
-            // The core library is part of this crate; its tests load it.
+        if let Err(e) = crate::core::index(&mut glia.vm) {
+            // The core library is part of this crate; its tests read it.
             panic!("glia.core failed to load: {e}");
         }
         builtins::document(&glia.vm);

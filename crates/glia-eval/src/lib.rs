@@ -17,6 +17,7 @@ mod builtins;
 mod chunk;
 mod compiler;
 mod convert;
+mod core;
 mod error;
 mod eval;
 mod namespace;

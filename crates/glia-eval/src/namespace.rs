@@ -20,6 +20,17 @@ pub struct Var {
     pub dynamic: Cell<bool>,
     pub is_macro: Cell<bool>,
     pub meta: RefCell<Option<Value>>,
+    /// The definition of a `glia.core` var not compiled yet: the core
+    /// library is compiled a definition at a time, when first used (see
+    /// `Vm::ensure_loaded`), so that starting a session costs little.
+    pub pending: RefCell<Option<Pending>>,
+}
+
+/// A definition waiting to be compiled, and the text it is in.
+#[derive(Debug)]
+pub struct Pending {
+    pub form: glia_syntax::Form,
+    pub source: Rc<crate::Source>,
 }
 
 impl Var {
@@ -31,6 +42,7 @@ impl Var {
             dynamic: Cell::new(false),
             is_macro: Cell::new(false),
             meta: RefCell::new(None),
+            pending: RefCell::new(None),
         }
     }
 

@@ -63,6 +63,24 @@ fn sorted_set(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::SortedSet(Rc::new(s)))
 }
 
+/// `(frequencies coll)`: natively, since it calls no fn (a map updated
+/// in place, first occurrences in order).
+fn frequencies(a: &mut [Value]) -> Result<Value, Error> {
+    let items = seq_items(&a[0])?;
+    let mut counts = Map::default();
+    for x in items {
+        let n = match counts.get(&x) {
+            Some(Value::Int(n)) => n + 1,
+            _ => {
+                charge(48)?;
+                1
+            }
+        };
+        counts.insert(x, Value::Int(n));
+    }
+    Ok(Value::Map(Rc::new(counts)))
+}
+
 fn set(a: &mut [Value]) -> Result<Value, Error> {
     let items = seq_items(&a[0])?;
     charge(32 * items.len())?;
@@ -498,6 +516,7 @@ pub static BUILTINS: &[Builtin] = &[
     pure("sorted-map", 0, MANY, sorted_map).realizing(super::realize::even_deep),
     pure("hash-set", 0, MANY, hash_set).realizing(super::realize::all_deep),
     pure("sorted-set", 0, MANY, sorted_set).realizing(super::realize::all_deep),
+    pure("frequencies", 1, 1, frequencies).realizing(super::realize::all_deep),
     pure("set", 1, 1, set).realizing(super::realize::all_deep),
     pure("vec", 1, 1, vec).realizing(super::realize::first_spine),
     pure("count", 1, 1, count).realizing(super::realize::first_spine),

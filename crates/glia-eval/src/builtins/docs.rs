@@ -835,7 +835,7 @@ pub static DOCS: &[(&str, &str, &str)] = &[
     ),
     (
         "frequencies",
-        "",
+        "([coll])",
         "A map from each distinct element to how many times it occurs.",
     ),
     (
@@ -925,36 +925,55 @@ pub static DOCS: &[(&str, &str, &str)] = &[
 ];
 
 /// Fills in the docstrings, arglists, names and namespaces the vars of
-/// `glia.core` and `glia.string` lack (after the core library loaded).
+/// `glia.core` and `glia.string` lack: the native ones at the start of a
+/// session, the ones written in Glia as their definitions load (a
+/// definition sets its var's metadata afresh).
 pub fn document(vm: &crate::vm::Vm) {
-    use crate::value::{Map, Value};
-    let key = |k: &str| Value::keyword(None, k);
-    for (name, arglists, doc) in DOCS {
-        let (ns, name) = match name.strip_prefix("glia.string/") {
-            Some(n) => ("glia.string", n),
-            None => (crate::CORE_NS, *name),
-        };
-        let Some(var) = vm.namespaces.get(ns).and_then(|n| n.lookup(name)) else {
-            continue;
-        };
-        let mut meta = match &*var.meta.borrow() {
-            Some(Value::Map(m)) => (**m).clone(),
-            _ => Map::default(),
-        };
-        let mut fill = |k: &str, v: Value| {
-            if meta.get(&key(k)).is_none_or(Value::is_nil) {
-                meta.insert(key(k), v);
-            }
-        };
-        fill("doc", Value::str(*doc));
-        fill("ns", Value::symbol(None, ns));
-        fill("name", Value::symbol(None, name));
-        if !arglists.is_empty()
-            && let Some(form) = glia_syntax::read(arglists).forms.first()
+    for (entry, _, _) in DOCS {
+        let (ns, name) = split(entry);
+        if let Some(var) = vm.namespaces.get(ns).and_then(|n| n.lookup(name))
+            && var.pending.borrow().is_none()
         {
-            let v = crate::convert::form_to_value(form, ns, &mut Default::default());
-            fill("arglists", v);
+            document_var(&var);
         }
-        *var.meta.borrow_mut() = Some(Value::Map(std::rc::Rc::new(meta)));
     }
+}
+
+fn split(entry: &str) -> (&str, &str) {
+    match entry.strip_prefix("glia.string/") {
+        Some(n) => ("glia.string", n),
+        None => (crate::CORE_NS, entry),
+    }
+}
+
+/// Fills in what `var` lacks from its entry in [`DOCS`], if it has one.
+pub fn document_var(var: &crate::namespace::Var) {
+    use crate::value::{Map, Value};
+    let Some((_, arglists, doc)) = DOCS.iter().find(|(entry, _, _)| {
+        let (ns, name) = split(entry);
+        *var.ns == *ns && *var.name == *name
+    }) else {
+        return;
+    };
+    let (ns, name) = (var.ns.clone(), var.name.clone());
+    let key = |k: &str| Value::keyword(None, k);
+    let mut meta = match &*var.meta.borrow() {
+        Some(Value::Map(m)) => (**m).clone(),
+        _ => Map::default(),
+    };
+    let mut fill = |k: &str, v: Value| {
+        if meta.get(&key(k)).is_none_or(Value::is_nil) {
+            meta.insert(key(k), v);
+        }
+    };
+    fill("doc", Value::str(*doc));
+    fill("ns", Value::symbol(None, &ns));
+    fill("name", Value::symbol(None, &name));
+    if !arglists.is_empty()
+        && let Some(form) = glia_syntax::read(arglists).forms.first()
+    {
+        let v = crate::convert::form_to_value(form, &ns, &mut Default::default());
+        fill("arglists", v);
+    }
+    *var.meta.borrow_mut() = Some(Value::Map(std::rc::Rc::new(meta)));
 }

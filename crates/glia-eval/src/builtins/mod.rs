@@ -40,7 +40,7 @@ use crate::vm::Vm;
 use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
-pub use docs::document;
+pub use docs::{document, document_var};
 pub use namespaces::Load;
 pub(crate) use seqs::cons_onto;
 pub use seqs::{seq_items, seq_of};

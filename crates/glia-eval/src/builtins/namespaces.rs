@@ -180,8 +180,9 @@ fn ns_name(a: &mut [Value]) -> Result<Value, Error> {
 
 /// A namespace's own vars, as a map from symbol to var; `all`: private
 /// ones too.
-fn interns(vm: &Vm, v: &Value, fname: &str, all: bool) -> Result<Value, Error> {
+fn interns(vm: &mut Vm, v: &Value, fname: &str, all: bool) -> Result<Value, Error> {
     let name = ns_symbol(v, fname)?;
+    vm.load_namespace(&name)?;
     let ns = vm
         .namespaces
         .get(&name)
@@ -236,9 +237,13 @@ fn ns_aliases(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
 /// `(resolve 'sym)`: the var `sym` names in the current namespace, or nil.
 fn resolve(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
     match &a[0] {
-        Value::Symbol(s) => Ok(vm
-            .resolve_var(s.ns.as_deref(), &s.name)
-            .map_or(Value::Nil, Value::Var)),
+        Value::Symbol(s) => match vm.resolve_var(s.ns.as_deref(), &s.name) {
+            Some(var) => {
+                vm.ensure_loaded(&var)?;
+                Ok(Value::Var(var))
+            }
+            None => Ok(Value::Nil),
+        },
         other => Err(expected("a symbol", "resolve", other)),
     }
 }

@@ -316,7 +316,7 @@ impl<'vm> Compiler<'vm> {
         {
             return Ok(r);
         }
-        self.resolve_var(s)
+        self.resolve_var(s)?
             .map(Resolved::Var)
             .ok_or_else(|| self.unbound(s, span))
     }
@@ -354,8 +354,14 @@ impl<'vm> Compiler<'vm> {
         })
     }
 
-    pub(crate) fn resolve_var(&self, s: &Symbol) -> Option<Rc<Var>> {
-        self.vm.resolve_var(s.ns.as_deref(), &s.name)
+    /// The var a symbol names, its definition compiled first if the core
+    /// library has not needed it yet.
+    pub(crate) fn resolve_var(&mut self, s: &Symbol) -> Result<Option<Rc<Var>>, Error> {
+        let var = self.vm.resolve_var(s.ns.as_deref(), &s.name);
+        if let Some(v) = &var {
+            self.vm.ensure_loaded(v)?;
+        }
+        Ok(var)
     }
 
     fn core_var(&self, name: &str) -> Rc<Var> {
@@ -426,7 +432,7 @@ impl<'vm> Compiler<'vm> {
             {
                 return result;
             }
-            if !local && let Some(var) = self.resolve_var(s) {
+            if !local && let Some(var) = self.resolve_var(s)? {
                 if var.is_macro.get() {
                     let expansion = self.expand_macro(&var, form)?;
                     return self.compile(&expansion, dst, tail);
@@ -552,7 +558,7 @@ impl<'vm> Compiler<'vm> {
         if items.len() != 3 || (s.ns.is_none() && self.is_local(&s.name)) {
             return Ok(None);
         }
-        let Some(var) = self.resolve_var(s) else {
+        let Some(var) = self.resolve_var(s)? else {
             return Ok(None);
         };
         let Some(Intrinsic::Bin(op)) =
@@ -688,7 +694,7 @@ impl<'vm> Compiler<'vm> {
         if s.ns.is_none() && (SPECIAL_FORMS.contains(&s.name.as_str()) || self.is_local(&s.name)) {
             return Ok(None);
         }
-        match self.resolve_var(s) {
+        match self.resolve_var(s)? {
             Some(var) if var.is_macro.get() => self.expand_macro(&var, form).map(Some),
             _ => Ok(None),
         }

@@ -167,7 +167,7 @@ impl Compiler<'_> {
                 ));
             };
             let var = self
-                .resolve_var(s)
+                .resolve_var(s)?
                 .ok_or_else(|| self.unbound(s, pair[0].span))?;
             if !var.dynamic.get() {
                 return Err(syntax(

@@ -194,7 +194,7 @@ impl Compiler<'_> {
                 "usage: (var name) or #'name",
             ));
         };
-        let Some(var) = self.resolve_var(s) else {
+        let Some(var) = self.resolve_var(s)? else {
             return Err(self.unbound(s, args[0].span));
         };
         let var = self.scope().code.var(&var);

@@ -1,0 +1,4 @@
+(def data (vec (for [i (range 70000)]
+                 {"id" i "name" (str "item-" i) "tags" ["alpha" "beta" "gamma"]
+                  "score" (* i 0.5) "active" (even? i) "nested" {"a" i "b" [i (inc i)]}})))
+(defn run [] (let [text (js/JSON.stringify (clj->js data)) back (js->clj (js/JSON.parse text))] (+ (count text) (count back))))

@@ -1,0 +1,118 @@
+//! The part of `glia.core` written in Glia (`core.glia`), compiled a
+//! definition at a time when first used.
+//!
+//! Compiling the whole library (some 400 definitions, most of them
+//! expanding macros) took most of a session's start. Instead, starting a
+//! session only reads the text and files each top-level definition under
+//! the var it defines ([`Var::pending`]); the compiler compiles a
+//! definition the first time it resolves its var (and, through it, the
+//! definitions that one uses), and `ns-publics` and friends compile a whole
+//! namespace's before listing it. Every top-level form of `core.glia` is
+//! therefore a definition of a distinct name, which a test checks.
+
+use std::rc::Rc;
+
+use glia_syntax::{Form, FormKind};
+
+use crate::error::{Error, ErrorType};
+use crate::eval::{Compiled, compile_step};
+use crate::namespace::{Pending, Var};
+use crate::vm::Vm;
+
+const SOURCE: &str = include_str!("core.glia");
+
+/// The heads of the forms that define one var, named by their second element.
+const DEFINERS: &[&str] = &["def", "defn", "defn-", "defmacro", "defonce"];
+
+/// The name a top-level form defines, if it is a definition.
+pub(crate) fn defined_name(form: &Form) -> Option<&str> {
+    let FormKind::List(items) = &form.kind else {
+        return None;
+    };
+    let head = items.first()?.as_simple_symbol()?;
+    if !DEFINERS.contains(&head) {
+        return None;
+    }
+    items.get(1)?.as_simple_symbol()
+}
+
+/// Files every definition of `core.glia` under its var in `glia.core`.
+pub(crate) fn index(vm: &mut Vm) -> Result<(), String> {
+    let source = Rc::new(crate::Source::new("glia/core.glia", SOURCE));
+    let read = glia_syntax::read(SOURCE);
+    if let Some(e) = read.errors.first() {
+        return Err(format!("core.glia does not read: {}", e.message));
+    }
+    for form in read.forms {
+        let Some(name) = defined_name(&form) else {
+            return Err(format!(
+                "core.glia has a top-level form that defines nothing: {}",
+                &SOURCE[form.span.start..form.span.end]
+            ));
+        };
+        let var = vm.core.intern(name);
+        if var.pending.borrow().is_some() {
+            return Err(format!("core.glia defines `{name}` twice"));
+        }
+        *var.pending.borrow_mut() = Some(Pending {
+            form,
+            source: source.clone(),
+        });
+    }
+    Ok(())
+}
+
+impl Vm {
+    /// Compiles and runs `var`'s definition if it is still pending, in
+    /// `glia.core` whatever the current namespace.
+    pub fn ensure_loaded(&mut self, var: &Rc<Var>) -> Result<(), Error> {
+        let Some(pending) = var.pending.borrow_mut().take() else {
+            return Ok(());
+        };
+        let home = std::mem::replace(&mut self.current_ns, self.core.clone());
+        let loaded = self.load_definition(pending);
+        self.current_ns = home;
+        loaded.map_err(|e| {
+            Error::new(
+                ErrorType::Internal,
+                format!("`{}` failed to load: {e}", var.qualified_name()),
+            )
+        })?;
+        crate::builtins::document_var(var);
+        Ok(())
+    }
+
+    fn load_definition(&mut self, pending: Pending) -> Result<(), String> {
+        let mut forms = vec![pending.form];
+        while let Some(form) = forms.pop() {
+            let mut budget = crate::compiler::MAX_EXPANSIONS;
+            match compile_step(self, &pending.source, form, &mut budget) {
+                Ok(Compiled::Run(closure)) => {
+                    self.call_value(&crate::value::Value::Fn(closure), Vec::new())
+                        .map_err(|e| e.message())?;
+                }
+                Ok(Compiled::Split(items)) => forms.extend(items.into_iter().rev()),
+                Err(e) => return Err(e.message.clone()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Compiles every pending definition of a namespace (before listing it).
+    pub fn load_namespace(&mut self, ns: &str) -> Result<(), Error> {
+        let Some(ns) = self.namespaces.get(ns) else {
+            return Ok(());
+        };
+        let pending: Vec<Rc<Var>> = ns
+            .mappings
+            .borrow()
+            .values()
+            .filter(|v| v.pending.borrow().is_some())
+            .cloned()
+            .collect();
+        for var in pending {
+            self.ensure_loaded(&var)?;
+        }
+        Ok(())
+    }
+}
