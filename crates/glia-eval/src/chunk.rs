@@ -291,6 +291,9 @@ pub enum Op {
     /// value (register 0) in the lazy cell, then goes on realizing or
     /// runs the builtin that waited for it (see `vm::realize`).
     Realized,
+    /// The trampoline of a chunk loop: takes the fn's value for one
+    /// element (register 0) and calls it on the next (see `vm::chunks`).
+    ChunkStep,
     Bin {
         op: BinOp,
         dst: Reg,

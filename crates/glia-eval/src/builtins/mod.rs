@@ -18,6 +18,7 @@ macro_rules! predicate {
 
 mod bits;
 mod caps;
+pub(crate) mod chunks;
 mod colls;
 mod docs;
 mod errors;
@@ -58,6 +59,9 @@ pub enum BuiltinFn {
     Apply,
     /// `perform`, which suspends the caller (see `vm::effects`).
     Perform,
+    /// A chunk loop of `map`, `filter` or `reduce`, which calls a Glia fn
+    /// per element (see `vm::chunks`).
+    Chunk(chunks::ChunkLoop),
 }
 
 pub struct Builtin {
@@ -138,7 +142,8 @@ pub fn install(core: &Namespace, string: &Namespace) {
     for b in text::BUILTINS {
         string.intern(b.name).set(Value::Builtin(b));
     }
-    let tables: [&'static [Builtin]; 13] = [
+    let tables: [&'static [Builtin]; 14] = [
+        chunks::BUILTINS,
         json::BUILTINS,
         namespaces::BUILTINS,
         bits::BUILTINS,

@@ -107,6 +107,7 @@ impl Vm {
             }
             BuiltinFn::Apply => return self.apply(argc, args_at, ret),
             BuiltinFn::Perform => return self.perform(argc, args_at, ret),
+            BuiltinFn::Chunk(l) => return self.chunk_loop(l, argc, args_at, ret),
         };
         self.clear(args_at, args_at + argc);
         self.set(ret, result?);

@@ -100,6 +100,8 @@ pub(crate) struct Trampolines {
     abort_done: Rc<Closure>,
     /// Under a lazy seq's thunk (see `realize`).
     pub(crate) realized: Rc<Closure>,
+    /// Under each call of a chunk loop (see `chunks`).
+    pub(crate) chunk_step: Rc<Closure>,
     /// `:glia.exception`, interned once: every perform compares with it.
     exception: value::Keyword,
 }
@@ -112,6 +114,7 @@ impl Trampolines {
             &self.resume_done,
             &self.abort_done,
             &self.realized,
+            &self.chunk_step,
         ]
         .into_iter()
         .any(|t| Rc::ptr_eq(closure, t))
@@ -153,6 +156,11 @@ impl Trampolines {
                 "lazy-seq",
                 vec![Op::Realized, Op::Return { src: 0 }],
                 super::realize::SLOTS,
+            ),
+            chunk_step: make(
+                "chunk",
+                vec![Op::ChunkStep, Op::Return { src: 0 }],
+                super::chunks::SLOTS,
             ),
             exception: value::Keyword::intern(None, "glia.exception"),
         }

@@ -13,6 +13,7 @@ mod host;
 pub mod trace;
 
 pub use host::{Answer, Exit};
+mod chunks;
 pub(crate) mod fast;
 mod intops;
 pub mod limits;
@@ -949,6 +950,10 @@ impl Vm {
                     Op::AbortDone => match self.abort_done() {
                         Some(thrown) => throw!(thrown, 'frame),
                         None => continue 'frame,
+                    },
+                    Op::ChunkStep => match self.chunk_step() {
+                        Ok(()) => continue 'frame,
+                        Err(e) => fail!(e, ip, 'frame),
                     },
                     Op::Realized => match self.realized() {
                         Ok(()) => continue 'frame,
