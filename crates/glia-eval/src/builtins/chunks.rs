@@ -19,7 +19,7 @@ pub enum ChunkLoop {
 }
 
 /// `f` as a Rust fn that takes `argc` arguments, if it is one.
-pub(crate) fn native(f: &Value, argc: usize) -> Option<fn(&mut [Value]) -> Result<Value, Error>> {
+pub(crate) fn native(f: &Value, argc: usize) -> Option<super::PureFn> {
     let Value::Builtin(b) = f else {
         return None;
     };
