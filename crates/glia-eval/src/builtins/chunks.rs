@@ -1,5 +1,6 @@
 //! The per-chunk loops of `map`, `filter` and `reduce` over chunked seqs
-//! (`--map-chunk`, `--filter-chunk`, `--reduce-chunk`). When the fn they
+//! (`--map-chunk`, `--filter-chunk`, `--reduce-chunk`, each given the
+//! chunked seq whose first chunk to loop over). When the fn they
 //! apply is itself a native, pure builtin (`inc`, `even?`, `+`, `str`...)
 //! the loop runs here, in Rust: no Glia code runs, so the rule that
 //! builtins never call back into Glia holds. For a Glia fn the VM runs the
@@ -7,7 +8,7 @@
 
 use super::{Builtin, BuiltinFn, MANY, expected};
 use crate::error::Error;
-use crate::value::{Value, Vec_, Vector};
+use crate::value::{Chunked, Value};
 use crate::vm::charge;
 
 /// Which loop a chunk builtin runs.
@@ -30,50 +31,58 @@ pub(crate) fn native(f: &Value, argc: usize) -> Option<super::PureFn> {
     }
 }
 
-pub(crate) fn chunk<'a>(v: &'a Value, fname: &str) -> Result<&'a Vector, Error> {
-    match v {
-        Value::Vector(c) => Ok(&c.items),
-        other => Err(expected("a chunk (vector)", fname, other)),
+/// The elements left in the first chunk of the chunked seq `v`.
+pub(crate) fn chunk<'a>(v: &'a Value, fname: &str) -> Result<&'a [Value], Error> {
+    match crate::value::seq_view(v) {
+        Some(Value::Chunked(c)) => Ok(c.remaining()),
+        _ => Err(expected("a chunked seq", fname, v)),
     }
 }
 
-pub(crate) fn vector(items: Vector) -> Value {
-    Value::Vector(std::rc::Rc::new(Vec_ { items, meta: None }))
+/// A chunk of `items` with no rest yet (nil for none), for `--chunk-cons`.
+pub(crate) fn chunk_of(items: Vec<Value>) -> Value {
+    if items.is_empty() {
+        Value::Nil
+    } else {
+        Chunked::seq(items, Value::Nil)
+    }
 }
 
-/// `(--map-chunk f chunk)`: the vector of `(f x)`, for a native `f`.
+/// `(--map-chunk f s)`: the chunk of `(f x)` for the first chunk of `s`,
+/// for a native `f`.
 pub(crate) fn map_chunk(a: &mut [Value]) -> Result<Value, Error> {
     let Some(f) = native(&a[0], 1) else {
         return Ok(Value::Nil);
     };
     let items = chunk(&a[1], "--map-chunk")?;
     charge(16 * items.len())?;
-    let mut out = Vector::new();
-    for x in items {
-        out.push_back(f(&mut [x.clone()])?);
-    }
-    Ok(vector(out))
+    let out = items
+        .iter()
+        .map(|x| f(&mut [x.clone()]))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(chunk_of(out))
 }
 
-/// `(--filter-chunk pred chunk)`: the vector of the elements `pred`
-/// holds for, for a native `pred`.
+/// `(--filter-chunk pred s)`: the chunk of the elements of the first
+/// chunk of `s` that `pred` holds for (nil for none), for a native `pred`.
 pub(crate) fn filter_chunk(a: &mut [Value]) -> Result<Value, Error> {
     let Some(pred) = native(&a[0], 1) else {
         return Ok(Value::Nil);
     };
     let items = chunk(&a[1], "--filter-chunk")?;
     charge(16 * items.len())?;
-    let mut out = Vector::new();
+    let mut out = Vec::new();
     for x in items {
         if pred(&mut [x.clone()])?.is_truthy() {
-            out.push_back(x.clone());
+            out.push(x.clone());
         }
     }
-    Ok(vector(out))
+    Ok(chunk_of(out))
 }
 
-/// `(--reduce-chunk f acc chunk)`: the accumulator after reducing the
-/// chunk (a `reduced` value ends it, and is returned), for a native `f`.
+/// `(--reduce-chunk f acc s)`: the accumulator after reducing the first
+/// chunk of `s` (a `reduced` value ends it, and is returned), for a native
+/// `f`.
 pub(crate) fn reduce_chunk(a: &mut [Value]) -> Result<Value, Error> {
     let Some(f) = native(&a[0], 2) else {
         return Ok(Value::Nil);

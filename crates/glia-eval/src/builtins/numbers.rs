@@ -12,6 +12,19 @@ use crate::value::{
 };
 
 fn fold(op: Num, args: &[Value], identity: i64, promote: bool, name: &str) -> Result<Value, Error> {
+    // Two integers, the common case (`(reduce + ...)`), without the
+    // general arithmetic's dispatch.
+    if let [Value::Int(x), Value::Int(y)] = args {
+        let r = match op {
+            Num::Add => x.checked_add(*y),
+            Num::Sub => x.checked_sub(*y),
+            Num::Mul => x.checked_mul(*y),
+            _ => None,
+        };
+        if let Some(r) = r {
+            return Ok(Value::Int(r));
+        }
+    }
     match args {
         [] => Ok(Value::Int(identity)),
         [x] => {

@@ -95,7 +95,7 @@ fn first_of(v: &Value) -> Result<Value, Error> {
     Ok(match v {
         Value::List(l) => l.first().cloned().unwrap_or_default(),
         Value::Cons(c) => c.first.clone(),
-        Value::Chunked(c) => c.items.items[c.at].clone(),
+        Value::Chunked(c) => c.items[c.at].clone(),
         Value::Vector(v) => v.items.front().cloned().unwrap_or_default(),
         Value::Nil => Value::Nil,
         // The first element without copying the collection.
@@ -263,7 +263,7 @@ fn reverse(a: &mut [Value]) -> Result<Value, Error> {
 const RANGE_CHUNK: usize = 32;
 
 /// `(--range-chunk start end step)`: the next numbers of a `range`, up to
-/// [`RANGE_CHUNK`] of them, as a vector; nil when the range is over. `range`
+/// [`RANGE_CHUNK`] of them, as a chunk (see `--chunk-cons`); nil when the range is over. `range`
 /// (in Glia) strings the chunks into a lazy seq.
 fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
     let (start, end, step) = (&a[0], &a[1], &a[2]);
@@ -272,7 +272,7 @@ fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
     }
     if crate::value::is_zero(step) {
         // Clojure's (range 0 10 0) is an endless run of 0s; so is this.
-        return Ok(Value::vector(vec![start.clone(); RANGE_CHUNK]));
+        return Ok(Chunked::seq(vec![start.clone(); RANGE_CHUNK], Value::Nil));
     }
     let mut items = Vec::with_capacity(RANGE_CHUNK);
     if let (Value::Int(s), Value::Int(e), Value::Int(st)) = (start, end, step) {
@@ -299,22 +299,38 @@ fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
     Ok(if items.is_empty() {
         Value::Nil
     } else {
-        Value::vector(items)
+        Chunked::seq(items, Value::Nil)
     })
 }
 
-/// `(--chunk-cons chunk rest)`: the elements of the vector `chunk`, then
-/// the (lazy) seq `rest`, as one chunked seq; just `rest` for an empty
-/// chunk.
+/// `(--chunk-cons chunk rest)`: the elements of `chunk` (a chunk the
+/// chunk loops or `--range-chunk` made, whose rest is nil, or a vector)
+/// followed by the (lazy) seq `rest`; just `rest` for no elements.
 fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
     let rest = std::mem::take(&mut a[1]);
     Ok(match std::mem::take(&mut a[0]) {
-        Value::Vector(items) if items.items.is_empty() => rest,
-        Value::Vector(items) => {
-            charge(48)?;
-            Value::Chunked(Rc::new(Chunked { items, at: 0, rest }))
+        Value::Nil => rest,
+        Value::Chunked(mut c) => match Rc::get_mut(&mut c) {
+            // Made for this call: its rest is set in place.
+            Some(cell) if cell.rest.is_nil() => {
+                cell.rest = rest;
+                Value::Chunked(c)
+            }
+            _ => {
+                charge(48)?;
+                Value::Chunked(Rc::new(Chunked {
+                    items: c.items.clone(),
+                    at: c.at,
+                    rest,
+                }))
+            }
+        },
+        Value::Vector(v) if v.items.is_empty() => rest,
+        Value::Vector(v) => {
+            charge(48 + 16 * v.items.len())?;
+            Chunked::seq(v.items.iter().cloned().collect(), rest)
         }
-        other => return Err(expected("a vector chunk", "--chunk-cons", &other)),
+        other => return Err(expected("a chunk", "--chunk-cons", &other)),
     })
 }
 
@@ -322,14 +338,7 @@ fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
 /// seq, as a vector.
 fn chunk_first(a: &mut [Value]) -> Result<Value, Error> {
     match seq_view(&a[0]).ok_or_else(unrealized)? {
-        Value::Chunked(c) if c.at == 0 => Ok(Value::Vector(c.items.clone())),
-        Value::Chunked(c) => {
-            let items = c.items.items.clone().slice(c.at..);
-            Ok(Value::Vector(Rc::new(crate::value::Vec_ {
-                items,
-                meta: None,
-            })))
-        }
+        Value::Chunked(c) => Ok(Value::vector(c.remaining().iter().cloned())),
         other => Err(expected("a chunked seq", "chunk-first", other)),
     }
 }

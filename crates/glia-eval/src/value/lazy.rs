@@ -74,9 +74,11 @@ pub struct Cons {
 /// lazy seq fns over chunked sources (`range`, and `map`, `filter`...
 /// of them) realize 32 elements per thunk, as Clojure's chunked seqs do.
 /// `rest` is nil, a list, a cons, a chunked seq or a lazy seq.
+/// The chunk is a plain `Vec` (not a persistent vector): chunks are
+/// built once, read in order, and never updated.
 #[derive(Debug)]
 pub struct Chunked {
-    pub items: Rc<super::Vec_>,
+    pub items: Rc<Vec<Value>>,
     pub at: usize,
     pub rest: Value,
 }
@@ -84,7 +86,21 @@ pub struct Chunked {
 impl Chunked {
     /// The elements left in the chunk.
     pub fn left(&self) -> usize {
-        self.items.items.len() - self.at
+        self.items.len() - self.at
+    }
+
+    /// A chunked seq of `items` (at least one) followed by `rest`.
+    pub fn seq(items: Vec<Value>, rest: Value) -> Value {
+        Value::Chunked(Rc::new(Chunked {
+            items: Rc::new(items),
+            at: 0,
+            rest,
+        }))
+    }
+
+    /// The elements left in the chunk, as a slice.
+    pub fn remaining(&self) -> &[Value] {
+        &self.items[self.at..]
     }
 }
 
@@ -190,7 +206,7 @@ impl<'a> Iterator for SeqIter<'a> {
                         return Some(first);
                     }
                 },
-                At::Chunk(c, i) => match c.items.items.get(i) {
+                At::Chunk(c, i) => match c.items.get(i) {
                     Some(x) => {
                         self.at = At::Chunk(c, i + 1);
                         return Some(x);
@@ -272,7 +288,7 @@ pub fn unrealized_deep(v: &Value) -> Option<Rc<Lazy>> {
             }
             Value::Chunked(c) => {
                 todo.push(&c.rest);
-                todo.extend(c.items.items.iter().skip(c.at).filter(|x| may_hold_lazy(x)));
+                todo.extend(c.remaining().iter().filter(|x| may_hold_lazy(x)));
             }
             Value::List(l) => todo.extend(l.iter().filter(|x| may_hold_lazy(x))),
             Value::Vector(x) => todo.extend(x.items.iter().filter(|x| may_hold_lazy(x))),

@@ -3,20 +3,19 @@
 //! under a `ChunkStep` trampoline that collects the results. This replaces
 //! a loop in Glia that paid for an `nth` and a `conj` call per element.
 
-use crate::builtins::chunks::{
-    ChunkLoop, chunk, filter_chunk, map_chunk, native, reduce_chunk, vector,
-};
+use crate::builtins::chunks::{ChunkLoop, chunk, filter_chunk, map_chunk, native, reduce_chunk};
 use crate::error::Error;
-use crate::value::{Value, Vector};
+use crate::value::{Chunked, Value};
 
 use super::{Exceeded, Vm};
 
 // The trampoline's registers.
 const RESULT: usize = 0;
 const F: usize = 1;
+/// The chunked seq whose first chunk is looped over.
 const CHUNK: usize = 2;
 const INDEX: usize = 3;
-/// The results so far (a vector), or the accumulator.
+/// The results so far (a chunk being built), or the accumulator.
 const OUT: usize = 4;
 const LOOP: usize = 5;
 pub(crate) const SLOTS: u16 = 6;
@@ -52,7 +51,7 @@ impl Vm {
         let empty = chunk(&args[argc - 1], "a chunk loop")?.is_empty();
         if native(&args[0], arity).is_some() || empty {
             let v = match l {
-                _ if empty && l != ChunkLoop::Reduce => Ok(vector(Vector::new())),
+                _ if empty && l != ChunkLoop::Reduce => Ok(Value::Nil),
                 _ if empty => Ok(std::mem::take(&mut args[1])),
                 ChunkLoop::Map => map_chunk(args),
                 ChunkLoop::Filter => filter_chunk(args),
@@ -76,7 +75,7 @@ impl Vm {
         let out = if l == ChunkLoop::Reduce {
             std::mem::take(&mut self.stack[args_at + 1])
         } else {
-            vector(Vector::new())
+            Chunked::seq(Vec::new(), Value::Nil)
         };
         self.clear(args_at, args_at + argc);
         self.stack[base + RESULT] = Value::Nil;
@@ -95,8 +94,8 @@ impl Vm {
             unreachable!("the chunk index is an integer")
         };
         let x = match &self.stack[base + CHUNK] {
-            Value::Vector(c) => c.items[i as usize].clone(),
-            _ => unreachable!("the chunk is a vector"),
+            Value::Chunked(c) => c.remaining()[i as usize].clone(),
+            _ => unreachable!("the chunk is a chunked seq"),
         };
         let f = self.stack[base + F].clone();
         let argc = if loop_of(&self.stack[base + LOOP]) == ChunkLoop::Reduce {
@@ -124,8 +123,8 @@ impl Vm {
             unreachable!("the chunk index is an integer")
         };
         let (n, x) = match &self.stack[base + CHUNK] {
-            Value::Vector(c) => (c.items.len(), c.items[i as usize].clone()),
-            _ => unreachable!("the chunk is a vector"),
+            Value::Chunked(c) => (c.left(), c.remaining()[i as usize].clone()),
+            _ => unreachable!("the chunk is a chunked seq"),
         };
         let l = loop_of(&self.stack[base + LOOP]);
         let done = match l {
@@ -139,8 +138,11 @@ impl Vm {
                     ChunkLoop::Map => Some(r),
                     _ => r.is_truthy().then_some(x),
                 };
-                if let (Some(v), Value::Vector(out)) = (keep, &mut self.stack[base + OUT]) {
-                    std::rc::Rc::make_mut(out).items.push_back(v);
+                if let (Some(v), Value::Chunked(out)) = (keep, &mut self.stack[base + OUT])
+                    && let Some(items) =
+                        std::rc::Rc::get_mut(out).and_then(|c| std::rc::Rc::get_mut(&mut c.items))
+                {
+                    items.push(v);
                 }
                 false
             }
@@ -152,7 +154,12 @@ impl Vm {
             self.frames.last_mut().expect("the trampoline").ip = 0;
             return self.call_element(base, top);
         }
-        self.stack[base + RESULT] = std::mem::take(&mut self.stack[base + OUT]);
+        let out = std::mem::take(&mut self.stack[base + OUT]);
+        self.stack[base + RESULT] = match out {
+            // An empty chunk is nil, as the native loops give it.
+            Value::Chunked(c) if c.items.is_empty() => Value::Nil,
+            other => other,
+        };
         self.frames.last_mut().expect("the trampoline").ip = 1;
         Ok(())
     }
