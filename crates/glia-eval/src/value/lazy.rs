@@ -275,6 +275,10 @@ pub fn unrealized_spine(v: &Value) -> Option<Rc<Lazy>> {
 /// The first unrealized lazy seq or delay anywhere in `v`: on spines, in
 /// elements, keys and values, at any depth.
 pub fn unrealized_deep(v: &Value) -> Option<Rc<Lazy>> {
+    // Most arguments are scalars: no walk (and no allocation) for them.
+    if !may_hold_lazy(v) {
+        return None;
+    }
     let mut todo: Vec<&Value> = vec![v];
     while let Some(v) = todo.pop() {
         match v {
