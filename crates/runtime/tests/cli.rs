@@ -329,3 +329,37 @@ fn a_recorded_run_replays_the_same_output() {
         stderr_of(&changed)
     );
 }
+
+#[test]
+fn require_loads_a_user_module_through_the_load_effect() {
+    let dir = std::env::temp_dir().join(format!("ww-modules-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("my")).unwrap();
+    std::fs::write(
+        dir.join("my/cool_lib.glia"),
+        "(ns my.cool-lib (:require [glia.string :as str]))\n\
+         (defn shout \"Upper-cases.\" [s] (str/upper-case s))\n",
+    )
+    .unwrap();
+    let run = |expr: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["eval", "-e", expr])
+            .current_dir(&dir)
+            .output()
+            .expect("ww runs")
+    };
+    let out = run("(require '[my.cool-lib :as c]) [(c/shout \"hi\") (str *ns*)]");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"["HI" "user"]"#
+    );
+    // A module that is not there is a clear error naming the file.
+    let out = run("(require 'my.missing)");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("my/missing.glia"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

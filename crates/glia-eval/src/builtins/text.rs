@@ -166,8 +166,7 @@ fn replace_with(a: &[Value], fname: &str, all: bool) -> Result<Value, Error> {
             }
         }
         (Value::Regex(_), other) => {
-            return Err(expected("a replacement string", fname, other)
-                .with_hint("a fn as the replacement is not supported yet: use re-seq and str"));
+            return Err(expected("a replacement string or fn", fname, other));
         }
         (from, to) => {
             let (from, to) = (needle(from, fname)?, needle(to, fname)?);
@@ -205,6 +204,36 @@ fn java_replacement(rep: &str) -> String {
         }
     }
     out
+}
+
+/// `(--split-matches re s limit)`: `s` cut at the matches of `re` (at most
+/// `limit` of them, nil for all): `[before match between match ... after]`,
+/// each match as `re-find` gives it. `replace` with a fn builds on it.
+fn split_matches(a: &mut [Value]) -> Result<Value, Error> {
+    let re = pattern(&a[0], "replace")?;
+    let s = text(&a[1], "replace")?;
+    let limit = match a[2] {
+        Value::Int(n) => n.max(0) as usize,
+        _ => usize::MAX,
+    };
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for caps in re.captures_iter(s).take(limit) {
+        let whole = caps.get(0).expect("group 0 is the match");
+        parts.push(Value::str(&s[at..whole.start()]));
+        parts.push(if caps.len() == 1 {
+            Value::str(whole.as_str())
+        } else {
+            Value::vector(
+                caps.iter()
+                    .map(|g| g.map_or(Value::Nil, |m| Value::str(m.as_str()))),
+            )
+        });
+        at = whole.end();
+    }
+    parts.push(Value::str(&s[at..]));
+    charge(32 * parts.len())?;
+    Ok(Value::vector(parts))
 }
 
 fn replace(a: &mut [Value]) -> Result<Value, Error> {
@@ -250,8 +279,9 @@ pub static BUILTINS: &[Builtin] = &[
     pure("ends-with?", 2, 2, ends_with),
     pure("index-of", 2, 3, index_of),
     pure("last-index-of", 2, 2, last_index_of),
-    pure("replace", 3, 3, replace),
-    pure("replace-first", 3, 3, replace_first),
+    pure("--replace", 3, 3, replace),
+    pure("--replace-first", 3, 3, replace_first),
+    pure("--split-matches", 3, 3, split_matches),
     pure("escape", 2, 2, escape),
     pure("re-quote-replacement", 1, 1, re_quote_replacement),
 ];

@@ -1,5 +1,6 @@
-//! The part of `glia.core` written in Glia (`core.glia`), compiled a
-//! definition at a time when first used.
+//! The parts of `glia.core` (`core.glia`) and `glia.string`
+//! (`stdlib/glia/string.glia`) written in Glia, compiled a definition at a
+//! time when first used.
 //!
 //! Compiling the whole library (some 400 definitions, most of them
 //! expanding macros) took most of a session's start. Instead, starting a
@@ -19,7 +20,16 @@ use crate::eval::{Compiled, compile_step};
 use crate::namespace::{Pending, Var};
 use crate::vm::Vm;
 
-const SOURCE: &str = include_str!("core.glia");
+/// The Glia parts of namespaces whose other vars are native: their text
+/// and where it is filed.
+const SOURCES: &[(&str, &str, &str)] = &[
+    (crate::CORE_NS, "glia/core.glia", include_str!("core.glia")),
+    (
+        "glia.string",
+        "glia/string.glia",
+        include_str!("../../../../stdlib/glia/string.glia"),
+    ),
+];
 
 /// The heads of the forms that define one var, named by their second element.
 const DEFINERS: &[&str] = &["def", "defn", "defn-", "defmacro", "defonce"];
@@ -36,40 +46,45 @@ pub(crate) fn defined_name(form: &Form) -> Option<&str> {
     items.get(1)?.as_simple_symbol()
 }
 
-/// Files every definition of `core.glia` under its var in `glia.core`.
+/// Files every definition of `core.glia` (and of the Glia part of
+/// `glia.string`) under its var.
 pub(crate) fn index(vm: &mut Vm) -> Result<(), String> {
-    let source = Rc::new(crate::Source::new("glia/core.glia", SOURCE));
-    let read = glia_syntax::read(SOURCE);
-    if let Some(e) = read.errors.first() {
-        return Err(format!("core.glia does not read: {}", e.message));
-    }
-    for form in read.forms {
-        let Some(name) = defined_name(&form) else {
-            return Err(format!(
-                "core.glia has a top-level form that defines nothing: {}",
-                &SOURCE[form.span.start..form.span.end]
-            ));
-        };
-        let var = vm.core.intern(name);
-        if var.pending.borrow().is_some() {
-            return Err(format!("core.glia defines `{name}` twice"));
+    for (ns, name, text) in SOURCES {
+        let ns = vm.namespaces.get_or_create(ns);
+        let source = Rc::new(crate::Source::new(name, text));
+        let read = glia_syntax::read(text);
+        if let Some(e) = read.errors.first() {
+            return Err(format!("{name} does not read: {}", e.message));
         }
-        *var.pending.borrow_mut() = Some(Pending {
-            form,
-            source: source.clone(),
-        });
+        for form in read.forms {
+            let Some(defined) = defined_name(&form) else {
+                return Err(format!(
+                    "{name} has a top-level form that defines nothing: {}",
+                    &text[form.span.start..form.span.end]
+                ));
+            };
+            let var = ns.intern(defined);
+            if var.pending.borrow().is_some() {
+                return Err(format!("{name} defines `{defined}` twice"));
+            }
+            *var.pending.borrow_mut() = Some(Pending {
+                form,
+                source: source.clone(),
+            });
+        }
     }
     Ok(())
 }
 
 impl Vm {
-    /// Compiles and runs `var`'s definition if it is still pending, in
-    /// `glia.core` whatever the current namespace.
+    /// Compiles and runs `var`'s definition if it is still pending, in the
+    /// var's namespace whatever the current one.
     pub fn ensure_loaded(&mut self, var: &Rc<Var>) -> Result<(), Error> {
         let Some(pending) = var.pending.borrow_mut().take() else {
             return Ok(());
         };
-        let home = std::mem::replace(&mut self.current_ns, self.core.clone());
+        let ns = self.namespaces.get_or_create(&var.ns);
+        let home = std::mem::replace(&mut self.current_ns, ns);
         let loaded = self.load_definition(pending);
         self.current_ns = home;
         loaded.map_err(|e| {
