@@ -92,8 +92,9 @@ impl Vm {
             return Err(builtin_arity(b.name, b.min, b.max, argc));
         }
         if let Some(find) = b.realize
-            && self.realize_for(b, find, argc, args_at, ret)?
+            && let Some(found) = find(&self.stack[args_at..args_at + argc])
         {
+            self.realize_for(b, found, argc, args_at, ret)?;
             return Ok(true);
         }
         let result = match b.f {

@@ -59,28 +59,26 @@ const PENDING: usize = 6;
 pub(crate) const SLOTS: u16 = 7;
 
 impl Vm {
-    /// Realizes what builtin `b` needs before it runs. `Ok(true)`: a thunk
-    /// runs next, and `b`'s value arrives at `ret` once everything is done.
+    /// Realizes `cell`, which builtin `b`'s finder named, before `b` runs:
+    /// its thunk runs next, and `b`'s value arrives at `ret` once everything
+    /// is done. (The finder itself runs inline in `call_builtin`: it is
+    /// the cheap, common part.)
     #[inline(never)]
     pub(crate) fn realize_for(
         &mut self,
         b: &'static Builtin,
-        find: Finder,
+        (cell, walk): (Value, Walk),
         argc: usize,
         args_at: usize,
         ret: usize,
-    ) -> Result<bool, Error> {
-        let Some((cell, walk)) = find(&self.stack[args_at..args_at + argc]) else {
-            return Ok(false);
-        };
+    ) -> Result<(), Error> {
         let base = self.innermost_top().max(args_at + argc);
         let retry = Retry {
             builtin: Value::Builtin(b),
             below: base - args_at,
             argc,
         };
-        self.push_realize(base, cell, walk, retry, ret)?;
-        Ok(true)
+        self.push_realize(base, cell, walk, retry, ret)
     }
 
     /// Realizes what `=`, compiled inline, needs of its operands: `true`
