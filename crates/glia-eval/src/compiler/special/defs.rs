@@ -54,6 +54,8 @@ impl Compiler<'_> {
         Self::arg_count(span, "def", args, 1, 3, "(def name doc? value?)")?;
         let (name_form, name) = self.def_name(span, args, "def")?;
         let var = self.vm.current_ns.intern(name);
+        // A definition replaces a core definition not compiled yet.
+        var.pending.take();
         let mut meta = Map::default();
         if let Some(m) = &name_form.meta {
             let mut spans = Spans::default();
@@ -181,6 +183,7 @@ impl Compiler<'_> {
         meta.insert(Value::keyword(None, "arglists"), Value::list(arglists));
         self.describe(&mut meta, name, span);
         let var = self.vm.current_ns.intern(name);
+        var.pending.take();
         *var.meta.borrow_mut() = Some(Value::Map(Rc::new(meta)));
         let var = self.scope().code.var(&var);
         self.compile_fn(span, None, Some(name), &arities, dst)?;
