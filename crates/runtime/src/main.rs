@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use mimalloc::MiMalloc;
 
+mod fmt;
 mod host;
 
 use glia_effects::log::{Log, Recorder, Replay};
@@ -70,7 +71,37 @@ enum Command {
         /// for anything else.
         #[arg(long, value_name = "LOG")]
         replay: Option<PathBuf>,
+        /// Stop the evaluation after N VM instructions
+        /// (:glia.error/fuel-exhausted).
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
+        /// Stop the evaluation after this long: `500ms`, `5s`, `2m`
+        /// (:glia.error/deadline-exceeded).
+        #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+        timeout: Option<std::time::Duration>,
+        /// Stop the evaluation once Glia values take this much memory:
+        /// `64MiB`, `1GB`, or bytes (:glia.error/memory-limit).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_memory: Option<u64>,
     },
+    /// Format Glia files in place with the canonical formatter (comments
+    /// kept; idempotent). `-` formats standard input to standard output.
+    Fmt {
+        /// List the files that would change and exit 1 if any would;
+        /// change nothing.
+        #[arg(long)]
+        check: bool,
+        /// The files to format.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// A memory size: `64MiB`, `1GB`, `4096`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    s.parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|e| format!("{e} (write a size such as 64MiB, 1GB or 4096)"))
 }
 
 fn main() -> ExitCode {
@@ -86,7 +117,19 @@ fn main() -> ExitCode {
             file,
             record,
             replay,
-        } => eval(expr, file, record, replay),
+            fuel,
+            timeout,
+            max_memory,
+        } => {
+            let limits = glia_eval::Limits {
+                fuel,
+                timeout,
+                memory: max_memory,
+                ..glia_eval::Limits::default()
+            };
+            eval(expr, file, record, replay, limits)
+        }
+        Command::Fmt { check, files } => fmt::run(&files, check),
     }
 }
 
@@ -95,6 +138,7 @@ fn eval(
     file: Option<PathBuf>,
     record: Option<PathBuf>,
     replay: Option<PathBuf>,
+    limits: glia_eval::Limits,
 ) -> ExitCode {
     let (name, text, print_result) = match (expr, file) {
         (Some(e), _) => ("<expr>".to_string(), e, true),
@@ -125,7 +169,7 @@ fn eval(
             return ExitCode::FAILURE;
         }
     };
-    let mut glia = glia_eval::Glia::new();
+    let mut glia = glia_eval::Glia::with_limits(limits);
     if std::env::var_os("GLIA_TRACE_EFFECTS").is_some_and(|v| v != "0" && !v.is_empty()) {
         glia.vm
             .set_effect_tracer(Some(Box::new(|event| eprintln!("effect: {event}"))));

@@ -363,3 +363,82 @@ fn require_loads_a_user_module_through_the_load_effect() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("my/missing.glia"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn eval_limits_map_to_the_sandbox_limits() {
+    let cases = [
+        (vec!["--fuel", "10000"], "fuel-exhausted"),
+        (vec!["--timeout", "200ms"], "deadline-exceeded"),
+        (vec!["--max-memory", "1MiB"], "memory-limit"),
+    ];
+    for (flags, error) in cases {
+        let mut args = vec!["eval"];
+        args.extend(&flags);
+        args.extend(["-e", "(loop [v []] (recur (conj v 1)))"]);
+        let out = ww(&args);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(error), "{flags:?}: {stderr}");
+    }
+    // Within the limits, the value.
+    let out = ww(&[
+        "eval",
+        "--fuel",
+        "1000000",
+        "--max-memory",
+        "64MiB",
+        "--timeout",
+        "10s",
+        "-e",
+        "(reduce + (range 1000))",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "499500");
+    let out = ww(&["eval", "--max-memory", "lots", "-e", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("64MiB"));
+}
+
+#[test]
+fn fmt_formats_in_place_and_check_lists_what_would_change() {
+    let dir = std::env::temp_dir().join(format!("ww-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = dir.join("messy.glia");
+    let tidy = dir.join("tidy.glia");
+    let broken = dir.join("broken.glia");
+    std::fs::write(&messy, "(defn f [x]\n(+ x   1))  ; one\n").unwrap();
+    let formatted = glia_syntax::format("(defn f [x]\n(+ x   1))  ; one\n").unwrap();
+    assert_ne!(formatted, "(defn f [x]\n(+ x   1))  ; one\n");
+    std::fs::write(&tidy, &formatted).unwrap();
+    std::fs::write(&broken, "(defn f [x]").unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+
+    // --check: lists the file that would change, changes nothing, exit 1.
+    let out = ww(&["fmt", "--check", &path(&messy), &path(&tidy)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), path(&messy));
+    assert_ne!(std::fs::read_to_string(&messy).unwrap(), formatted);
+
+    // Formatting rewrites it; then --check passes.
+    let out = ww(&["fmt", &path(&messy)]);
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&messy).unwrap(), formatted);
+    assert!(
+        ww(&["fmt", "--check", &path(&messy), &path(&tidy)])
+            .status
+            .success()
+    );
+
+    // Syntax errors: reported with the file's name, the file left alone.
+    let out = ww(&["fmt", &path(&broken)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.glia"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "(defn f [x]");
+
+    // A missing file is an error too.
+    assert_eq!(
+        ww(&["fmt", "--check", "/nonexistent/x.glia"]).status.code(),
+        Some(1)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
