@@ -12,6 +12,7 @@ use mimalloc::MiMalloc;
 
 mod fmt;
 mod host;
+mod shell;
 
 use glia_effects::log::{Log, Recorder, Replay};
 
@@ -84,6 +85,12 @@ enum Command {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         max_memory: Option<u64>,
     },
+    /// The Glia REPL: an in-process session with this process's host
+    /// effects (until a node exists to attach to). On a terminal: history
+    /// in ~/.ww/history, multi-line input, Tab completion, Ctrl-C stops an
+    /// evaluation, Ctrl-D exits. Piped input runs form by form and prints
+    /// each result.
+    Shell,
     /// Format Glia files in place with the canonical formatter (comments
     /// kept; idempotent). `-` formats standard input to standard output.
     Fmt {
@@ -130,6 +137,7 @@ fn main() -> ExitCode {
             eval(expr, file, record, replay, limits)
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
+        Command::Shell => shell::run(),
     }
 }
 
