@@ -7,7 +7,7 @@
 //!
 //! On a terminal: rustyline with persistent history (`~/.ww/history`),
 //! input that continues while brackets are open, completion of the names in
-//! scope, bracket matching, `*1 *2 *3 *e`, and Ctrl-C interrupting the
+//! scope, syntax colouring and bracket matching, `*1 *2 *3 *e`, and Ctrl-C interrupting the
 //! running evaluation (the session stays). Without a terminal, standard
 //! input runs form by form and each result is printed, so the shell
 //! scripts.
@@ -19,9 +19,10 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use glia_eval::{Glia, Value};
+use glia_syntax::SyntaxKind;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
-use rustyline::highlight::{CmdKind, Highlighter, MatchingBracketHighlighter};
+use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
@@ -112,10 +113,9 @@ impl Session {
     }
 }
 
-/// What rustyline asks of the REPL: completion, bracket highlighting, and
-/// whether the input so far is a whole form.
+/// What rustyline asks of the REPL: completion, highlighting, and whether
+/// the input so far is a whole form.
 struct GliaHelper {
-    brackets: MatchingBracketHighlighter,
     /// The names in scope, refreshed before each prompt.
     names: Vec<String>,
 }
@@ -161,12 +161,132 @@ impl Hinter for GliaHelper {
 
 impl Highlighter for GliaHelper {
     fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
-        self.brackets.highlight(line, pos)
+        Cow::Owned(highlight(line, pos))
     }
 
-    fn highlight_char(&self, line: &str, pos: usize, kind: CmdKind) -> bool {
-        self.brackets.highlight_char(line, pos, kind)
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        // Colours depend on the whole line (an opened string recolours
+        // what follows), so every edit redraws it.
+        true
     }
+}
+
+/// The ANSI colour of a token, if it gets one.
+fn colour(kind: SyntaxKind, text: &str) -> Option<&'static str> {
+    Some(match kind {
+        SyntaxKind::String
+        | SyntaxKind::UnterminatedString
+        | SyntaxKind::Char
+        | SyntaxKind::Regex
+        | SyntaxKind::UnterminatedRegex => "32",
+        SyntaxKind::Number | SyntaxKind::SymbolicValue => "36",
+        SyntaxKind::Keyword => "35",
+        SyntaxKind::Comment | SyntaxKind::Shebang => "90",
+        SyntaxKind::Error | SyntaxKind::StrayClose | SyntaxKind::UnknownDispatch => "31",
+        SyntaxKind::Symbol if SPECIAL.contains(&text) => "1;34",
+        SyntaxKind::Symbol if matches!(text, "nil" | "true" | "false") => "36",
+        _ => return None,
+    })
+}
+
+/// Special forms and the definers, shown in bold blue.
+const SPECIAL: &[&str] = &[
+    "def",
+    "defn",
+    "defn-",
+    "defmacro",
+    "fn",
+    "fn*",
+    "let",
+    "let*",
+    "loop",
+    "recur",
+    "if",
+    "do",
+    "quote",
+    "var",
+    "try",
+    "catch",
+    "finally",
+    "throw",
+    "letfn",
+    "case",
+    "binding",
+    "with-effect-handler",
+    "ns",
+    "defcap",
+    "handle",
+];
+
+fn is_open(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        SyntaxKind::LParen
+            | SyntaxKind::LBracket
+            | SyntaxKind::LBrace
+            | SyntaxKind::HashBrace
+            | SyntaxKind::HashParen
+    )
+}
+
+fn is_close(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        SyntaxKind::RParen | SyntaxKind::RBracket | SyntaxKind::RBrace
+    )
+}
+
+/// `line` with its tokens coloured and the bracket matching the one at
+/// (or just before) the cursor shown in reverse video.
+fn highlight(line: &str, pos: usize) -> String {
+    let parse = glia_syntax::parse(line);
+    let tokens: Vec<_> = parse
+        .syntax()
+        .tokens()
+        .map(|t| (t.kind(), t.span()))
+        .filter(|(_, span)| span.end > span.start)
+        .collect();
+    // Pairs of brackets, by the start of each.
+    let mut pairs = std::collections::HashMap::new();
+    let mut open = Vec::new();
+    for (kind, span) in &tokens {
+        if is_open(*kind) {
+            open.push(span.start);
+        } else if is_close(*kind)
+            && let Some(o) = open.pop()
+        {
+            pairs.insert(o, span.start);
+            pairs.insert(span.start, o);
+        }
+    }
+    let at_bracket = |p: usize| {
+        tokens
+            .iter()
+            .find(|(k, span)| span.start == p && (is_open(*k) || is_close(*k)))
+            .map(|_| p)
+    };
+    let cursor = at_bracket(pos).or_else(|| pos.checked_sub(1).and_then(at_bracket));
+    let matched: Vec<usize> = cursor
+        .and_then(|c| pairs.get(&c).map(|m| vec![c, *m]))
+        .unwrap_or_default();
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut at = 0;
+    for (kind, span) in &tokens {
+        out.push_str(&line[at..span.start]);
+        let text = &line[span.start..span.end];
+        let style = if matched.contains(&span.start) {
+            Some("7")
+        } else {
+            colour(*kind, text)
+        };
+        match style {
+            Some(code) => out.push_str(&format!("\x1b[{code}m{text}\x1b[0m")),
+            None => out.push_str(text),
+        }
+        at = span.end;
+    }
+    out.push_str(&line[at..]);
+    out
 }
 
 impl Validator for GliaHelper {
@@ -260,10 +380,7 @@ fn interactive(session: &mut Session) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    editor.set_helper(Some(GliaHelper {
-        brackets: MatchingBracketHighlighter::new(),
-        names: Vec::new(),
-    }));
+    editor.set_helper(Some(GliaHelper { names: Vec::new() }));
     let history = history_path();
     if let Some(path) = &history {
         let _ = editor.load_history(path);
@@ -299,4 +416,58 @@ fn interactive(session: &mut Session) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{highlight, is_incomplete};
+
+    #[test]
+    fn tokens_are_coloured_and_the_matching_bracket_is_shown() {
+        let out = highlight(r#"(def x "s" :k 1) ; c"#, 0);
+        assert!(out.contains("\x1b[1;34mdef\x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[32m\"s\"\x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[35m:k\x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[36m1\x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[90m; c\x1b[0m"), "{out:?}");
+        // The cursor on the opening paren: both parens in reverse video.
+        assert_eq!(out.matches("\x1b[7m").count(), 2, "{out:?}");
+        // Just after the closing one, too.
+        assert_eq!(highlight("(a [b])", 7).matches("\x1b[7m").count(), 2);
+        // Elsewhere, none.
+        assert_eq!(highlight("(a [b])", 2).matches("\x1b[7m").count(), 0);
+        // Text comes back whole once the codes are removed.
+        let plain = |s: &str| regex_lite_strip(s);
+        assert_eq!(plain(&out), r#"(def x "s" :k 1) ; c"#);
+    }
+
+    fn regex_lite_strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn open_brackets_and_strings_continue_the_input() {
+        assert!(is_incomplete("(+ 1"));
+        assert!(is_incomplete("[1 {:a"));
+        assert!(is_incomplete("(str \"abc"));
+        assert!(!is_incomplete("(+ 1 2)"));
+        assert!(
+            !is_incomplete("(+ 1 2))"),
+            "a stray closer is an error, not more input"
+        );
+        assert!(!is_incomplete(""));
+    }
 }
