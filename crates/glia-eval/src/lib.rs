@@ -14,6 +14,7 @@
 //! ```
 
 mod builtins;
+mod check;
 mod chunk;
 mod compiler;
 mod convert;
@@ -25,6 +26,7 @@ mod report;
 pub mod value;
 pub mod vm;
 
+pub use check::{Finding, Severity};
 pub use error::{Error, ErrorType, Exception, TraceFrame};
 pub use eval::{EvalError, Glia, Step};
 pub use namespace::{Namespace, Var};

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use mimalloc::MiMalloc;
 
+mod check;
 mod fmt;
 mod host;
 mod shell;
@@ -91,6 +92,16 @@ enum Command {
     /// evaluation, Ctrl-D exits. Piped input runs form by form and prints
     /// each result.
     Shell,
+    /// Report what can be found in Glia files without running them:
+    /// syntax errors, unbound symbols, calls with the wrong number of
+    /// arguments, `recur` out of tail position, malformed special forms,
+    /// and keyword effects nothing handles. Exit 1 if there are errors.
+    /// (ns, require and defmacro forms run, so that later forms expand.)
+    Check {
+        /// The files to check.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Format Glia files in place with the canonical formatter (comments
     /// kept; idempotent). `-` formats standard input to standard output.
     Fmt {
@@ -138,6 +149,7 @@ fn main() -> ExitCode {
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
         Command::Shell => shell::run(),
+        Command::Check { files } => check::run(&files),
     }
 }
 

@@ -442,3 +442,44 @@ fn fmt_formats_in_place_and_check_lists_what_would_change() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_reports_what_it_finds_without_running() {
+    let dir = std::env::temp_dir().join(format!("ww-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("demo.glia"),
+        r#"(ns demo (:require [glia.string :as str]))
+(defmacro twice [x] `(* 2 ~x))
+(defn area [w h] (* w h))
+(defn total [xs] (reduce + (map (fn [x] (area x)) xs)))
+(defn shout [s] (str/upper-case s) (str/nope s))
+(defn spin [n] (loop [i 0] (if (< i n) (do (recur (inc i)) 1) i)))
+(def launched (perform :launch "missiles"))
+(twice 3)
+(first 1 2)
+(with-effect-handler :ask (fn [q k] (k 42)) (perform :ask "q?"))
+(perform :stdout "served by the host")
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("clean.glia"), "(defn f [x] (inc x))\n(f 1)\n").unwrap();
+    let check = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["check", file])
+            .current_dir(&dir)
+            .output()
+            .expect("ww runs")
+    };
+    let out = check("demo.glia");
+    assert_eq!(out.status.code(), Some(1));
+    // Nothing ran: the effect was not performed (it would be an error).
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stdout));
+    let out = check("clean.glia");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "clean.glia: 0 errors, 0 warnings\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

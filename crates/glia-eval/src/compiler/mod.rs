@@ -364,6 +364,34 @@ impl<'vm> Compiler<'vm> {
         Ok(var)
     }
 
+    /// Notes a call of `var` with `argc` arguments that no arity of its
+    /// current value takes (while `ww check` compiles).
+    fn lint_arity(&mut self, var: &Var, argc: usize, span: Span) {
+        let takes = match var.get() {
+            Some(Value::Fn(c)) if c.proto.arity(argc).is_none() => c.proto.arities_text(),
+            Some(Value::Builtin(b))
+                if argc < b.min as usize
+                    || (b.max != crate::builtins::MANY && argc > b.max as usize) =>
+            {
+                crate::builtins::arity_text(b.min, b.max)
+            }
+            _ => return,
+        };
+        if let Some(lints) = &mut self.vm.lints {
+            lints.push(crate::check::Finding {
+                severity: crate::check::Severity::Error,
+                code: "glia::check::arity".into(),
+                message: format!(
+                    "`{}` is called with {} but takes {takes}",
+                    var.name,
+                    crate::builtins::plural(argc, "argument")
+                ),
+                span,
+                hint: Some(format!("see (doc {})", var.name)),
+            });
+        }
+    }
+
     fn core_var(&self, name: &str) -> Rc<Var> {
         self.vm.core.intern(name)
     }
@@ -436,6 +464,9 @@ impl<'vm> Compiler<'vm> {
                 if var.is_macro.get() {
                     let expansion = self.expand_macro(&var, form)?;
                     return self.compile(&expansion, dst, tail);
+                }
+                if self.vm.lints.is_some() {
+                    self.lint_arity(&var, args.len(), span);
                 }
                 if let Some(op) = intrinsic(&var, args.len()) {
                     return self.compile_intrinsic(op, args, dst, span);

@@ -193,6 +193,9 @@ pub struct Vm {
     /// Modules being loaded (`require`), by handle.
     loads: Vec<(i64, crate::builtins::Load)>,
     next_load: i64,
+    /// While `ww check` compiles: what the compiler notices that is not an
+    /// error (calls with an argument count the callee does not take).
+    pub(crate) lints: Option<Vec<crate::check::Finding>>,
 }
 
 impl Vm {
@@ -225,6 +228,7 @@ impl Vm {
             tick: TICK,
             loads: Vec::new(),
             next_load: 0,
+            lints: None,
         }
     }
 

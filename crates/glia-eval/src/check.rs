@@ -1,0 +1,206 @@
+//! Static diagnostics for `ww check`: what can be found without running
+//! the program.
+//!
+//! Each top-level form is macro-expanded and compiled, not run, so the
+//! compiler's own errors surface (unbound symbols, `recur` outside tail
+//! position, malformed special forms), and while compiling it notes calls
+//! whose argument count no arity of the called fn accepts. Three kinds of
+//! form do run, because later forms cannot be understood without them:
+//! `ns`/`require`/`in-ns` (namespaces and aliases), `defmacro` (macros
+//! expand later forms), and a `def` of a `fn` (so calls to it can be
+//! checked; making a closure has no effect). Then `perform`s of keyword
+//! effects that no handler in the file takes and the host does not serve
+//! are reported.
+
+use std::rc::Rc;
+
+use glia_syntax::{Form, FormKind, Span};
+
+use crate::compiler::{Compiler, MAX_EXPANSIONS};
+use crate::value::Value;
+use crate::{Glia, Source};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing `ww check` reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A stable code: `glia::check::arity`, `glia::error::unbound-symbol`...
+    pub code: String,
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+}
+
+/// Forms that run during a check (see the module's doc).
+fn runs_while_checking(form: &Form) -> bool {
+    let FormKind::List(items) = &form.kind else {
+        return false;
+    };
+    // Macros expand to qualified names (`glia.core/require`).
+    let head = match items.first().map(|f| &f.kind) {
+        Some(FormKind::Symbol(s)) if s.ns.is_none() || s.ns.as_deref() == Some(crate::CORE_NS) => {
+            Some(s.name.as_str())
+        }
+        _ => None,
+    };
+    match head {
+        Some("ns" | "require" | "in-ns" | "defmacro" | "use" | "alias" | "refer") => true,
+        Some("def") => matches!(
+            items.get(2).map(|f| &f.kind),
+            Some(FormKind::List(init))
+                if matches!(init.first().and_then(Form::as_simple_symbol), Some("fn" | "fn*"))
+        ),
+        _ => false,
+    }
+}
+
+impl Glia {
+    /// The findings for `text`, in source order. `host_effects` are the
+    /// keyword effects the embedding serves (a `perform` of one needs no
+    /// handler in the file).
+    pub fn check(&mut self, name: &str, text: &str, host_effects: &[&str]) -> Vec<Finding> {
+        let read = glia_syntax::read(text);
+        let mut findings: Vec<Finding> = read
+            .errors
+            .iter()
+            .map(|e| Finding {
+                severity: Severity::Error,
+                code: e.kind.code().to_string(),
+                message: e.message.clone(),
+                span: e.span,
+                hint: e.hint.clone(),
+            })
+            .collect();
+        if !findings.is_empty() {
+            return findings;
+        }
+        let source = Rc::new(Source::new(name, text));
+        self.vm.lints = Some(Vec::new());
+        let mut forms: Vec<Form> = read.forms.iter().rev().cloned().collect();
+        while let Some(form) = forms.pop() {
+            let mut budget = MAX_EXPANSIONS;
+            let expanded =
+                Compiler::new(&mut self.vm, source.clone()).macroexpand_all(&form, &mut budget);
+            let expanded = match expanded {
+                Ok(f) => f.unwrap_or(form),
+                Err(e) => {
+                    findings.push(finding_of(&e, form.span));
+                    continue;
+                }
+            };
+            if let FormKind::List(items) = &expanded.kind
+                && items.first().and_then(Form::as_simple_symbol) == Some("do")
+            {
+                forms.extend(items[1..].iter().rev().cloned());
+                continue;
+            }
+            match Compiler::new(&mut self.vm, source.clone()).compile_toplevel(&expanded) {
+                Err(e) => findings.push(finding_of(&e, expanded.span)),
+                Ok(closure) if runs_while_checking(&expanded) => {
+                    if let Err(ex) = self.vm.call_value(&Value::Fn(closure), Vec::new()) {
+                        findings.push(Finding {
+                            severity: Severity::Warning,
+                            code: "glia::check::not-loaded".into(),
+                            message: format!("this form failed while checking: {}", ex.message()),
+                            span: expanded.span,
+                            hint: Some(
+                                "`ww check` runs ns, require and defmacro forms; later findings may be missing"
+                                    .into(),
+                            ),
+                        });
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+        findings.extend(self.vm.lints.take().unwrap_or_default());
+        findings.extend(unhandled_effects(&read.forms, host_effects));
+        findings.sort_by_key(|f| (f.span.start, f.span.end));
+        findings.dedup();
+        findings
+    }
+}
+
+fn finding_of(e: &crate::Error, fallback: Span) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        code: format!("glia::error::{}", e.ty.name()),
+        message: e.message.clone(),
+        span: e.span.unwrap_or(fallback),
+        hint: e.hint.clone(),
+    }
+}
+
+/// `perform`s of keyword effects that nothing in the file handles and the
+/// host does not serve.
+fn unhandled_effects(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
+    let mut performed: Vec<(String, Span)> = Vec::new();
+    let mut handled: Vec<String> = Vec::new();
+    let mut todo: Vec<&Form> = forms.iter().collect();
+    while let Some(f) = todo.pop() {
+        match &f.kind {
+            FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
+                let head = items.first().and_then(Form::as_simple_symbol);
+                let keyword = |i: usize| match items.get(i).map(|x| &x.kind) {
+                    Some(FormKind::Keyword(k)) if !k.auto_resolve => Some(match &k.ns {
+                        Some(ns) => format!("{ns}/{}", k.name),
+                        None => k.name.clone(),
+                    }),
+                    _ => None,
+                };
+                if matches!(f.kind, FormKind::List(_)) {
+                    match head {
+                        Some("perform") => {
+                            if let Some(k) = keyword(1) {
+                                performed.push((k, items[1].span));
+                            }
+                        }
+                        Some("with-effect-handler") => handled.extend(keyword(1)),
+                        Some("handle") => {
+                            if let Some(FormKind::Vector(pairs)) = items.get(1).map(|x| &x.kind) {
+                                for p in pairs.iter().step_by(2) {
+                                    if let FormKind::Keyword(k) = &p.kind {
+                                        handled.push(match &k.ns {
+                                            Some(ns) => format!("{ns}/{}", k.name),
+                                            None => k.name.clone(),
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                todo.extend(items.iter());
+            }
+            FormKind::Map(pairs) => {
+                for (k, v) in pairs {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    performed
+        .into_iter()
+        .filter(|(k, _)| {
+            !handled.contains(k) && !host_effects.contains(&k.as_str()) && k != "glia.exception"
+        })
+        .map(|(k, span)| Finding {
+            severity: Severity::Warning,
+            code: "glia::check::unhandled-effect".into(),
+            message: format!("nothing handles the effect :{k}"),
+            span,
+            hint: Some(format!(
+                "install a handler around the code that performs it: (with-effect-handler :{k} (fn [data k] (k ...)) ...)"
+            )),
+        })
+        .collect()
+}
