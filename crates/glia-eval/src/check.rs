@@ -10,7 +10,9 @@
 //! expand later forms), and a `def` of a `fn` (so calls to it can be
 //! checked; making a closure has no effect). Then `perform`s of keyword
 //! effects that no handler in the file takes and the host does not serve
-//! are reported.
+//! are reported, and local bindings whose name the code never uses
+//! (`glia::check::unused-binding`: by name, so a binding only shadowed
+//! counts as used; names starting with `_` are exempt).
 
 use std::rc::Rc;
 
@@ -121,6 +123,7 @@ impl Glia {
         }
         findings.extend(self.vm.lints.take().unwrap_or_default());
         findings.extend(unhandled_effects(&read.forms, host_effects));
+        findings.extend(unused_bindings(&read.forms));
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         findings.dedup();
         findings
@@ -203,4 +206,149 @@ fn unhandled_effects(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
             )),
         })
         .collect()
+}
+
+/// The names a binding pattern binds, with their spans: a symbol, or the
+/// symbols inside a vector or map destructuring (`:keys [a b]`, `:as x`).
+fn bound_names<'f>(pattern: &'f Form, out: &mut Vec<(&'f str, Span)>) {
+    match &pattern.kind {
+        FormKind::Symbol(s) if s.ns.is_none() && s.name != "&" => out.push((&s.name, pattern.span)),
+        FormKind::Vector(items) => items.iter().for_each(|p| bound_names(p, out)),
+        FormKind::Map(pairs) => {
+            for (k, v) in pairs {
+                match (&k.kind, &v.kind) {
+                    // {:keys [a b]}, {:strs [...]}, {:syms [...]}
+                    (FormKind::Keyword(_), FormKind::Vector(names)) => {
+                        names.iter().for_each(|p| bound_names(p, out))
+                    }
+                    // {:as all}
+                    (FormKind::Keyword(kw), _) if kw.name == "as" => bound_names(v, out),
+                    // {:or {...}} binds nothing new
+                    (FormKind::Keyword(_), _) => {}
+                    // {a :a, [x y] :pair}
+                    _ => bound_names(k, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every symbol name used in `forms`.
+fn used_names<'f>(forms: impl IntoIterator<Item = &'f Form>, out: &mut Vec<&'f str>) {
+    let mut todo: Vec<&Form> = forms.into_iter().collect();
+    while let Some(f) = todo.pop() {
+        match &f.kind {
+            FormKind::Symbol(s) => out.push(&s.name),
+            FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
+                todo.extend(items.iter())
+            }
+            FormKind::Map(pairs) => {
+                for (k, v) in pairs {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+            _ => {}
+        }
+        if let Some(m) = &f.meta {
+            todo.push(m);
+        }
+    }
+}
+
+fn unused(names: &[(&str, Span)], scope: &[&Form]) -> Vec<Finding> {
+    let mut used = Vec::new();
+    used_names(scope.iter().copied(), &mut used);
+    names
+        .iter()
+        .filter(|(n, _)| !n.starts_with('_') && !used.contains(n))
+        .map(|(n, span)| Finding {
+            severity: Severity::Warning,
+            code: "glia::check::unused-binding".into(),
+            message: format!("`{n}` is bound but never used"),
+            span: *span,
+            hint: Some(format!(
+                "remove it, or name it `_{n}` to say it is unused on purpose"
+            )),
+        })
+        .collect()
+}
+
+/// Local bindings (`let`, `loop`, `if-let`..., `for`, `doseq`, fn
+/// parameters) whose names the code in their scope never mentions.
+fn unused_bindings(forms: &[Form]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut todo: Vec<&Form> = forms.iter().collect();
+    while let Some(f) = todo.pop() {
+        match &f.kind {
+            FormKind::List(items) => {
+                let head = items.first().and_then(Form::as_simple_symbol);
+                match head {
+                    Some(
+                        "let" | "let*" | "loop" | "loop*" | "when-let" | "if-let" | "when-some"
+                        | "if-some" | "for" | "doseq" | "dotimes" | "when-first",
+                    ) => {
+                        if let Some(FormKind::Vector(bs)) = items.get(1).map(|x| &x.kind) {
+                            // Each binding's scope: the inits after it and the body.
+                            for (i, pair) in bs.chunks(2).enumerate() {
+                                if matches!(pair[0].kind, FormKind::Keyword(_)) {
+                                    continue; // :when, :let, :while
+                                }
+                                let mut names = Vec::new();
+                                bound_names(&pair[0], &mut names);
+                                let scope: Vec<&Form> = bs[(i + 1) * 2 - 1..]
+                                    .iter()
+                                    .skip(1)
+                                    .chain(&items[2..])
+                                    .collect();
+                                findings.extend(unused(&names, &scope));
+                            }
+                        }
+                    }
+                    Some("fn" | "fn*" | "defn" | "defn-") => {
+                        let mut rest: &[Form] = &items[1..];
+                        // The name, docstring and attr-map before the arities.
+                        while let Some(first) = rest.first()
+                            && matches!(
+                                first.kind,
+                                FormKind::Symbol(_) | FormKind::Str(_) | FormKind::Map(_)
+                            )
+                        {
+                            rest = &rest[1..];
+                        }
+                        let arities: Vec<&[Form]> = match rest.first().map(|x| &x.kind) {
+                            Some(FormKind::Vector(_)) => vec![rest],
+                            _ => rest
+                                .iter()
+                                .filter_map(|a| match &a.kind {
+                                    FormKind::List(arity) => Some(arity.as_slice()),
+                                    _ => None,
+                                })
+                                .collect(),
+                        };
+                        for arity in arities {
+                            if let Some(params) = arity.first() {
+                                let mut names = Vec::new();
+                                bound_names(params, &mut names);
+                                let scope: Vec<&Form> = arity[1..].iter().collect();
+                                findings.extend(unused(&names, &scope));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                todo.extend(items.iter());
+            }
+            FormKind::Vector(items) | FormKind::Set(items) => todo.extend(items.iter()),
+            FormKind::Map(pairs) => {
+                for (k, v) in pairs {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    findings
 }

@@ -460,6 +460,7 @@ fn check_reports_what_it_finds_without_running() {
 (first 1 2)
 (with-effect-handler :ask (fn [q k] (k 42)) (perform :ask "q?"))
 (perform :stdout "served by the host")
+(let [unused 1 {:keys [a b]} {:a 1} _quiet 3] (fn [_ k] (k a)))
 "#,
     )
     .unwrap();
