@@ -7,7 +7,8 @@
 //!
 //! On a terminal: rustyline with persistent history (`~/.ww/history`),
 //! input that continues while brackets are open, completion of the names in
-//! scope, syntax colouring and bracket matching, `*1 *2 *3 *e`, and Ctrl-C interrupting the
+//! scope (vars, namespaces, `alias/var`, locals typed so far, keywords,
+//! capability methods), syntax colouring and bracket matching, `*1 *2 *3 *e`, and Ctrl-C interrupting the
 //! running evaluation (the session stays). Without a terminal, standard
 //! input runs form by form and each result is printed, so the shell
 //! scripts.
@@ -96,6 +97,21 @@ impl Session {
             );
         }
         out.extend(vm.namespaces.table.keys().map(|k| k.to_string()));
+        // Keywords seen so far, and the methods of the capabilities in
+        // scope (`(perform cap :method ...)`).
+        out.extend(
+            glia_eval::value::Keyword::all()
+                .iter()
+                .filter(|k| k.ns() != Some("glia.error"))
+                .map(|k| k.to_string()),
+        );
+        for ns in [&vm.current_ns, &vm.core] {
+            for var in ns.mappings.borrow().values() {
+                if let Some(Value::Cap(c)) = var.get() {
+                    out.extend(c.allowed.iter().map(|m| m.to_string()));
+                }
+            }
+        }
         for (alias, target) in vm.current_ns.aliases.borrow().iter() {
             if let Some(n) = vm.namespaces.get(target) {
                 out.extend(
@@ -142,10 +158,19 @@ impl Completer for GliaHelper {
         if prefix.is_empty() {
             return Ok((pos, Vec::new()));
         }
-        let pairs = self
-            .names
-            .iter()
-            .filter(|n| n.starts_with(prefix))
+        // Locals: the symbols of the input so far (`(let [total ...] tot`).
+        let typed: Vec<String> = glia_syntax::parse(line)
+            .syntax()
+            .tokens()
+            .filter(|t| t.kind() == SyntaxKind::Symbol && t.span().end != pos)
+            .map(|t| t.text().to_string())
+            .collect();
+        let mut names: Vec<&String> = self.names.iter().chain(&typed).collect();
+        names.sort();
+        names.dedup();
+        let pairs = names
+            .into_iter()
+            .filter(|n| n.starts_with(prefix) && n.as_str() != prefix)
             .map(|n| Pair {
                 display: n.clone(),
                 replacement: n.clone(),

@@ -55,6 +55,21 @@ fn the_repl_evaluates_continues_open_forms_interrupts_and_remembers() {
     p.exp_string("{1 2}").unwrap();
     p.exp_string("user=> ").unwrap();
 
+    // Locals typed so far, and a capability's methods, complete too.
+    p.send("(let [my-long-name 7] (* 3 my-long").unwrap();
+    p.send("\t").unwrap();
+    p.send_line("))").unwrap();
+    p.exp_string("21").unwrap();
+    p.exp_string("user=> ").unwrap();
+    p.send_line("(defcap kv :fetch-item (fn [k] (* 2 k)))")
+        .unwrap();
+    p.exp_string("user=> ").unwrap();
+    p.send("(perform kv :fetch-i").unwrap();
+    p.send("\t").unwrap();
+    p.send_line(" 21)").unwrap();
+    p.exp_string("42").unwrap();
+    p.exp_string("user=> ").unwrap();
+
     // The prompt shows the namespace.
     p.send_line("(ns my.place)").unwrap();
     p.exp_string("my.place=> ").unwrap();

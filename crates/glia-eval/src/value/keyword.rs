@@ -47,6 +47,11 @@ impl Keyword {
         self.0.ns.as_deref()
     }
 
+    /// Every keyword interned so far (what a REPL completes `:` from).
+    pub fn all() -> Vec<Keyword> {
+        TABLE.with(|table| table.borrow().values().cloned().collect())
+    }
+
     pub fn name(&self) -> &str {
         &self.0.name
     }
