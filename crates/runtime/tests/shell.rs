@@ -105,12 +105,13 @@ fn piped_input_runs_form_by_form_and_prints_each_result() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"(def x 41)\n(inc x)\n(/ 1 0)\n[*1 (inc x)]\n")
+        .write_all(b"(def x 41)\n(inc x)\n(/ 1 0)\n[*1 (inc x)]\n(ex-message *e)\n(doc inc)\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "#'user/x\n42\n[42 42]\n"
+        "#'user/x\n42\n[42 42]\n\"divide by zero\"\n\
+         -------------------------\nglia.core/inc\n([x])\n  x + 1.\nnil\n"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("divide by zero"));
     // A form failed, so the exit code says so.
