@@ -91,7 +91,13 @@ enum Command {
     /// in ~/.ww/history, multi-line input, Tab completion, Ctrl-C stops an
     /// evaluation, Ctrl-D exits. Piped input runs form by form and prints
     /// each result.
-    Shell,
+    Shell {
+        /// A node to attach to (its capabilities become the session's).
+        /// Not available until the node exists: without it the shell runs
+        /// an in-process session.
+        #[arg(value_name = "ADDR")]
+        addr: Option<String>,
+    },
     /// Report what can be found in Glia files without running them:
     /// syntax errors, unbound symbols, calls with the wrong number of
     /// arguments, `recur` out of tail position, malformed special forms,
@@ -148,7 +154,13 @@ fn main() -> ExitCode {
             eval(expr, file, record, replay, limits)
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
-        Command::Shell => shell::run(),
+        Command::Shell { addr: None } => shell::run(),
+        Command::Shell { addr: Some(addr) } => {
+            eprintln!(
+                "ww shell: cannot attach to {addr}: there is no node to attach to yet (run `ww shell` for an in-process session)"
+            );
+            ExitCode::FAILURE
+        }
         Command::Check { files } => check::run(&files),
     }
 }
