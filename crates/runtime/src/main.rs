@@ -43,8 +43,10 @@ enum Command {
     /// The node (libp2p, WAGI HTTP, admin plane, init.d) is not built yet:
     /// for now this reports the version of every layer that exists and exits.
     Run,
-    /// Evaluate Glia: `-e EXPR` prints the last value readably; `FILE` or
-    /// `-` (stdin) runs a script. Errors are reported on stderr (exit 1).
+    /// Evaluate Glia code.
+    ///
+    /// `-e EXPR` prints the last value readably; `FILE` or `-` (stdin) runs
+    /// a script. Errors are reported on stderr (exit 1).
     ///
     /// Effects no Glia handler takes are served by this process: :stdout
     /// and :stderr (print, println, prn...), :load (a file's bytes), :exit,
@@ -86,11 +88,12 @@ enum Command {
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         max_memory: Option<u64>,
     },
-    /// The Glia REPL: an in-process session with this process's host
-    /// effects (until a node exists to attach to). On a terminal: history
-    /// in ~/.ww/history, multi-line input, Tab completion, Ctrl-C stops an
-    /// evaluation, Ctrl-D exits. Piped input runs form by form and prints
-    /// each result.
+    /// The Glia REPL.
+    ///
+    /// An in-process session with this process's host effects (until a
+    /// node exists to attach to). On a terminal: history in ~/.ww/history,
+    /// multi-line input, Tab completion, Ctrl-C stops an evaluation,
+    /// Ctrl-D exits. Piped input runs form by form and prints each result.
     Shell {
         /// A node to attach to (its capabilities become the session's).
         /// Not available until the node exists: without it the shell runs
@@ -98,18 +101,22 @@ enum Command {
         #[arg(value_name = "ADDR")]
         addr: Option<String>,
     },
-    /// Report what can be found in Glia files without running them:
-    /// syntax errors, unbound symbols, calls with the wrong number of
+    /// Static diagnostics for Glia files, without running them.
+    ///
+    /// Syntax errors, unbound symbols, calls with the wrong number of
     /// arguments, `recur` out of tail position, malformed special forms,
-    /// and keyword effects nothing handles. Exit 1 if there are errors.
+    /// keyword effects nothing handles, and unused bindings. Exit 1 if there
+    /// are errors.
     /// (ns, require and defmacro forms run, so that later forms expand.)
     Check {
         /// The files to check.
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
-    /// Format Glia files in place with the canonical formatter (comments
-    /// kept; idempotent). `-` formats standard input to standard output.
+    /// Format Glia files in place.
+    ///
+    /// The canonical formatter (comments kept; idempotent). `-` formats
+    /// standard input to standard output.
     Fmt {
         /// List the files that would change and exit 1 if any would;
         /// change nothing.
