@@ -51,7 +51,7 @@ fn expr(rng: &mut Rng, depth: usize) -> String {
         return rng.below(10).to_string();
     }
     let e = rng.pick(EFFECTS);
-    match rng.below(10) {
+    match rng.below(13) {
         0 => rng.below(10).to_string(),
         1 => format!("(+ {} {})", expr(rng, depth - 1), expr(rng, depth - 1)),
         2 | 3 => format!("(perform {e} {})", expr(rng, depth - 1)),
@@ -66,7 +66,18 @@ fn expr(rng: &mut Rng, depth: usize) -> String {
             expr(rng, depth - 1)
         ),
         8 => format!("(try {} (finally (swap! log inc)))", expr(rng, depth - 1)),
-        _ => format!("(try {} (catch :default e 0))", expr(rng, depth - 1)),
+        9 => format!("(try {} (catch :default e 0))", expr(rng, depth - 1)),
+        // Effects inside lazy seqs: a chunk loop's fn (the VM's ChunkStep
+        // trampoline), a lazy seq's body (the Realized trampoline), a delay.
+        10 => format!(
+            "(reduce + (map (fn [y] (+ y {})) (range 3)))",
+            expr(rng, depth - 1)
+        ),
+        11 => format!(
+            "(first (filter (fn [y] (pos? (+ y {}))) (lazy-seq (cons -1 (lazy-seq [2 3])))))",
+            expr(rng, depth - 1)
+        ),
+        _ => format!("(force (delay {}))", expr(rng, depth - 1)),
     }
 }
 
