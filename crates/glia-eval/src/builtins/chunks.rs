@@ -6,7 +6,7 @@
 //! builtins never call back into Glia holds. For a Glia fn the VM runs the
 //! loop (`vm::chunks`), calling the fn as an ordinary frame per element.
 
-use super::{Builtin, BuiltinFn, MANY, expected};
+use super::{Builtin, BuiltinFn, MANY, PureFn};
 use crate::error::Error;
 use crate::value::{Chunked, Value};
 use crate::vm::charge;
@@ -20,7 +20,7 @@ pub enum ChunkLoop {
 }
 
 /// `f` as a Rust fn that takes `argc` arguments, if it is one.
-pub(crate) fn native(f: &Value, argc: usize) -> Option<super::PureFn> {
+pub(crate) fn native(f: &Value, argc: usize) -> Option<PureFn> {
     let Value::Builtin(b) = f else {
         return None;
     };
@@ -33,10 +33,7 @@ pub(crate) fn native(f: &Value, argc: usize) -> Option<super::PureFn> {
 
 /// The elements left in the first chunk of the chunked seq `v`.
 pub(crate) fn chunk<'a>(v: &'a Value, fname: &str) -> Result<&'a [Value], Error> {
-    match crate::value::seq_view(v) {
-        Some(Value::Chunked(c)) => Ok(c.remaining()),
-        _ => Err(expected("a chunked seq", fname, v)),
-    }
+    super::seqs::chunked(v, fname).map(Chunked::remaining)
 }
 
 /// A chunk of `items` with no rest yet (nil for none), for `--chunk-cons`.
@@ -48,13 +45,8 @@ pub(crate) fn chunk_of(items: Vec<Value>) -> Value {
     }
 }
 
-/// `(--map-chunk f s)`: the chunk of `(f x)` for the first chunk of `s`,
-/// for a native `f`.
-pub(crate) fn map_chunk(a: &mut [Value]) -> Result<Value, Error> {
-    let Some(f) = native(&a[0], 1) else {
-        return Ok(Value::Nil);
-    };
-    let items = chunk(&a[1], "--map-chunk")?;
+/// `--map-chunk` for a native `f`: the chunk of `(f x)` for the `items`.
+pub(crate) fn map_native(f: PureFn, items: &[Value]) -> Result<Value, Error> {
     charge(16 * items.len())?;
     let out = items
         .iter()
@@ -63,13 +55,9 @@ pub(crate) fn map_chunk(a: &mut [Value]) -> Result<Value, Error> {
     Ok(chunk_of(out))
 }
 
-/// `(--filter-chunk pred s)`: the chunk of the elements of the first
-/// chunk of `s` that `pred` holds for (nil for none), for a native `pred`.
-pub(crate) fn filter_chunk(a: &mut [Value]) -> Result<Value, Error> {
-    let Some(pred) = native(&a[0], 1) else {
-        return Ok(Value::Nil);
-    };
-    let items = chunk(&a[1], "--filter-chunk")?;
+/// `--filter-chunk` for a native `pred`: the chunk of the `items` it holds
+/// for (nil for none).
+pub(crate) fn filter_native(pred: PureFn, items: &[Value]) -> Result<Value, Error> {
     charge(16 * items.len())?;
     let mut out = Vec::new();
     for x in items {
@@ -80,15 +68,9 @@ pub(crate) fn filter_chunk(a: &mut [Value]) -> Result<Value, Error> {
     Ok(chunk_of(out))
 }
 
-/// `(--reduce-chunk f acc s)`: the accumulator after reducing the first
-/// chunk of `s` (a `reduced` value ends it, and is returned), for a native
-/// `f`.
-pub(crate) fn reduce_chunk(a: &mut [Value]) -> Result<Value, Error> {
-    let Some(f) = native(&a[0], 2) else {
-        return Ok(Value::Nil);
-    };
-    let mut acc = std::mem::take(&mut a[1]);
-    let items = chunk(&a[2], "--reduce-chunk")?;
+/// `--reduce-chunk` for a native `f`: the accumulator after reducing the
+/// `items` (a `reduced` value ends it, and is returned).
+pub(crate) fn reduce_native(f: PureFn, mut acc: Value, items: &[Value]) -> Result<Value, Error> {
     charge(8 * items.len())?;
     for x in items {
         acc = f(&mut [acc, x.clone()])?;

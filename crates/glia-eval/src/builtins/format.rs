@@ -3,7 +3,7 @@
 //! precision). Written by hand: no crate formats with Java's rules at
 //! run time, from a format string the program builds.
 
-use super::{Builtin, MANY, expected, pure};
+use super::{Builtin, MANY, expected, pure, string_arg};
 use crate::error::Error;
 use crate::value::{Value, str_of};
 use crate::vm::charge;
@@ -249,9 +249,7 @@ fn group(number: String, on: bool) -> String {
 }
 
 fn parse_long(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0]
-        .as_str()
-        .ok_or_else(|| expected("a string", "parse-long", &a[0]))?;
+    let s = string_arg(&a[0], "parse-long")?;
     let digits = s.strip_prefix('+').unwrap_or(s);
     Ok(match digits.parse::<i64>() {
         Ok(i) if !digits.starts_with(['+', '-']) || s.starts_with('-') => Value::Int(i),
@@ -260,9 +258,7 @@ fn parse_long(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn parse_double(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0]
-        .as_str()
-        .ok_or_else(|| expected("a string", "parse-double", &a[0]))?;
+    let s = string_arg(&a[0], "parse-double")?;
     let t = s.trim();
     Ok(match t {
         "NaN" => Value::Double(f64::NAN),
@@ -279,9 +275,7 @@ fn parse_double(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn parse_boolean(a: &mut [Value]) -> Result<Value, Error> {
-    let s = a[0]
-        .as_str()
-        .ok_or_else(|| expected("a string", "parse-boolean", &a[0]))?;
+    let s = string_arg(&a[0], "parse-boolean")?;
     Ok(match s {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),

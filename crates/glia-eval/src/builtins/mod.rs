@@ -216,6 +216,11 @@ fn slice_bounds(
     Ok((start as usize, end as usize))
 }
 
+/// A string argument of `fname`.
+pub(crate) fn string_arg<'a>(v: &'a Value, fname: &str) -> Result<&'a str, Error> {
+    v.as_str().ok_or_else(|| expected("a string", fname, v))
+}
+
 /// An argument of the wrong type.
 pub(crate) fn expected(what: &str, fname: &str, got: &Value) -> Error {
     Error::type_mismatch(format!(

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use glia_syntax::Form;
 
-use super::{Builtin, expected, pure, with_vm};
+use super::{Builtin, expected, pure, string_arg, with_vm};
 use crate::error::{Error, ErrorType};
 use crate::eval::{Compiled, compile_step};
 use crate::namespace::Var;
@@ -44,10 +44,6 @@ fn ns_symbol(v: &Value, fname: &str) -> Result<Rc<str>, Error> {
     }
 }
 
-fn text<'a>(v: &'a Value, fname: &str) -> Result<&'a str, Error> {
-    v.as_str().ok_or_else(|| expected("a string", fname, v))
-}
-
 /// `(--stdlib-source 'glia.set)`: an embedded module's text, or nil.
 fn stdlib_source(a: &mut [Value]) -> Result<Value, Error> {
     let name = ns_symbol(&a[0], "--stdlib-source")?;
@@ -57,18 +53,16 @@ fn stdlib_source(a: &mut [Value]) -> Result<Value, Error> {
         .map_or(Value::Nil, |(_, text)| Value::str(*text)))
 }
 
-/// Where `span` starts in `text`, as `line:column`.
+/// Where `offset` is in `text`, as `line:column`.
 fn position(text: &str, offset: usize) -> String {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = crate::report::line_col(text, offset);
     format!("{line}:{column}")
 }
 
 /// `(--load-begin "name" text)`: reads a module; returns a handle for
 /// `--load-next`.
 fn load_begin(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
-    let name = text(&a[0], "load")?;
+    let name = string_arg(&a[0], "load")?;
     let bytes;
     let body = match &a[1] {
         Value::Bytes(b) => {
@@ -76,7 +70,7 @@ fn load_begin(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
                 .map_err(|_| Error::illegal_argument(format!("{name} is not UTF-8 text")))?;
             bytes.as_str()
         }
-        other => text(other, "load")?,
+        other => string_arg(other, "load")?,
     };
     let read = glia_syntax::read(body);
     if let Some(e) = read.errors.first() {

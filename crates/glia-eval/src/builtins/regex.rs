@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{Builtin, expected, pure};
+use super::{Builtin, expected, pure, string_arg};
 use crate::error::Error;
 use crate::value::Value;
 use crate::vm::charge;
@@ -25,10 +25,6 @@ pub(super) fn compile(s: &str) -> Result<Rc<regex::Regex>, Error> {
     })
 }
 
-fn text<'a>(v: &'a Value, fname: &str) -> Result<&'a str, Error> {
-    v.as_str().ok_or_else(|| expected("a string", fname, v))
-}
-
 /// A match as Clojure gives it: the whole match, or a vector of it and its
 /// groups (nil for a group that did not take part).
 fn groups(caps: &regex::Captures) -> Value {
@@ -47,13 +43,13 @@ fn re_pattern(a: &mut [Value]) -> Result<Value, Error> {
 
 fn re_find(a: &mut [Value]) -> Result<Value, Error> {
     let re = pattern(&a[0], "re-find")?;
-    let s = text(&a[1], "re-find")?;
+    let s = string_arg(&a[1], "re-find")?;
     Ok(re.captures(s).map_or(Value::Nil, |c| groups(&c)))
 }
 
 fn re_matches(a: &mut [Value]) -> Result<Value, Error> {
     let re = pattern(&a[0], "re-matches")?;
-    let s = text(&a[1], "re-matches")?;
+    let s = string_arg(&a[1], "re-matches")?;
     // Anchored, so that a whole-string match wins over a shorter leftmost one;
     // the non-capturing wrapper keeps the group numbers.
     let whole = compile(&format!("^(?:{})$", re.as_str()))?;
@@ -62,7 +58,7 @@ fn re_matches(a: &mut [Value]) -> Result<Value, Error> {
 
 fn re_seq(a: &mut [Value]) -> Result<Value, Error> {
     let re = pattern(&a[0], "re-seq")?;
-    let s = text(&a[1], "re-seq")?;
+    let s = string_arg(&a[1], "re-seq")?;
     let found: Vec<Value> = re.captures_iter(s).map(|c| groups(&c)).collect();
     charge(32 * found.len())?;
     Ok(super::seqs::list_or_nil(found))

@@ -121,19 +121,13 @@ fn first_of(v: &Value) -> Result<Value, Error> {
 fn rest_of(v: &Value) -> Result<Value, Error> {
     Ok(match seq_view(v).ok_or_else(unrealized)? {
         Value::List(l) => Value::List(l.rest()),
-        Value::Cons(c) => match &c.rest {
-            Value::Nil => Value::list([]),
-            rest => rest.clone(),
-        },
+        Value::Cons(c) => rest_or_empty(&c.rest),
         Value::Chunked(c) if c.left() > 1 => Value::Chunked(Rc::new(Chunked {
             items: c.items.clone(),
             at: c.at + 1,
             rest: c.rest.clone(),
         })),
-        Value::Chunked(c) => match &c.rest {
-            Value::Nil => Value::list([]),
-            rest => rest.clone(),
-        },
+        Value::Chunked(c) => rest_or_empty(&c.rest),
         Value::Nil => Value::list([]),
         other => {
             let items = seq_items(other)?;
@@ -296,11 +290,7 @@ fn range_chunk(a: &mut [Value]) -> Result<Value, Error> {
         }
     }
     charge(16 * items.len())?;
-    Ok(if items.is_empty() {
-        Value::Nil
-    } else {
-        Chunked::seq(items, Value::Nil)
-    })
+    Ok(super::chunks::chunk_of(items))
 }
 
 /// `(--chunk-cons chunk rest)`: the elements of `chunk` (a chunk the
@@ -334,24 +324,32 @@ fn chunk_cons(a: &mut [Value]) -> Result<Value, Error> {
     })
 }
 
+/// The chunked seq `v` is (realized), for `fname`.
+pub(super) fn chunked<'a>(v: &'a Value, fname: &str) -> Result<&'a Chunked, Error> {
+    match seq_view(v).ok_or_else(unrealized)? {
+        Value::Chunked(c) => Ok(c),
+        other => Err(expected("a chunked seq", fname, other)),
+    }
+}
+
+/// A seq's rest as `rest` gives it: `()` for none.
+fn rest_or_empty(rest: &Value) -> Value {
+    match rest {
+        Value::Nil => Value::list([]),
+        rest => rest.clone(),
+    }
+}
+
 /// `(chunk-first s)`: the elements left in the first chunk of a chunked
 /// seq, as a vector.
 fn chunk_first(a: &mut [Value]) -> Result<Value, Error> {
-    match seq_view(&a[0]).ok_or_else(unrealized)? {
-        Value::Chunked(c) => Ok(Value::vector(c.remaining().iter().cloned())),
-        other => Err(expected("a chunked seq", "chunk-first", other)),
-    }
+    let c = chunked(&a[0], "chunk-first")?;
+    Ok(Value::vector(c.remaining().iter().cloned()))
 }
 
 /// `(chunk-rest s)`: what follows the first chunk (`()` for nothing).
 fn chunk_rest(a: &mut [Value]) -> Result<Value, Error> {
-    match seq_view(&a[0]).ok_or_else(unrealized)? {
-        Value::Chunked(c) => Ok(match &c.rest {
-            Value::Nil => Value::list([]),
-            rest => rest.clone(),
-        }),
-        other => Err(expected("a chunked seq", "chunk-rest", other)),
-    }
+    Ok(rest_or_empty(&chunked(&a[0], "chunk-rest")?.rest))
 }
 
 /// Sorts by `compare`, stably; the first failure to compare is the error.

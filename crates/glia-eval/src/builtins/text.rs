@@ -1,14 +1,10 @@
 //! `glia.string` (Clojure's `clojure.string`): the string fns, bound in
 //! their own namespace.
 
-use super::{Builtin, expected, pure, regex::pattern};
+use super::{Builtin, expected, pure, regex::pattern, string_arg};
 use crate::error::Error;
 use crate::value::{Value, str_of};
 use crate::vm::charge;
-
-fn text<'a>(v: &'a Value, fname: &str) -> Result<&'a str, Error> {
-    v.as_str().ok_or_else(|| expected("a string", fname, v))
-}
 
 fn string(s: String) -> Result<Value, Error> {
     charge(32 + s.len())?;
@@ -26,7 +22,7 @@ fn join(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn split(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "split")?;
+    let s = string_arg(&a[0], "split")?;
     let re = pattern(&a[1], "split")?;
     let limit = match a.get(2) {
         Some(Value::Int(n)) => *n,
@@ -53,7 +49,7 @@ fn split(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn split_lines(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "split-lines")?;
+    let s = string_arg(&a[0], "split-lines")?;
     let mut parts: Vec<&str> = s
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -67,7 +63,7 @@ fn split_lines(a: &mut [Value]) -> Result<Value, Error> {
 macro_rules! string_fn {
     ($fname:ident, $name:literal, |$s:ident| $body:expr) => {
         fn $fname(a: &mut [Value]) -> Result<Value, Error> {
-            let $s = text(&a[0], $name)?;
+            let $s = string_arg(&a[0], $name)?;
             string($body)
         }
     };
@@ -96,7 +92,7 @@ string_fn!(capitalize, "capitalize", |s| {
 fn blank(a: &mut [Value]) -> Result<Value, Error> {
     Ok(Value::Bool(match &a[0] {
         Value::Nil => true,
-        v => text(v, "blank?")?.trim().is_empty(),
+        v => string_arg(v, "blank?")?.trim().is_empty(),
     }))
 }
 
@@ -111,17 +107,19 @@ fn needle(v: &Value, fname: &str) -> Result<String, Error> {
 
 fn includes(a: &mut [Value]) -> Result<Value, Error> {
     let n = needle(&a[1], "includes?")?;
-    Ok(Value::Bool(text(&a[0], "includes?")?.contains(&n)))
+    Ok(Value::Bool(string_arg(&a[0], "includes?")?.contains(&n)))
 }
 
 fn starts_with(a: &mut [Value]) -> Result<Value, Error> {
     let n = needle(&a[1], "starts-with?")?;
-    Ok(Value::Bool(text(&a[0], "starts-with?")?.starts_with(&n)))
+    Ok(Value::Bool(
+        string_arg(&a[0], "starts-with?")?.starts_with(&n),
+    ))
 }
 
 fn ends_with(a: &mut [Value]) -> Result<Value, Error> {
     let n = needle(&a[1], "ends-with?")?;
-    Ok(Value::Bool(text(&a[0], "ends-with?")?.ends_with(&n)))
+    Ok(Value::Bool(string_arg(&a[0], "ends-with?")?.ends_with(&n)))
 }
 
 /// A byte offset in `s` as a character index (what Clojure's indices count).
@@ -130,7 +128,7 @@ fn char_index(s: &str, byte: usize) -> Value {
 }
 
 fn index_of(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "index-of")?;
+    let s = string_arg(&a[0], "index-of")?;
     let n = needle(&a[1], "index-of")?;
     let from = match a.get(2) {
         Some(Value::Int(i)) => s
@@ -146,7 +144,7 @@ fn index_of(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn last_index_of(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "last-index-of")?;
+    let s = string_arg(&a[0], "last-index-of")?;
     let n = needle(&a[1], "last-index-of")?;
     Ok(s.rfind(&n).map_or(Value::Nil, |b| char_index(s, b)))
 }
@@ -154,7 +152,7 @@ fn last_index_of(a: &mut [Value]) -> Result<Value, Error> {
 /// `replace` and `replace-first`: a string or char for a string or char, or
 /// a regex for a replacement string (`$1` names a group).
 fn replace_with(a: &[Value], fname: &str, all: bool) -> Result<Value, Error> {
-    let s = text(&a[0], fname)?;
+    let s = string_arg(&a[0], fname)?;
     let out = match (&a[1], &a[2]) {
         (Value::Regex(re), Value::Str(rep)) => {
             // Java's `$1` is the regex crate's `${1}`.
@@ -211,7 +209,7 @@ fn java_replacement(rep: &str) -> String {
 /// each match as `re-find` gives it. `replace` with a fn builds on it.
 fn split_matches(a: &mut [Value]) -> Result<Value, Error> {
     let re = pattern(&a[0], "replace")?;
-    let s = text(&a[1], "replace")?;
+    let s = string_arg(&a[1], "replace")?;
     let limit = match a[2] {
         Value::Int(n) => n.max(0) as usize,
         _ => usize::MAX,
@@ -245,7 +243,7 @@ fn replace_first(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn escape(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "escape")?;
+    let s = string_arg(&a[0], "escape")?;
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match super::get(&a[1], &Value::Char(c), Value::Nil) {
@@ -257,7 +255,7 @@ fn escape(a: &mut [Value]) -> Result<Value, Error> {
 }
 
 fn re_quote_replacement(a: &mut [Value]) -> Result<Value, Error> {
-    let s = text(&a[0], "re-quote-replacement")?;
+    let s = string_arg(&a[0], "re-quote-replacement")?;
     string(s.replace('\\', "\\\\").replace('$', "\\$"))
 }
 

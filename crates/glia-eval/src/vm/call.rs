@@ -183,6 +183,28 @@ impl Vm {
         Ok(())
     }
 
+    /// Pushes a trampoline frame (one op or two, its state in its
+    /// registers) at `base`, returning to `ret`, with `room` registers free
+    /// above its window; returns the window's top. Its registers start nil:
+    /// registers above the innermost frame may hold stale immediates.
+    pub(crate) fn push_trampoline(
+        &mut self,
+        closure: Rc<Closure>,
+        base: usize,
+        ret: usize,
+        room: usize,
+    ) -> Result<usize, Error> {
+        if self.frames.len() >= self.limits.max_depth {
+            return Err(Exceeded::Depth.error(&self.limits));
+        }
+        let code = closure.proto.fixed[0].clone();
+        let top = base + code.slots as usize;
+        self.ensure(top + room);
+        self.stack[base..top].fill(Value::Nil);
+        self.push_frame(closure, code, base, top, ret);
+        Ok(top)
+    }
+
     #[inline(always)]
     pub(crate) fn push_frame(
         &mut self,

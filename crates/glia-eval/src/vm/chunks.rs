@@ -3,11 +3,11 @@
 //! under a `ChunkStep` trampoline that collects the results. This replaces
 //! a loop in Glia that paid for an `nth` and a `conj` call per element.
 
-use crate::builtins::chunks::{ChunkLoop, chunk, filter_chunk, map_chunk, native, reduce_chunk};
+use crate::builtins::chunks::{ChunkLoop, chunk, filter_native, map_native, native, reduce_native};
 use crate::error::Error;
 use crate::value::{Chunked, Value};
 
-use super::{Exceeded, Vm};
+use super::Vm;
 
 // The trampoline's registers.
 const RESULT: usize = 0;
@@ -46,30 +46,31 @@ impl Vm {
         args_at: usize,
         ret: usize,
     ) -> Result<bool, Error> {
-        let args = &mut self.stack[args_at..args_at + argc];
         let arity = if l == ChunkLoop::Reduce { 2 } else { 1 };
-        let empty = chunk(&args[argc - 1], "a chunk loop")?.is_empty();
-        if native(&args[0], arity).is_some() || empty {
-            let v = match l {
-                _ if empty && l != ChunkLoop::Reduce => Ok(Value::Nil),
-                _ if empty => Ok(std::mem::take(&mut args[1])),
-                ChunkLoop::Map => map_chunk(args),
-                ChunkLoop::Filter => filter_chunk(args),
-                ChunkLoop::Reduce => reduce_chunk(args),
+        let f = native(&self.stack[args_at], arity);
+        let empty = chunk(&self.stack[args_at + argc - 1], "a chunk loop")?.is_empty();
+        if f.is_some() || empty {
+            let acc = if l == ChunkLoop::Reduce {
+                std::mem::take(&mut self.stack[args_at + 1])
+            } else {
+                Value::Nil
+            };
+            let items = chunk(&self.stack[args_at + argc - 1], "a chunk loop")?;
+            let v = match (l, f) {
+                (ChunkLoop::Map, Some(f)) => map_native(f, items),
+                (ChunkLoop::Filter, Some(f)) => filter_native(f, items),
+                (ChunkLoop::Reduce, Some(f)) => reduce_native(f, acc, items),
+                // An empty chunk: no results, or the accumulator as it was.
+                (_, None) => Ok(acc),
             };
             self.clear(args_at, args_at + argc);
             self.set(ret, v?);
             return Ok(false);
         }
-        if self.frames.len() >= self.limits.max_depth {
-            return Err(Exceeded::Depth.error(&self.limits));
-        }
         let base = self.innermost_top().max(args_at + argc);
         let closure = self.trampolines.chunk_step.clone();
-        let code = closure.proto.fixed[0].clone();
-        let top = base + code.slots as usize;
-        self.ensure(top + 2);
-        self.push_frame(closure, code, base, top, ret);
+        // Room above the window for the fn's arguments.
+        let top = self.push_trampoline(closure, base, ret, 2)?;
         let f = std::mem::take(&mut self.stack[args_at]);
         let c = std::mem::take(&mut self.stack[args_at + argc - 1]);
         let out = if l == ChunkLoop::Reduce {
@@ -78,7 +79,6 @@ impl Vm {
             Chunked::seq(Vec::new(), Value::Nil)
         };
         self.clear(args_at, args_at + argc);
-        self.stack[base + RESULT] = Value::Nil;
         self.stack[base + F] = f;
         self.stack[base + CHUNK] = c;
         self.stack[base + INDEX] = Value::Int(0);

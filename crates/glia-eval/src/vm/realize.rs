@@ -21,7 +21,7 @@ use crate::builtins::Builtin;
 use crate::error::{Error, ErrorType};
 use crate::value::{self, Lazy, Value};
 
-use super::{Exceeded, Vm};
+use super::Vm;
 
 /// Names the unrealized lazy seq (or delay) a builtin's arguments need
 /// realized, and how far to go on from it.
@@ -109,17 +109,9 @@ impl Vm {
         retry: Retry,
         ret: usize,
     ) -> Result<(), Error> {
-        if self.frames.len() >= self.limits.max_depth {
-            return Err(Exceeded::Depth.error(&self.limits));
-        }
         let closure = self.trampolines.realized.clone();
-        let code = closure.proto.fixed[0].clone();
-        let top = base + code.slots as usize;
-        self.ensure(top + 1);
-        self.push_frame(closure, code, base, top, ret);
-        // Registers above the innermost frame may hold stale immediates.
-        self.stack[base + VALUE] = Value::Nil;
-        self.stack[base + PENDING] = Value::Nil;
+        // Room above the window for the thunk's frame to start.
+        let top = self.push_trampoline(closure, base, ret, 1)?;
         self.stack[base + RETRY] = retry.builtin;
         self.stack[base + ARGS_BELOW] = Value::Int(retry.below as i64);
         self.stack[base + ARGC] = Value::Int(retry.argc as i64);
