@@ -18,7 +18,8 @@ use std::rc::Rc;
 
 use glia_syntax::{Form, FormKind, Span};
 
-use crate::compiler::{Compiler, MAX_EXPANSIONS};
+use crate::compiler::MAX_EXPANSIONS;
+use crate::eval::{Compiled, compile_step};
 use crate::value::Value;
 use crate::{Glia, Source};
 
@@ -86,25 +87,12 @@ impl Glia {
         self.vm.lints = Some(Vec::new());
         let mut forms: Vec<Form> = read.forms.iter().rev().cloned().collect();
         while let Some(form) = forms.pop() {
+            let span = form.span;
             let mut budget = MAX_EXPANSIONS;
-            let expanded =
-                Compiler::new(&mut self.vm, source.clone()).macroexpand_all(&form, &mut budget);
-            let expanded = match expanded {
-                Ok(f) => f.unwrap_or(form),
-                Err(e) => {
-                    findings.push(finding_of(&e, form.span));
-                    continue;
-                }
-            };
-            if let FormKind::List(items) = &expanded.kind
-                && items.first().and_then(Form::as_simple_symbol) == Some("do")
-            {
-                forms.extend(items[1..].iter().rev().cloned());
-                continue;
-            }
-            match Compiler::new(&mut self.vm, source.clone()).compile_toplevel(&expanded) {
-                Err(e) => findings.push(finding_of(&e, expanded.span)),
-                Ok(closure) if runs_while_checking(&expanded) => {
+            match compile_step(&mut self.vm, &source, form, &mut budget) {
+                Err(e) => findings.push(finding_of(&e, span)),
+                Ok(Compiled::Split(items)) => forms.extend(items.into_iter().rev()),
+                Ok(Compiled::Run(closure, expanded)) if runs_while_checking(&expanded) => {
                     if let Err(ex) = self.vm.call_value(&Value::Fn(closure), Vec::new()) {
                         findings.push(Finding {
                             severity: Severity::Warning,
@@ -118,7 +106,7 @@ impl Glia {
                         });
                     }
                 }
-                Ok(_) => {}
+                Ok(Compiled::Run(..)) => {}
             }
         }
         findings.extend(self.vm.lints.take().unwrap_or_default());
@@ -145,47 +133,20 @@ fn finding_of(e: &crate::Error, fallback: Span) -> Finding {
 fn unhandled_effects(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
     let mut performed: Vec<(String, Span)> = Vec::new();
     let mut handled: Vec<String> = Vec::new();
-    let mut todo: Vec<&Form> = forms.iter().collect();
-    while let Some(f) = todo.pop() {
-        match &f.kind {
-            FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
-                let head = items.first().and_then(Form::as_simple_symbol);
-                let keyword = |i: usize| match items.get(i).map(|x| &x.kind) {
-                    Some(FormKind::Keyword(k)) if !k.auto_resolve => Some(match &k.ns {
-                        Some(ns) => format!("{ns}/{}", k.name),
-                        None => k.name.clone(),
-                    }),
-                    _ => None,
-                };
-                if matches!(f.kind, FormKind::List(_)) {
-                    match head {
-                        Some("perform") => {
-                            if let Some(k) = keyword(1) {
-                                performed.push((k, items[1].span));
-                            }
-                        }
-                        Some("with-effect-handler") => handled.extend(keyword(1)),
-                        Some("handle") => {
-                            if let Some(FormKind::Vector(pairs)) = items.get(1).map(|x| &x.kind) {
-                                for p in pairs.iter().step_by(2) {
-                                    if let FormKind::Keyword(k) = &p.kind {
-                                        handled.push(match &k.ns {
-                                            Some(ns) => format!("{ns}/{}", k.name),
-                                            None => k.name.clone(),
-                                        });
-                                    }
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
+    for f in every_form(forms) {
+        let FormKind::List(items) = &f.kind else {
+            continue;
+        };
+        match items.first().and_then(Form::as_simple_symbol) {
+            Some("perform") => {
+                if let Some(k) = items.get(1).and_then(keyword_name) {
+                    performed.push((k, items[1].span));
                 }
-                todo.extend(items.iter());
             }
-            FormKind::Map(pairs) => {
-                for (k, v) in pairs {
-                    todo.push(k);
-                    todo.push(v);
+            Some("with-effect-handler") => handled.extend(items.get(1).and_then(keyword_name)),
+            Some("handle") => {
+                if let Some(FormKind::Vector(pairs)) = items.get(1).map(|x| &x.kind) {
+                    handled.extend(pairs.iter().step_by(2).filter_map(keyword_name));
                 }
             }
             _ => {}
@@ -234,12 +195,13 @@ fn bound_names<'f>(pattern: &'f Form, out: &mut Vec<(&'f str, Span)>) {
     }
 }
 
-/// Every symbol name used in `forms`.
-fn used_names<'f>(forms: impl IntoIterator<Item = &'f Form>, out: &mut Vec<&'f str>) {
-    let mut todo: Vec<&Form> = forms.into_iter().collect();
+/// Every form in `roots`, at any depth (metadata included).
+fn every_form<'f>(roots: impl IntoIterator<Item = &'f Form>) -> Vec<&'f Form> {
+    let mut todo: Vec<&Form> = roots.into_iter().collect();
+    let mut out = Vec::new();
     while let Some(f) = todo.pop() {
+        out.push(f);
         match &f.kind {
-            FormKind::Symbol(s) => out.push(&s.name),
             FormKind::List(items) | FormKind::Vector(items) | FormKind::Set(items) => {
                 todo.extend(items.iter())
             }
@@ -255,11 +217,29 @@ fn used_names<'f>(forms: impl IntoIterator<Item = &'f Form>, out: &mut Vec<&'f s
             todo.push(m);
         }
     }
+    out
+}
+
+/// A keyword's name as an effect: `ns/name` or `name` (`::auto` ones are
+/// not compared).
+fn keyword_name(f: &Form) -> Option<String> {
+    match &f.kind {
+        FormKind::Keyword(k) if !k.auto_resolve => Some(match &k.ns {
+            Some(ns) => format!("{ns}/{}", k.name),
+            None => k.name.clone(),
+        }),
+        _ => None,
+    }
 }
 
 fn unused(names: &[(&str, Span)], scope: &[&Form]) -> Vec<Finding> {
-    let mut used = Vec::new();
-    used_names(scope.iter().copied(), &mut used);
+    let used: Vec<&str> = every_form(scope.iter().copied())
+        .into_iter()
+        .filter_map(|f| match &f.kind {
+            FormKind::Symbol(s) => Some(&*s.name),
+            _ => None,
+        })
+        .collect();
     names
         .iter()
         .filter(|(n, _)| !n.starts_with('_') && !used.contains(n))
@@ -279,72 +259,58 @@ fn unused(names: &[(&str, Span)], scope: &[&Form]) -> Vec<Finding> {
 /// parameters) whose names the code in their scope never mentions.
 fn unused_bindings(forms: &[Form]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut todo: Vec<&Form> = forms.iter().collect();
-    while let Some(f) = todo.pop() {
-        match &f.kind {
-            FormKind::List(items) => {
-                let head = items.first().and_then(Form::as_simple_symbol);
-                match head {
-                    Some(
-                        "let" | "let*" | "loop" | "loop*" | "when-let" | "if-let" | "when-some"
-                        | "if-some" | "for" | "doseq" | "dotimes" | "when-first",
-                    ) => {
-                        if let Some(FormKind::Vector(bs)) = items.get(1).map(|x| &x.kind) {
-                            // Each binding's scope: the inits after it and the body.
-                            for (i, pair) in bs.chunks(2).enumerate() {
-                                if matches!(pair[0].kind, FormKind::Keyword(_)) {
-                                    continue; // :when, :let, :while
-                                }
-                                let mut names = Vec::new();
-                                bound_names(&pair[0], &mut names);
-                                let scope: Vec<&Form> = bs[(i + 1) * 2 - 1..]
-                                    .iter()
-                                    .skip(1)
-                                    .chain(&items[2..])
-                                    .collect();
-                                findings.extend(unused(&names, &scope));
-                            }
+    for f in every_form(forms) {
+        let FormKind::List(items) = &f.kind else {
+            continue;
+        };
+        match items.first().and_then(Form::as_simple_symbol) {
+            Some(
+                "let" | "let*" | "loop" | "loop*" | "when-let" | "if-let" | "when-some" | "if-some"
+                | "for" | "doseq" | "dotimes" | "when-first",
+            ) => {
+                if let Some(FormKind::Vector(bs)) = items.get(1).map(|x| &x.kind) {
+                    // Each binding's scope: the inits after it and the body.
+                    for (i, pair) in bs.chunks(2).enumerate() {
+                        if matches!(pair[0].kind, FormKind::Keyword(_)) {
+                            continue; // :when, :let, :while
                         }
+                        let mut names = Vec::new();
+                        bound_names(&pair[0], &mut names);
+                        // (An odd binding vector's last name has no init.)
+                        let later = bs.get(2 * i + 2..).unwrap_or(&[]);
+                        let scope: Vec<&Form> = later.iter().chain(&items[2..]).collect();
+                        findings.extend(unused(&names, &scope));
                     }
-                    Some("fn" | "fn*" | "defn" | "defn-") => {
-                        let mut rest: &[Form] = &items[1..];
-                        // The name, docstring and attr-map before the arities.
-                        while let Some(first) = rest.first()
-                            && matches!(
-                                first.kind,
-                                FormKind::Symbol(_) | FormKind::Str(_) | FormKind::Map(_)
-                            )
-                        {
-                            rest = &rest[1..];
-                        }
-                        let arities: Vec<&[Form]> = match rest.first().map(|x| &x.kind) {
-                            Some(FormKind::Vector(_)) => vec![rest],
-                            _ => rest
-                                .iter()
-                                .filter_map(|a| match &a.kind {
-                                    FormKind::List(arity) => Some(arity.as_slice()),
-                                    _ => None,
-                                })
-                                .collect(),
-                        };
-                        for arity in arities {
-                            if let Some(params) = arity.first() {
-                                let mut names = Vec::new();
-                                bound_names(params, &mut names);
-                                let scope: Vec<&Form> = arity[1..].iter().collect();
-                                findings.extend(unused(&names, &scope));
-                            }
-                        }
-                    }
-                    _ => {}
                 }
-                todo.extend(items.iter());
             }
-            FormKind::Vector(items) | FormKind::Set(items) => todo.extend(items.iter()),
-            FormKind::Map(pairs) => {
-                for (k, v) in pairs {
-                    todo.push(k);
-                    todo.push(v);
+            Some("fn" | "fn*" | "defn" | "defn-") => {
+                let mut rest: &[Form] = &items[1..];
+                // The name, docstring and attr-map before the arities.
+                while let Some(first) = rest.first()
+                    && matches!(
+                        first.kind,
+                        FormKind::Symbol(_) | FormKind::Str(_) | FormKind::Map(_)
+                    )
+                {
+                    rest = &rest[1..];
+                }
+                let arities: Vec<&[Form]> = match rest.first().map(|x| &x.kind) {
+                    Some(FormKind::Vector(_)) => vec![rest],
+                    _ => rest
+                        .iter()
+                        .filter_map(|a| match &a.kind {
+                            FormKind::List(arity) => Some(arity.as_slice()),
+                            _ => None,
+                        })
+                        .collect(),
+                };
+                for arity in arities {
+                    if let Some(params) = arity.first() {
+                        let mut names = Vec::new();
+                        bound_names(params, &mut names);
+                        let scope: Vec<&Form> = arity[1..].iter().collect();
+                        findings.extend(unused(&names, &scope));
+                    }
                 }
             }
             _ => {}

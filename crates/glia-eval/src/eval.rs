@@ -223,7 +223,7 @@ impl Glia {
                     session.pending.extend(items.into_iter().rev());
                     continue;
                 }
-                Ok(Compiled::Run(c)) => c,
+                Ok(Compiled::Run(c, _)) => c,
                 Err(e) => return Err(self.abandon(e)),
             };
             let exit = self.vm.call_host(&Value::Fn(closure), Vec::new());
@@ -275,7 +275,8 @@ impl Glia {
 /// A top-level form, expanded and compiled; or, for a `do`, its parts, each
 /// a top-level form of its own (so a macro one defines applies to the next).
 pub(crate) enum Compiled {
-    Run(Rc<crate::chunk::Closure>),
+    /// The code, and the form it was compiled from (expanded).
+    Run(Rc<crate::chunk::Closure>, Form),
     Split(Vec<Form>),
 }
 
@@ -294,9 +295,8 @@ pub(crate) fn compile_step(
     {
         return Ok(Compiled::Split(items[1..].to_vec()));
     }
-    Compiler::new(vm, source.clone())
-        .compile_toplevel(&form)
-        .map(Compiled::Run)
+    let closure = Compiler::new(vm, source.clone()).compile_toplevel(&form)?;
+    Ok(Compiled::Run(closure, form))
 }
 
 impl Glia {

@@ -105,7 +105,7 @@ fn load_next(vm: &mut Vm, a: Vec<Value>) -> Result<Value, Error> {
         let source = load.source.clone();
         let mut budget = crate::compiler::MAX_EXPANSIONS;
         match compile_step(vm, &source, form, &mut budget) {
-            Ok(Compiled::Run(c)) => return Ok(Value::Fn(c)),
+            Ok(Compiled::Run(c, _)) => return Ok(Value::Fn(c)),
             Ok(Compiled::Split(items)) => {
                 if let Some(load) = vm.load_mut(id) {
                     load.forms.extend(items.into_iter().rev());

@@ -102,7 +102,7 @@ impl Vm {
         while let Some(form) = forms.pop() {
             let mut budget = crate::compiler::MAX_EXPANSIONS;
             match compile_step(self, &pending.source, form, &mut budget) {
-                Ok(Compiled::Run(closure)) => {
+                Ok(Compiled::Run(closure, _)) => {
                     self.call_value(&crate::value::Value::Fn(closure), Vec::new())
                         .map_err(|e| e.message())?;
                 }
