@@ -24,11 +24,8 @@ pub fn run(files: &[PathBuf], check: bool) -> ExitCode {
             }
         }
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    // 1 if anything failed.
+    ExitCode::from(u8::from(failed))
 }
 
 enum Outcome {

@@ -384,11 +384,8 @@ fn scripted(session: &mut Session) -> ExitCode {
             }
         }
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    // 1 if anything failed.
+    ExitCode::from(u8::from(failed))
 }
 
 fn interactive(session: &mut Session) -> ExitCode {

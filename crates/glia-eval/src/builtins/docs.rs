@@ -929,12 +929,12 @@ pub static DOCS: &[(&str, &str, &str)] = &[
 /// session, the ones written in Glia as their definitions load (a
 /// definition sets its var's metadata afresh).
 pub fn document(vm: &crate::vm::Vm) {
-    for (entry, _, _) in DOCS {
+    for (entry, arglists, doc) in DOCS {
         let (ns, name) = split(entry);
         if let Some(var) = vm.namespaces.get(ns).and_then(|n| n.lookup(name))
             && var.pending.borrow().is_none()
         {
-            document_var(&var);
+            fill(&var, arglists, doc);
         }
     }
 }
@@ -948,32 +948,36 @@ fn split(entry: &str) -> (&str, &str) {
 
 /// Fills in what `var` lacks from its entry in [`DOCS`], if it has one.
 pub fn document_var(var: &crate::namespace::Var) {
-    use crate::value::{Map, Value};
-    let Some((_, arglists, doc)) = DOCS.iter().find(|(entry, _, _)| {
+    if let Some((_, arglists, doc)) = DOCS.iter().find(|(entry, _, _)| {
         let (ns, name) = split(entry);
         *var.ns == *ns && *var.name == *name
-    }) else {
-        return;
-    };
+    }) {
+        fill(var, arglists, doc);
+    }
+}
+
+/// Sets `var`'s docstring, arglists, namespace and name where it has none.
+fn fill(var: &crate::namespace::Var, arglists: &str, doc: &'static str) {
+    use crate::value::{Map, Value};
     let (ns, name) = (var.ns.clone(), var.name.clone());
     let key = |k: &str| Value::keyword(None, k);
     let mut meta = match &*var.meta.borrow() {
         Some(Value::Map(m)) => (**m).clone(),
         _ => Map::default(),
     };
-    let mut fill = |k: &str, v: Value| {
+    let mut lacking = |k: &str, v: Value| {
         if meta.get(&key(k)).is_none_or(Value::is_nil) {
             meta.insert(key(k), v);
         }
     };
-    fill("doc", Value::str(*doc));
-    fill("ns", Value::symbol(None, &ns));
-    fill("name", Value::symbol(None, &name));
+    lacking("doc", Value::str(doc));
+    lacking("ns", Value::symbol(None, &ns));
+    lacking("name", Value::symbol(None, &name));
     if !arglists.is_empty()
         && let Some(form) = glia_syntax::read(arglists).forms.first()
     {
         let v = crate::convert::form_to_value(form, &ns, &mut Default::default());
-        fill("arglists", v);
+        lacking("arglists", v);
     }
     *var.meta.borrow_mut() = Some(Value::Map(std::rc::Rc::new(meta)));
 }
