@@ -21,6 +21,7 @@ use glia_syntax::{Form, FormKind, Span};
 use crate::compiler::MAX_EXPANSIONS;
 use crate::eval::{Compiled, compile_step};
 use crate::value::Value;
+use crate::vm::{Answer, Exit};
 use crate::{Glia, Source};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,62 +64,194 @@ fn runs_while_checking(form: &Form) -> bool {
     }
 }
 
+/// What the compiler found a symbol of the checked text to mean, or a
+/// binding it made: the analysis an editor needs (goto definition,
+/// references, rename) with macros expanded as the compiler sees them.
+/// Spans are the source's; a fact whose span does not hold the name as
+/// written (a binding a macro made up) is the caller's to skip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// A local (a `let` name, a parameter, a fn's own name...) is bound here.
+    Local { name: Rc<str>, span: Span },
+    /// A use of the local bound at `binding`.
+    LocalRef { at: Span, binding: Span },
+    /// A use of a var (a call, a value, a macro, `#'x`).
+    VarRef {
+        at: Span,
+        ns: Rc<str>,
+        name: Rc<str>,
+    },
+    /// A `def`, `defn`, `defmacro`... of a var.
+    VarDef {
+        at: Span,
+        ns: Rc<str>,
+        name: Rc<str>,
+    },
+}
+
+/// What checking one top-level form found.
+#[derive(Debug, Default)]
+pub struct FormCheck {
+    pub findings: Vec<Finding>,
+    pub facts: Vec<Fact>,
+}
+
+/// Answers the `:load` effect while checking: the text of a module, by the
+/// path `require` asks for (`my/lib.glia`), or `None` if there is none.
+pub type Loader<'a> = dyn FnMut(&str) -> Option<String> + 'a;
+
 impl Glia {
     /// The findings for `text`, in source order. `host_effects` are the
     /// keyword effects the embedding serves (a `perform` of one needs no
-    /// handler in the file).
-    pub fn check(&mut self, name: &str, text: &str, host_effects: &[&str]) -> Vec<Finding> {
+    /// handler in the file). Forms with syntax errors are reported as such;
+    /// the others are still checked. `require`s load modules through `load`.
+    pub fn check(
+        &mut self,
+        name: &str,
+        text: &str,
+        host_effects: &[&str],
+        load: &mut Loader,
+    ) -> Vec<Finding> {
         let read = glia_syntax::read(text);
-        let mut findings: Vec<Finding> = read
-            .errors
-            .iter()
-            .map(|e| Finding {
-                severity: Severity::Error,
-                code: e.kind.code().to_string(),
-                message: e.message.clone(),
-                span: e.span,
-                hint: e.hint.clone(),
-            })
-            .collect();
-        if !findings.is_empty() {
-            return findings;
-        }
+        let syntax = syntax_findings(&read);
+        let mut findings = syntax.clone();
         let source = Rc::new(Source::new(name, text));
+        for form in read.forms.iter().filter(|f| !has_error(f.span, &syntax)) {
+            let checked = self.check_form(&source, form.clone(), load);
+            findings.extend(checked.findings);
+        }
+        findings.extend(file_lints(&read.forms, host_effects));
+        findings.sort_by_key(|f| (f.span.start, f.span.end));
+        findings.dedup();
+        findings
+    }
+
+    /// Checks one top-level form of `source` (after the ones before it):
+    /// it is expanded and compiled, and run if it is one of the forms that
+    /// run while checking (see the module's doc), `require`s loading
+    /// modules through `load`.
+    pub fn check_form(&mut self, source: &Rc<Source>, form: Form, load: &mut Loader) -> FormCheck {
+        self.vm.start_evaluation();
         self.vm.lints = Some(Vec::new());
-        let mut forms: Vec<Form> = read.forms.iter().rev().cloned().collect();
+        self.vm.facts = Some(Vec::new());
+        let mut findings = Vec::new();
+        let mut forms = vec![form];
         while let Some(form) = forms.pop() {
             let span = form.span;
             let mut budget = MAX_EXPANSIONS;
-            match compile_step(&mut self.vm, &source, form, &mut budget) {
+            match compile_step(&mut self.vm, source, form, &mut budget) {
                 Err(e) => findings.push(finding_of(&e, span)),
                 Ok(Compiled::Split(items)) => forms.extend(items.into_iter().rev()),
                 Ok(Compiled::Run(closure, expanded)) if runs_while_checking(&expanded) => {
-                    if let Err(ex) = self.vm.call_value(&Value::Fn(closure), Vec::new()) {
-                        findings.push(Finding {
-                            severity: Severity::Warning,
-                            code: "glia::check::not-loaded".into(),
-                            message: format!("this form failed while checking: {}", ex.message()),
-                            span: expanded.span,
-                            hint: Some(
-                                "`ww check` runs ns, require and defmacro forms; later findings may be missing"
-                                    .into(),
-                            ),
+                    // Running may compile more (a module's forms): only
+                    // this text's facts are kept.
+                    let facts = self.vm.facts.take();
+                    let lints = self.vm.lints.take();
+                    let mut missing = None;
+                    if let Err(message) = self.run_checking(&Value::Fn(closure), load, &mut missing)
+                    {
+                        findings.push(match missing {
+                            Some(path) => Finding {
+                                severity: Severity::Error,
+                                code: "glia::check::unknown-namespace".into(),
+                                message: format!(
+                                    "no such namespace: there is no file {path} to load it from"
+                                ),
+                                span: expanded.span,
+                                hint: Some(format!(
+                                    "create {path} (under the project's root), or fix the namespace's name"
+                                )),
+                            },
+                            None => Finding {
+                                severity: Severity::Warning,
+                                code: "glia::check::not-loaded".into(),
+                                message: format!("this form failed while checking: {message}"),
+                                span: expanded.span,
+                                hint: Some(
+                                    "checking runs ns, require and defmacro forms; later findings may be missing"
+                                        .into(),
+                                ),
+                            },
                         });
                     }
+                    self.vm.facts = facts;
+                    self.vm.lints = lints;
                 }
                 Ok(Compiled::Run(..)) => {}
             }
         }
         findings.extend(self.vm.lints.take().unwrap_or_default());
-        findings.extend(unhandled_effects(&read.forms, host_effects));
-        findings.extend(unused_bindings(&read.forms));
-        findings.sort_by_key(|f| (f.span.start, f.span.end));
-        findings.dedup();
-        findings
+        FormCheck {
+            findings,
+            facts: self.vm.facts.take().unwrap_or_default(),
+        }
+    }
+
+    /// Runs `f`, answering `:load` through `load` and no other effect;
+    /// `missing` is set to a path `load` had no text for.
+    fn run_checking(
+        &mut self,
+        f: &Value,
+        load: &mut Loader,
+        missing: &mut Option<String>,
+    ) -> Result<(), String> {
+        let mut exit = self.vm.call_host(f, Vec::new());
+        loop {
+            match exit.map_err(|ex| ex.message())? {
+                Exit::Done(_) => return Ok(()),
+                Exit::Effect { target, data } => {
+                    let answer = match (&target, &data) {
+                        (Value::Keyword(k), Value::Str(path))
+                            if k.ns().is_none() && k.name() == "load" =>
+                        {
+                            match load(path) {
+                                Some(text) => Answer::Value(Value::str(text)),
+                                None => {
+                                    *missing = Some(path.to_string());
+                                    Answer::Unhandled
+                                }
+                            }
+                        }
+                        _ => Answer::Unhandled,
+                    };
+                    exit = self.vm.answer_host(answer);
+                }
+            }
+        }
     }
 }
 
-fn finding_of(e: &crate::Error, fallback: Span) -> Finding {
+/// The reader's errors as findings.
+pub fn syntax_findings(read: &glia_syntax::Read) -> Vec<Finding> {
+    read.errors
+        .iter()
+        .map(|e| Finding {
+            severity: Severity::Error,
+            code: e.kind.code().to_string(),
+            message: e.message.clone(),
+            span: e.span,
+            hint: e.hint.clone(),
+        })
+        .collect()
+}
+
+/// Whether a form at `span` holds a syntax error (it is not compiled: its
+/// repaired text is not what the user wrote).
+pub fn has_error(span: Span, syntax: &[Finding]) -> bool {
+    syntax.iter().any(|e| {
+        e.span.start < span.end.max(span.start + 1) && span.start < e.span.end.max(e.span.start + 1)
+    })
+}
+
+/// The lints over a whole file's forms: unhandled effects and unused
+/// bindings.
+pub fn file_lints(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
+    let mut findings = unhandled_effects(forms, host_effects);
+    findings.extend(unused_bindings(forms));
+    findings
+}
+
+pub(crate) fn finding_of(e: &crate::Error, fallback: Span) -> Finding {
     Finding {
         severity: Severity::Error,
         code: format!("glia::error::{}", e.ty.name()),
@@ -130,7 +263,7 @@ fn finding_of(e: &crate::Error, fallback: Span) -> Finding {
 
 /// `perform`s of keyword effects that nothing in the file handles and the
 /// host does not serve.
-fn unhandled_effects(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
+pub fn unhandled_effects(forms: &[Form], host_effects: &[&str]) -> Vec<Finding> {
     let mut performed: Vec<(String, Span)> = Vec::new();
     let mut handled: Vec<String> = Vec::new();
     for f in every_form(forms) {
@@ -257,7 +390,7 @@ fn unused(names: &[(&str, Span)], scope: &[&Form]) -> Vec<Finding> {
 
 /// Local bindings (`let`, `loop`, `if-let`..., `for`, `doseq`, fn
 /// parameters) whose names the code in their scope never mentions.
-fn unused_bindings(forms: &[Form]) -> Vec<Finding> {
+pub fn unused_bindings(forms: &[Form]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for f in every_form(forms) {
         let FormKind::List(items) = &f.kind else {

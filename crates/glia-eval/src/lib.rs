@@ -19,6 +19,7 @@ mod chunk;
 mod compiler;
 mod convert;
 mod core;
+mod describe;
 mod error;
 mod eval;
 mod namespace;
@@ -26,7 +27,11 @@ mod report;
 pub mod value;
 pub mod vm;
 
-pub use check::{Finding, Severity};
+pub use check::{
+    Fact, Finding, FormCheck, Loader, Severity, file_lints, has_error, syntax_findings,
+    unhandled_effects, unused_bindings,
+};
+pub use describe::{Description, Kind, special_form, special_forms, stdlib_sources};
 pub use error::{Error, ErrorType, Exception, TraceFrame};
 pub use eval::{EvalError, Glia, Step};
 pub use namespace::{Namespace, Var};

@@ -22,8 +22,13 @@ pub fn run(files: &[PathBuf]) -> ExitCode {
             }
         };
         let name = path.display().to_string();
-        let findings =
-            glia_eval::Glia::new().check(&name, &text, &glia_effects::std_effects::NAMES);
+        let mut load = |module: &str| module_text(module, path);
+        let findings = glia_eval::Glia::new().check(
+            &name,
+            &text,
+            &glia_effects::std_effects::NAMES,
+            &mut load,
+        );
         let source: Arc<str> = text.into();
         for f in &findings {
             print!("{}", render(&name, &source, f));
@@ -42,6 +47,20 @@ pub fn run(files: &[PathBuf]) -> ExitCode {
     }
     // 1 if anything failed.
     ExitCode::from(u8::from(failed))
+}
+
+/// The text of the module file `require` asks for: as `ww eval` finds it
+/// (relative to the working directory), else relative to the checked
+/// file's directory or one above it.
+fn module_text(module: &str, checked: &std::path::Path) -> Option<String> {
+    let relative = std::path::Path::new(module);
+    let dirs = checked
+        .parent()
+        .into_iter()
+        .flat_map(std::path::Path::ancestors);
+    std::iter::once(std::path::Path::new(""))
+        .chain(dirs)
+        .find_map(|dir| std::fs::read_to_string(dir.join(relative)).ok())
 }
 
 fn count(n: usize, what: &str) -> String {

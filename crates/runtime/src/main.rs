@@ -126,6 +126,15 @@ enum Command {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// The Glia language server, speaking LSP on stdin and stdout.
+    ///
+    /// Start it from an editor (see doc/editors.md): diagnostics as you
+    /// type, hover, completion, signature help, goto definition (into the
+    /// standard library too), references, rename, symbols, formatting,
+    /// semantic tokens, folding, selection ranges, code actions and inlay
+    /// hints. It compiles what it checks but serves no effect to it except
+    /// loading the workspace's modules.
+    Lsp,
 }
 
 /// A memory size: `64MiB`, `1GB`, `4096`.
@@ -137,6 +146,13 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::Lsp => match glia_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ww lsp: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Run => {
             println!("ww {}", env!("CARGO_PKG_VERSION"));
             println!("layers: glia-syntax (reader, printer, formatter)");

@@ -42,7 +42,7 @@ use crate::vm::realize::Finder;
 
 pub use colls::{get, index_of};
 pub use docs::{document, document_var};
-pub use namespaces::Load;
+pub use namespaces::{Load, stdlib_modules};
 pub(crate) use seqs::cons_onto;
 pub use seqs::{seq_items, seq_of};
 

@@ -20,22 +20,35 @@ pub struct Load {
     forms: Vec<Form>,
 }
 
-/// The modules of the standard library, embedded in the binary.
-const STDLIB: &[(&str, &str)] = &[
-    ("glia.set", include_str!("../../../../stdlib/glia/set.glia")),
+/// The modules of the standard library, embedded in the binary: their
+/// namespace, file name and text.
+const STDLIB: &[(&str, &str, &str)] = &[
+    (
+        "glia.set",
+        "glia/set.glia",
+        include_str!("../../../../stdlib/glia/set.glia"),
+    ),
     (
         "glia.test",
+        "glia/test.glia",
         include_str!("../../../../stdlib/glia/test.glia"),
     ),
     (
         "glia.json",
+        "glia/json.glia",
         include_str!("../../../../stdlib/glia/json.glia"),
     ),
     (
         "glia.policy",
+        "glia/policy.glia",
         include_str!("../../../../stdlib/glia/policy.glia"),
     ),
 ];
+
+/// The embedded modules loaded by `require` (not the core's parts).
+pub fn stdlib_modules() -> &'static [(&'static str, &'static str, &'static str)] {
+    STDLIB
+}
 
 fn ns_symbol(v: &Value, fname: &str) -> Result<Rc<str>, Error> {
     match v {
@@ -49,8 +62,8 @@ fn stdlib_source(a: &mut [Value]) -> Result<Value, Error> {
     let name = ns_symbol(&a[0], "--stdlib-source")?;
     Ok(STDLIB
         .iter()
-        .find(|(n, _)| **n == *name)
-        .map_or(Value::Nil, |(_, text)| Value::str(*text)))
+        .find(|(n, _, _)| **n == *name)
+        .map_or(Value::Nil, |(_, _, text)| Value::str(*text)))
 }
 
 /// Where `offset` is in `text`, as `line:column`.

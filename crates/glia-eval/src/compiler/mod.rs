@@ -27,6 +27,7 @@ use crate::namespace::Var;
 use crate::value::Value;
 use crate::vm::Vm;
 
+use crate::check::Fact;
 use scope::{FnScope, Local};
 
 pub use destructure::Destructurer;
@@ -272,7 +273,18 @@ impl<'vm> Compiler<'vm> {
     }
 
     fn compile_symbol(&mut self, s: &Symbol, dst: Reg, span: Span) -> Result<(), Error> {
-        match self.resolve(s, span)? {
+        let resolved = match self.resolve(s, span) {
+            // While checking, an unbound symbol is noted and compiled as
+            // nil, so that the rest of the form is still checked.
+            Err(e) if self.vm.lints.is_some() && e.ty == ErrorType::UnboundSymbol.keyword() => {
+                let finding = crate::check::finding_of(&e, span);
+                self.vm.lints.get_or_insert_default().push(finding);
+                self.constant(Value::Nil, dst, span);
+                return Ok(());
+            }
+            r => r?,
+        };
+        match resolved {
             Resolved::Local(slot, boxed) => {
                 if boxed {
                     self.emit(Op::Deref { dst, src: slot }, span);
@@ -314,11 +326,16 @@ impl<'vm> Compiler<'vm> {
         if s.ns.is_none()
             && let Some(r) = self.resolve_local(self.fns.len() - 1, &s.name)
         {
+            if self.vm.facts.is_some()
+                && let Some(binding) = self.binding_span(&s.name)
+            {
+                self.note(|| Fact::LocalRef { at: span, binding });
+            }
             return Ok(r);
         }
-        self.resolve_var(s)?
-            .map(Resolved::Var)
-            .ok_or_else(|| self.unbound(s, span))
+        let var = self.resolve_var(s)?.ok_or_else(|| self.unbound(s, span))?;
+        self.note_var(&var, span);
+        Ok(Resolved::Var(var))
     }
 
     fn resolve_local(&mut self, level: usize, name: &str) -> Option<Resolved> {
@@ -461,6 +478,7 @@ impl<'vm> Compiler<'vm> {
                 return result;
             }
             if !local && let Some(var) = self.resolve_var(s)? {
+                self.note_var(&var, head.span);
                 if var.is_macro.get() {
                     let expansion = self.expand_macro(&var, form)?;
                     return self.compile(&expansion, dst, tail);
@@ -751,11 +769,43 @@ impl<'vm> Compiler<'vm> {
         })
     }
 
-    fn push_local(&mut self, name: &str, slot: u16, boxed: bool) {
+    fn push_local(&mut self, name: &str, slot: u16, boxed: bool, span: Span) {
+        self.note(|| Fact::Local {
+            name: name.into(),
+            span,
+        });
         self.scope().locals.push(Local {
             name: name.into(),
             slot,
             boxed,
+            span,
+        });
+    }
+
+    /// Records an analysis fact, when the embedding asked for them.
+    fn note(&mut self, fact: impl FnOnce() -> Fact) {
+        if let Some(facts) = &mut self.vm.facts {
+            facts.push(fact());
+        }
+    }
+
+    /// Where the local `name` that code here sees is bound.
+    fn binding_span(&self, name: &str) -> Option<Span> {
+        self.fns
+            .iter()
+            .rev()
+            .find_map(|f| match f.find_local(name) {
+                Some(local) => Some(local.span),
+                None if f.self_name.as_deref() == Some(name) => f.self_span,
+                None => None,
+            })
+    }
+
+    fn note_var(&mut self, var: &Var, at: Span) {
+        self.note(|| Fact::VarRef {
+            at,
+            ns: var.ns.clone(),
+            name: var.name.clone(),
         });
     }
 }

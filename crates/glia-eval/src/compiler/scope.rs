@@ -13,6 +13,8 @@ use crate::value::Value;
 pub struct Local {
     pub name: Rc<str>,
     pub slot: u16,
+    /// The binding symbol in the source (for the analysis facts).
+    pub span: Span,
     /// A `letfn` cell: the slot holds an anonymous var to dereference.
     pub boxed: bool,
 }
@@ -171,6 +173,8 @@ pub struct FnScope {
     pub name: Rc<str>,
     /// The fn's own name, bound to the closure inside its body.
     pub self_name: Option<Rc<str>>,
+    /// Where the fn's own name is written.
+    pub self_span: Option<Span>,
     pub locals: Vec<Local>,
     pub captures: Vec<(Rc<str>, CaptureFrom, bool)>,
     pub code: Emitter,
@@ -184,6 +188,7 @@ impl FnScope {
         FnScope {
             name,
             self_name,
+            self_span: None,
             locals: Vec::new(),
             captures: Vec::new(),
             code: Emitter::default(),

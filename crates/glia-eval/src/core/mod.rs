@@ -22,7 +22,7 @@ use crate::vm::Vm;
 
 /// The Glia parts of namespaces whose other vars are native: their text
 /// and where it is filed.
-const SOURCES: &[(&str, &str, &str)] = &[
+pub(crate) const SOURCES: &[(&str, &str, &str)] = &[
     (crate::CORE_NS, "glia/core.glia", include_str!("core.glia")),
     (
         "glia.string",

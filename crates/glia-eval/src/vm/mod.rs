@@ -196,6 +196,8 @@ pub struct Vm {
     /// While `ww check` compiles: what the compiler notices that is not an
     /// error (calls with an argument count the callee does not take).
     pub(crate) lints: Option<Vec<crate::check::Finding>>,
+    /// While an analysis compiles: what each symbol means (see [`crate::Fact`]).
+    pub(crate) facts: Option<Vec<crate::check::Fact>>,
 }
 
 impl Vm {
@@ -229,6 +231,7 @@ impl Vm {
             loads: Vec::new(),
             next_load: 0,
             lints: None,
+            facts: None,
         }
     }
 

@@ -47,10 +47,10 @@ impl Compiler<'_> {
     /// Compiles `init` into a fresh register and brings `name` into scope
     /// on it (after the init, which therefore cannot see it).
     pub(super) fn bind_local(&mut self, name: &Form, init: &Form) -> Result<(), Error> {
-        let name = self.binding_name(name)?;
+        let (span, name) = (name.span, self.binding_name(name)?);
         let slot = self.temp();
         self.compile(init, slot, false)?;
-        self.push_local(name, slot, false);
+        self.push_local(name, slot, false, span);
         Ok(())
     }
 
@@ -135,7 +135,7 @@ impl Compiler<'_> {
             };
             let slot = self.temp();
             self.emit(Op::NewCell { dst: slot }, f.span);
-            self.push_local(name, slot, true);
+            self.push_local(name, slot, true, items[0].span);
             specs.push((f.span, items, slot));
         }
         let t = self.temp();

@@ -7,6 +7,7 @@ use glia_syntax::{Form, FormKind, Span, Symbol};
 
 use super::fns::{FnKind, arities};
 use super::{pr, syntax};
+use crate::check::Fact;
 use crate::chunk::{Op, Reg};
 use crate::compiler::Compiler;
 use crate::convert::{Spans, form_to_value};
@@ -54,6 +55,11 @@ impl Compiler<'_> {
         Self::arg_count(span, "def", args, 1, 3, "(def name doc? value?)")?;
         let (name_form, name) = self.def_name(span, args, "def")?;
         let var = self.vm.current_ns.intern(name);
+        self.note(|| Fact::VarDef {
+            at: name_form.span,
+            ns: var.ns.clone(),
+            name: var.name.clone(),
+        });
         // A definition replaces a core definition not compiled yet.
         var.pending.take();
         let mut meta = Map::default();
@@ -133,7 +139,13 @@ impl Compiler<'_> {
         args: &[Form],
         dst: Reg,
     ) -> Result<(), Error> {
-        let (_, name) = self.def_name(span, args, "defmacro")?;
+        let (name_form, name) = self.def_name(span, args, "defmacro")?;
+        let ns = self.vm.current_ns.name.clone();
+        self.note(|| Fact::VarDef {
+            at: name_form.span,
+            ns,
+            name: name.into(),
+        });
         let mut rest = &args[1..];
         let mut meta = Map::default();
         meta.insert(Value::keyword(None, "macro"), Value::Bool(true));

@@ -114,7 +114,7 @@ impl Compiler<'_> {
             let n = self.binding_name(name)?;
             let slot = self.temp();
             self.emit(Op::Move { dst: slot, src: ex }, name.span);
-            self.push_local(n, slot, false);
+            self.push_local(n, slot, false, name.span);
             self.compile_do(span, handler_body, dst, false)?;
             self.scope_reset(inner);
             if let Some(f) = finally {

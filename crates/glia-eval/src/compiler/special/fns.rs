@@ -7,6 +7,7 @@ use std::rc::Rc;
 use glia_syntax::{Form, FormKind, Span};
 
 use super::{let_form, pr, syntax};
+use crate::check::Fact;
 use crate::chunk::{Code, Op, Reg};
 use crate::compiler::Compiler;
 use crate::compiler::scope::{FnScope, LoopTarget};
@@ -101,7 +102,7 @@ impl Compiler<'_> {
         dst: Reg,
     ) -> Result<(), Error> {
         let (self_name, rest) = match args.first().and_then(Form::as_simple_symbol) {
-            Some(n) => (Some(Rc::<str>::from(n)), &args[1..]),
+            Some(n) => (Some((Rc::<str>::from(n), args[0].span)), &args[1..]),
             None => (None, args),
         };
         let arities = arities(span, rest, FnKind::Fn)?;
@@ -113,17 +114,26 @@ impl Compiler<'_> {
     pub(super) fn compile_fn(
         &mut self,
         span: Span,
-        self_name: Option<Rc<str>>,
+        self_name: Option<(Rc<str>, Span)>,
         def_name: Option<&str>,
         arities: &[(impl Borrow<Form>, &[Form])],
         dst: Reg,
     ) -> Result<(), Error> {
         let name: Rc<str> = match (&self_name, def_name) {
             (_, Some(d)) => format!("{}/{}", self.vm.current_ns.name, d).into(),
-            (Some(n), None) => n.clone(),
+            (Some((n, _)), None) => n.clone(),
             (None, None) => format!("{}/fn", self.vm.current_ns.name).into(),
         };
-        self.compile_in_scope(FnScope::new(name, self_name), span, arities, dst)
+        let (self_name, self_span) = self_name.unzip();
+        if let Some(span) = self_span {
+            self.note(|| Fact::Local {
+                name: self_name.clone().unwrap_or_default(),
+                span,
+            });
+        }
+        let mut scope = FnScope::new(name, self_name);
+        scope.self_span = self_span;
+        self.compile_in_scope(scope, span, arities, dst)
     }
 
     /// The body of `form` as a fn of no arguments that `recur` cannot
@@ -247,10 +257,10 @@ impl Compiler<'_> {
             for p in fixed.iter().copied().chain(rest) {
                 let slot = this.scope().code.alloc_slot();
                 match p.as_simple_symbol() {
-                    Some(n) if n != "&" => this.push_local(n, slot, false),
+                    Some(n) if n != "&" => this.push_local(n, slot, false, p.span),
                     _ if matches!(p.kind, FormKind::Vector(_) | FormKind::Map(_)) => {
                         let g = d.gensym("p", p.span);
-                        this.push_local(g.as_simple_symbol().unwrap(), slot, false);
+                        this.push_local(g.as_simple_symbol().unwrap(), slot, false, p.span);
                         patterns.push(p.clone());
                         patterns.push(g);
                     }

@@ -197,6 +197,7 @@ impl Compiler<'_> {
         let Some(var) = self.resolve_var(s)? else {
             return Err(self.unbound(s, args[0].span));
         };
+        self.note_var(&var, args[0].span);
         let var = self.scope().code.var(&var);
         self.emit(Op::VarRef { dst, var }, span);
         Ok(())

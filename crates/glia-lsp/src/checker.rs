@@ -1,0 +1,378 @@
+//! Checking a document as it changes, without re-checking all of it.
+//!
+//! A full check compiles every top-level form in a fresh session (running
+//! `ns`, `require`, `defmacro` and `def`s of fns, as `ww check` does),
+//! which on a 5,000-line file takes longer than a keystroke should. But
+//! what a form's check finds depends on the forms before it only through
+//! their *interface*: the names they define, the parameter vectors of
+//! their fns, the macros and namespaces they make. So each form's findings
+//! and facts are kept, relative to the form's start, with its text; when
+//! an edit leaves every form's interface as it was, only the forms whose
+//! text changed are checked again, in the session the last check left
+//! (each in the namespace it was checked in). When the interface of a
+//! definition changes (a `defn`'s parameters, its name), the forms that
+//! mention the old or the new name are checked again too. Any other edit
+//! (a macro, an `ns`, a form added or removed) checks the whole file
+//! afresh.
+
+use std::rc::Rc;
+
+use glia_eval::{Fact, Finding, Glia, Limits, Loader, Severity, Source};
+use glia_syntax::{Form, FormKind, Span};
+
+use crate::analysis::{Occurrence, Target};
+
+/// What checking a document found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// Sorted by start.
+    pub occurrences: Vec<Occurrence>,
+    /// The namespace each top-level form was checked in, by form start.
+    pub namespaces: Vec<(usize, String)>,
+}
+
+/// A top-level form's last check.
+#[derive(Debug)]
+struct Cached {
+    text: String,
+    interface: Interface,
+    ns: String,
+    /// Spans relative to the form's start.
+    findings: Vec<Finding>,
+    occurrences: Vec<Occurrence>,
+}
+
+pub struct Checker {
+    glia: Glia,
+    forms: Vec<Cached>,
+    /// Whether the last check was complete (a first check has run).
+    primed: bool,
+    /// How many checks reused the session (for tests and the bench).
+    pub incremental_checks: usize,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("forms", &self.forms.len())
+            .finish()
+    }
+}
+
+/// Limits for code that runs while checking (macros, `def`s): an endless
+/// macro must not hang the editor.
+fn limits() -> Limits {
+    Limits {
+        fuel: Some(200_000_000),
+        memory: Some(512 << 20),
+        timeout: Some(std::time::Duration::from_secs(2)),
+        ..Limits::default()
+    }
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker {
+            glia: Glia::with_limits(limits()),
+            forms: Vec::new(),
+            primed: false,
+            incremental_checks: 0,
+        }
+    }
+}
+
+impl Checker {
+    /// The session of the last check (its vars describe the document's
+    /// definitions and what it requires).
+    pub fn glia(&mut self) -> &mut Glia {
+        &mut self.glia
+    }
+
+    /// Checks the forms of `read` (a read of `text`, named `name`); forms
+    /// that hold syntax errors are skipped (the caller reports those).
+    pub fn check(&mut self, name: &str, text: &str, forms: &[&Form], load: &mut Loader) -> Checked {
+        let source = Rc::new(Source::new(name, text));
+        let keys: Vec<(&str, Interface)> = forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let own = &text[f.span.start..f.span.end];
+                let known = self.forms.get(i).filter(|c| self.primed && c.text == own);
+                let interface = match known {
+                    Some(c) => c.interface.clone(),
+                    None => interface(f, own, &mut self.glia),
+                };
+                (own, interface)
+            })
+            .collect();
+        let incremental = self.primed
+            && keys.len() == self.forms.len()
+            && keys.iter().zip(&self.forms).all(|((_, new), c)| {
+                *new == c.interface || (new.defines.is_some() && c.interface.defines.is_some())
+            });
+        let mut checked = Checked::default();
+        if incremental {
+            self.incremental_checks += 1;
+            // The names whose definitions changed shape.
+            let names: Vec<String> = keys
+                .iter()
+                .zip(&self.forms)
+                .filter(|((_, new), c)| *new != c.interface)
+                .flat_map(|((_, new), c)| [new.defines.clone(), c.interface.defines.clone()])
+                .flatten()
+                .collect();
+            let home = self.glia.vm.current_ns.name.to_string();
+            let mut changed = Vec::new();
+            for (i, (form, (own, interface))) in forms.iter().zip(keys).enumerate() {
+                if self.forms[i].text != own || self.forms[i].mentions(&names) {
+                    self.glia.set_ns(&self.forms[i].ns.clone());
+                    let ns = self.forms[i].ns.clone();
+                    self.forms[i] =
+                        checked_form(&mut self.glia, &source, form, own, interface, ns, load);
+                    changed.push(i);
+                }
+            }
+            self.glia.set_ns(&home);
+            self.collect(forms, &mut checked);
+            forward_references(forms, &changed, &mut checked);
+        } else {
+            self.glia = Glia::with_limits(limits());
+            self.forms.clear();
+            for (form, (own, interface)) in forms.iter().zip(keys) {
+                let ns = self.glia.vm.current_ns.name.to_string();
+                let cached = checked_form(&mut self.glia, &source, form, own, interface, ns, load);
+                self.forms.push(cached);
+            }
+            self.primed = true;
+            self.collect(forms, &mut checked);
+        }
+        checked
+    }
+
+    /// Every cached form's findings and facts, at the forms' places now.
+    fn collect(&self, forms: &[&Form], out: &mut Checked) {
+        for (form, cached) in forms.iter().zip(&self.forms) {
+            let at = form.span.start;
+            out.findings.extend(cached.findings.iter().map(|f| Finding {
+                span: shift(f.span, at),
+                ..f.clone()
+            }));
+            out.occurrences
+                .extend(cached.occurrences.iter().map(|o| Occurrence {
+                    span: shift(o.span, at),
+                    target: match &o.target {
+                        Target::Local(b) => Target::Local(shift(*b, at)),
+                        other => other.clone(),
+                    },
+                    def: o.def,
+                }));
+            out.namespaces.push((at, cached.ns.clone()));
+        }
+    }
+}
+
+impl Cached {
+    /// Whether the form uses one of `names`, or found one unbound.
+    fn mentions(&self, names: &[String]) -> bool {
+        if names.is_empty() {
+            return false;
+        }
+        let uses = self.occurrences.iter().any(|o| match &o.target {
+            Target::Var { name, .. } => names.contains(name),
+            Target::Local(_) => false,
+        });
+        uses || self.findings.iter().any(|f| {
+            f.code == "glia::error::unbound-symbol"
+                && self
+                    .text
+                    .get(f.span.start..f.span.end)
+                    .is_some_and(|s| names.iter().any(|n| crate::analysis::symbol_name(s) == n))
+        })
+    }
+}
+
+/// What a form shows the forms after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Interface {
+    /// The var a `defn` or `def` defines.
+    defines: Option<String>,
+    shape: String,
+}
+
+/// A form's interface. For a `defn` (or a `def`) that is its name and the
+/// parameter vectors of its fn (a change of its body, or of a value that
+/// checking does not run, changes nothing for others); for a call of a
+/// function, nothing; for anything else (macros, `ns`...) its whole text.
+fn interface(form: &Form, text: &str, glia: &mut Glia) -> Interface {
+    let whole = || Interface {
+        defines: None,
+        shape: text.to_string(),
+    };
+    let FormKind::List(items) = &form.kind else {
+        return Interface {
+            defines: None,
+            shape: String::new(),
+        };
+    };
+    let Some(FormKind::Symbol(head)) = items.first().map(|f| &f.kind) else {
+        return whole();
+    };
+    let name = items
+        .get(1)
+        .filter(|n| n.meta.is_none())
+        .and_then(Form::as_simple_symbol);
+    match (head.name.as_str(), name) {
+        ("defn" | "defn-", Some(name)) if head.ns.is_none() => Interface {
+            defines: Some(name.to_string()),
+            shape: format!("{} {name}{}", head.name, params(&items[2..])),
+        },
+        ("def", Some(name)) if head.ns.is_none() && items.len() <= 4 => {
+            let fn_params = match items.last().map(|f| &f.kind) {
+                Some(FormKind::List(init))
+                    if items.len() > 2
+                        && matches!(
+                            init.first().and_then(Form::as_simple_symbol),
+                            Some("fn" | "fn*")
+                        ) =>
+                {
+                    format!(" fn{}", params(&init[1..]))
+                }
+                _ => String::new(),
+            };
+            Interface {
+                defines: Some(name.to_string()),
+                shape: format!("def {name}{fn_params}"),
+            }
+        }
+        _ => {
+            let ns = glia.vm.current_ns.name.to_string();
+            let is_fn_call = !glia_eval::special_forms().any(|s| s == head.name)
+                && glia
+                    .describe_in(&ns, head.ns.as_deref(), &head.name)
+                    .is_some_and(|d| d.kind == glia_eval::Kind::Function);
+            if is_fn_call {
+                Interface {
+                    defines: None,
+                    shape: String::new(),
+                }
+            } else {
+                whole()
+            }
+        }
+    }
+}
+
+/// The parameter vectors of a fn's arities (`[x] ...` or `([x] ...)...`).
+fn params(arities: &[Form]) -> String {
+    let mut out = String::new();
+    for f in arities {
+        match &f.kind {
+            FormKind::Vector(_) => out.push_str(&glia_syntax::printer::pr_str(f)),
+            FormKind::List(arity) => {
+                if let Some(params) = arity.first() {
+                    out.push_str(&glia_syntax::printer::pr_str(params));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn shift(span: Span, by: usize) -> Span {
+    Span::new(span.start + by, span.end + by)
+}
+
+fn unshift(span: Span, by: usize) -> Span {
+    Span::new(span.start.saturating_sub(by), span.end.saturating_sub(by))
+}
+
+/// Checks one top-level form (its text `own`) and keeps what it found,
+/// relative to its start: the compiler's findings and facts (as
+/// occurrences) and its unused bindings.
+fn checked_form(
+    glia: &mut Glia,
+    source: &Rc<Source>,
+    form: &Form,
+    own: &str,
+    interface: Interface,
+    ns: String,
+    load: &mut Loader,
+) -> Cached {
+    let at = form.span.start;
+    let result = glia.check_form(source, form.clone(), load);
+    let mut findings = result.findings;
+    findings.extend(glia_eval::unused_bindings(std::slice::from_ref(form)));
+    for f in &mut findings {
+        f.span = unshift(f.span, at);
+    }
+    let facts: Vec<Fact> = result.facts.iter().map(|f| relative_fact(f, at)).collect();
+    Cached {
+        text: own.to_string(),
+        interface,
+        ns,
+        findings,
+        occurrences: crate::analysis::occurrences(own, &facts),
+    }
+}
+
+fn relative_fact(fact: &Fact, by: usize) -> Fact {
+    let f = |s: Span| unshift(s, by);
+    match fact {
+        Fact::Local { name, span } => Fact::Local {
+            name: name.clone(),
+            span: f(*span),
+        },
+        Fact::LocalRef { at, binding } => Fact::LocalRef {
+            at: f(*at),
+            binding: f(*binding),
+        },
+        Fact::VarRef { at, ns, name } => Fact::VarRef {
+            at: f(*at),
+            ns: ns.clone(),
+            name: name.clone(),
+        },
+        Fact::VarDef { at, ns, name } => Fact::VarDef {
+            at: f(*at),
+            ns: ns.clone(),
+            name: name.clone(),
+        },
+    }
+}
+
+/// A form checked again in the session the last check left sees the vars
+/// the forms after it define, which a full check would not: its uses of
+/// those are reported as a full check reports them.
+fn forward_references(forms: &[&Form], changed: &[usize], checked: &mut Checked) {
+    let defined_at = |target: &Target| {
+        checked
+            .occurrences
+            .iter()
+            .find(|o| o.def && o.target == *target)
+            .map(|o| o.span.start)
+    };
+    let mut found = Vec::new();
+    for &i in changed {
+        let span = forms[i].span;
+        for o in &checked.occurrences {
+            if let Target::Var { name, .. } = &o.target
+                && !o.def
+                && span.start <= o.span.start
+                && o.span.end <= span.end
+                && defined_at(&o.target).is_some_and(|d| d > span.end)
+            {
+                found.push(Finding {
+                    severity: Severity::Error,
+                    code: "glia::error::unbound-symbol".into(),
+                    message: format!("unable to resolve symbol `{name}` in this context"),
+                    span: o.span,
+                    hint: Some(format!(
+                        "`{name}` is defined later in this file: move its definition up"
+                    )),
+                });
+            }
+        }
+    }
+    checked.findings.extend(found);
+}
