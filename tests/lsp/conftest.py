@@ -7,14 +7,13 @@ folder; `@pytest.mark.files({"a.glia": "..."})` fills it before the server
 starts. Helpers are in helpers.py.
 
 The server runs with $XDG_CACHE_HOME set to a temporary directory
-(helpers.CACHE_HOME, removed after the run), where it writes the standard
+(helpers.CACHE_HOME, removed when the run ends), where it writes the standard
 library's sources for goto-definition.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, client_capabilities
 
-from helpers import CACHE_HOME, WAIT_SECONDS, GliaClient, make_client, server_env, ww_bin
+from helpers import WAIT_SECONDS, GliaClient, make_client, server_env, ww_bin
 
 WW = ww_bin()
 
@@ -35,12 +34,6 @@ def _ww_is_built():
             "or set WW_BIN to its absolute path",
             pytrace=False,
         )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cache_home_is_removed():
-    yield
-    shutil.rmtree(CACHE_HOME, ignore_errors=True)
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ Positions follow LSP: lines from 0, characters in UTF-16 code units.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -259,9 +261,10 @@ def assert_diagnostic_shape(diagnostic: types.Diagnostic, text: str) -> None:
 
 #: The cache directory the server under test writes the standard library's
 #: sources to ($XDG_CACHE_HOME/ww/stdlib-VERSION/), a temporary directory
-#: made for this test run (conftest.py removes it at the end), so that the
-#: tests neither read nor write the user's ~/.cache.
+#: made for this test run and removed when it ends, so that the tests
+#: neither read nor write the user's ~/.cache.
 CACHE_HOME = Path(tempfile.mkdtemp(prefix="ww-lsp-cache-"))
+atexit.register(shutil.rmtree, CACHE_HOME, ignore_errors=True)
 
 
 def server_env() -> dict[str, str]:
@@ -543,3 +546,12 @@ def decode_semantic_tokens(
             }
         )
     return out
+
+
+def range_within(text: str, outer: str, inner: str, nth: int = 0) -> types.Range:
+    """The range of the first `inner` inside the `nth` occurrence of
+    `outer`: `range_within(t, "(+ n 1)", "n")`."""
+    start = offset_at(text, range_of(text, outer, nth).start) + outer.index(inner)
+    return types.Range(
+        start=position_at(text, start), end=position_at(text, start + len(inner))
+    )

@@ -81,7 +81,7 @@ async def test_definition_in_another_workspace_file(client, workspace):
     assert path_of_uri(found[0].uri).resolve() == (workspace / "app" / "util.glia").resolve()
 
 
-def stdlib_dir() -> tuple:
+def stdlib_dirs() -> list:
     dirs = sorted((CACHE_HOME / "ww").glob("stdlib-*"))
     assert dirs, f"no stdlib-* directory under {CACHE_HOME / 'ww'}"
     return dirs
@@ -97,7 +97,7 @@ async def test_definition_of_map_is_in_the_cached_core_sources(client, workspace
     assert target.is_file(), target
     assert any(d.name.startswith("stdlib-") for d in target.parents), target
     assert CACHE_HOME.resolve() in target.resolve().parents, (target, CACHE_HOME)
-    assert target.parent.parent in stdlib_dir()
+    assert target.parent.parent in stdlib_dirs()
     source = target.read_text(encoding="utf-8")
     line = source.split("\n")[found[0].range.start.line]
     assert line.startswith("(defn map"), line

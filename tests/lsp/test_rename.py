@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from helpers import (
     apply_edits,
+    change_document,
     cursor,
     doc_id,
     edits_by_file,
@@ -15,6 +16,7 @@ from helpers import (
     range_of,
     summary,
     text_in,
+    wait_for_diagnostics,
 )
 
 
@@ -154,8 +156,10 @@ async def test_rename_keeps_a_referring_file_working(client, workspace):
     assert new_util == UTIL.replace("helper", "assist")
     # The :refer list names the new name too, else the file breaks.
     assert new_refers == REFERS.replace("helper", "assist"), new_refers
-    # The renamed workspace checks clean.
-    (workspace / "app" / "util.glia").write_text(new_util)
+    # The renamed workspace checks clean: the editor applies the edit to
+    # the open util.glia (and the other file is opened as edited).
+    change_document(client, uri, new_util, version=2)
+    await wait_for_diagnostics(client, uri, version=2)
     _, diagnostics = await open_and_wait(
         client, workspace / "app" / "refers2.glia", new_refers.replace("app.refers", "app.refers2")
     )

@@ -73,8 +73,12 @@ fn runs_while_checking(form: &Form) -> bool {
 pub enum Fact {
     /// A local (a `let` name, a parameter, a fn's own name...) is bound here.
     Local { name: Rc<str>, span: Span },
-    /// A use of the local bound at `binding`.
-    LocalRef { at: Span, binding: Span },
+    /// A use of the local `name` bound at `binding`.
+    LocalRef {
+        at: Span,
+        binding: Span,
+        name: Rc<str>,
+    },
     /// A use of a var (a call, a value, a macro, `#'x`).
     VarRef {
         at: Span,

@@ -162,12 +162,10 @@ pub fn special_form(name: &str) -> Option<Description> {
         name: name.to_string(),
         kind: Kind::SpecialForm,
         doc: Some(doc.to_string()),
-        arglists: arglists
-            .split("] [")
-            .map(|a| {
-                let a = a.trim_start_matches('[').trim_end_matches(']');
-                format!("[{a}]")
-            })
+        arglists: glia_syntax::read(arglists)
+            .forms
+            .iter()
+            .map(|f| arglists[f.span.start..f.span.end].to_string())
             .collect(),
         private: false,
         dynamic: false,

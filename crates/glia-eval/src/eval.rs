@@ -306,6 +306,14 @@ impl Glia {
         self.vm.core.intern(name).set(value);
     }
 
+    /// Removes the mapping of `name` in namespace `ns`, as `ns-unmap` does
+    /// (code compiled before keeps the var it resolved).
+    pub fn unmap(&mut self, ns: &str, name: &str) {
+        if let Some(n) = self.vm.namespaces.get(ns) {
+            n.mappings.borrow_mut().remove(name);
+        }
+    }
+
     /// Makes `name` the current namespace (created if missing), as
     /// `(in-ns 'name)` does.
     pub fn set_ns(&mut self, name: &str) {

@@ -35,6 +35,11 @@ pub use describe::{Description, Kind, special_form, special_forms, stdlib_source
 pub use error::{Error, ErrorType, Exception, TraceFrame};
 pub use eval::{EvalError, Glia, Step};
 pub use namespace::{Namespace, Var};
+
+/// The namespace a name means (`clojure.string` is `glia.string`).
+pub fn canonical_ns(name: &str) -> String {
+    namespace::canonical(name).to_string()
+}
 pub use report::Report;
 pub use value::Value;
 pub use vm::{Answer, Exit, Limits, Vm};

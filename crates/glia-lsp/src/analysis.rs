@@ -34,7 +34,7 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// Sorted by start.
     pub occurrences: Vec<Occurrence>,
-    /// The namespace each top-level form is in, by form start.
+    /// The namespace after each top-level form, by the form's end.
     namespaces: Vec<(usize, String)>,
 }
 
@@ -170,6 +170,22 @@ pub fn symbol_name(text: &str) -> &str {
     }
 }
 
+/// The first place in `within` where `name` is written as a whole symbol.
+fn find_symbol(text: &str, within: Span, name: &str) -> Option<Span> {
+    let region = text.get(within.start..within.end)?;
+    let delimits = |c: Option<char>| {
+        c.is_none_or(|c| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ',' | '\'' | '^')
+        })
+    };
+    region.match_indices(name).find_map(|(i, _)| {
+        let before = region[..i].chars().next_back();
+        let after = region[i + name.len()..].chars().next();
+        (delimits(before) && delimits(after))
+            .then(|| Span::new(within.start + i, within.start + i + name.len()))
+    })
+}
+
 /// The facts whose spans hold the names as the user wrote them (the rest
 /// are about code a macro made up), as occurrences.
 pub fn occurrences(text: &str, facts: &[Fact]) -> Vec<Occurrence> {
@@ -183,13 +199,29 @@ pub fn occurrences(text: &str, facts: &[Fact]) -> Vec<Occurrence> {
                 target: Target::Local(*span),
                 def: true,
             },
-            Fact::LocalRef { at: span, binding }
-                if at(*span) == at(*binding) && !at(*span).is_empty() =>
-            {
+            Fact::LocalRef {
+                at: span,
+                binding,
+                name,
+            } if at(*span) == &**name && at(*binding) == &**name => Occurrence {
+                span: *span,
+                target: Target::Local(*binding),
+                def: false,
+            },
+            // A defining macro (`defn`) may rebuild the name symbol, which
+            // then carries the whole form's span: the name is the first
+            // symbol in it spelled so.
+            Fact::VarDef { at: span, ns, name } if symbol_name(at(*span)) != &**name => {
+                let Some(found) = find_symbol(text, *span, name) else {
+                    continue;
+                };
                 Occurrence {
-                    span: *span,
-                    target: Target::Local(*binding),
-                    def: false,
+                    span: found,
+                    target: Target::Var {
+                        ns: ns.to_string(),
+                        name: name.to_string(),
+                    },
+                    def: true,
                 }
             }
             Fact::VarRef { at: span, ns, name } | Fact::VarDef { at: span, ns, name }

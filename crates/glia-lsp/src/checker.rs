@@ -28,7 +28,7 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// Sorted by start.
     pub occurrences: Vec<Occurrence>,
-    /// The namespace each top-level form was checked in, by form start.
+    /// The namespace after each top-level form, by the form's end.
     pub namespaces: Vec<(usize, String)>,
 }
 
@@ -37,7 +37,9 @@ pub struct Checked {
 struct Cached {
     text: String,
     interface: Interface,
+    /// The namespace it was checked in, and the one it left.
     ns: String,
+    ns_after: String,
     /// Spans relative to the form's start.
     findings: Vec<Finding>,
     occurrences: Vec<Occurrence>,
@@ -122,6 +124,19 @@ impl Checker {
                 .flat_map(|((_, new), c)| [new.defines.clone(), c.interface.defines.clone()])
                 .flatten()
                 .collect();
+            // A name no form defines any more is forgotten, so that its
+            // uses are unbound as a full check finds them.
+            let defined: Vec<&String> = keys
+                .iter()
+                .filter_map(|(_, k)| k.defines.as_ref())
+                .collect();
+            for c in &self.forms {
+                if let Some(old) = &c.interface.defines
+                    && !defined.contains(&old)
+                {
+                    self.glia.unmap(&c.ns_after, old);
+                }
+            }
             let home = self.glia.vm.current_ns.name.to_string();
             let mut changed = Vec::new();
             for (i, (form, (own, interface))) in forms.iter().zip(keys).enumerate() {
@@ -167,7 +182,8 @@ impl Checker {
                     },
                     def: o.def,
                 }));
-            out.namespaces.push((at, cached.ns.clone()));
+            out.namespaces
+                .push((form.span.end, cached.ns_after.clone()));
         }
     }
 }
@@ -312,6 +328,7 @@ fn checked_form(
         text: own.to_string(),
         interface,
         ns,
+        ns_after: glia.vm.current_ns.name.to_string(),
         findings,
         occurrences: crate::analysis::occurrences(own, &facts),
     }
@@ -324,9 +341,10 @@ fn relative_fact(fact: &Fact, by: usize) -> Fact {
             name: name.clone(),
             span: f(*span),
         },
-        Fact::LocalRef { at, binding } => Fact::LocalRef {
+        Fact::LocalRef { at, binding, name } => Fact::LocalRef {
             at: f(*at),
             binding: f(*binding),
+            name: name.clone(),
         },
         Fact::VarRef { at, ns, name } => Fact::VarRef {
             at: f(*at),
@@ -367,12 +385,44 @@ fn forward_references(forms: &[&Form], changed: &[usize], checked: &mut Checked)
                     code: "glia::error::unbound-symbol".into(),
                     message: format!("unable to resolve symbol `{name}` in this context"),
                     span: o.span,
-                    hint: Some(format!(
-                        "`{name}` is defined later in this file: move its definition up"
-                    )),
+                    // As a full check words it (it sees no later definition).
+                    hint: Some(
+                        "define it with `def` or `defn` first, or bind it with `let`".into(),
+                    ),
                 });
             }
         }
     }
     checked.findings.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn occurrences(text: &str) -> Vec<(String, Target, bool)> {
+        let read = glia_syntax::read(text);
+        let forms: Vec<&Form> = read.forms.iter().collect();
+        let checked = Checker::default().check("t", text, &forms, &mut |_| None);
+        checked
+            .occurrences
+            .into_iter()
+            .map(|o| (text[o.span.start..o.span.end].to_string(), o.target, o.def))
+            .collect()
+    }
+
+    #[test]
+    fn locals_resolve_to_their_bindings() {
+        let text = "(defn f [x]\n  (let [total (inc x)]\n    (* 2 total)))";
+        let found = occurrences(text);
+        let total = text.find("total").unwrap();
+        assert!(
+            found.contains(&(
+                "total".into(),
+                Target::Local(Span::new(total, total + 5)),
+                false
+            )),
+            "{found:?}"
+        );
+    }
 }

@@ -254,13 +254,13 @@ fn remove_unused(open: &Open, uri: &Uri, at: Span) -> Vec<CodeActionOrCommand> {
 /// ...))`.
 fn wrap_in_try(open: &Open, uri: &Uri, range: Span) -> Vec<CodeActionOrCommand> {
     let root = open.analysis.read.parse.syntax();
-    let Some(form) = syntax::enclosing(root, range.start.max(1))
+    // One past the start: a cursor on a list's opening paren means that list.
+    let Some(form) = syntax::enclosing(root, range.start + 1)
         .into_iter()
-        .find(|n| n.kind() == SyntaxKind::List && n.span().end >= range.end)
-        .or_else(|| {
-            // A cursor on a list's opening paren means that list.
-            root.children()
-                .find(|n| n.kind() == SyntaxKind::List && n.span().start == range.start)
+        .find(|n| {
+            n.kind() == SyntaxKind::List
+                && n.span().start <= range.start
+                && n.span().end >= range.end
         })
     else {
         return Vec::new();

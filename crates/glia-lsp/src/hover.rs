@@ -12,7 +12,10 @@ use crate::server::{Answer, Server};
 /// then the docstring.
 pub fn markdown(d: &Description) -> String {
     let call = |args: &str| {
-        let args = args.trim_start_matches('[').trim_end_matches(']');
+        let args = args
+            .strip_prefix('[')
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(args);
         if args.is_empty() {
             format!("({})", d.name)
         } else {

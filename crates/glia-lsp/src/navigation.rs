@@ -118,7 +118,8 @@ impl Server {
     }
 
     /// Every occurrence of `target` (seen from `uri`): in that document
-    /// for a local, in every workspace file for a var.
+    /// for a local, in every workspace file for a var (its `:refer`s
+    /// included).
     pub fn occurrences(&mut self, uri: &Uri, target: &Target) -> Vec<(Uri, Span, bool)> {
         if matches!(target, Target::Local(_)) {
             let Ok(open) = self.document(uri) else {
@@ -131,10 +132,15 @@ impl Server {
                 .collect();
         }
         self.load_workspace();
+        let Target::Var { ns, name } = target else {
+            return Vec::new();
+        };
         self.files()
             .flat_map(|(u, _, a)| {
+                let refers = crate::syntax::refers(a.read.parse.syntax(), ns, name);
                 a.occurrences_of(target)
                     .map(|o| (u.clone(), o.span, o.def))
+                    .chain(refers.into_iter().map(|span| (u.clone(), span, false)))
                     .collect::<Vec<_>>()
             })
             .collect()

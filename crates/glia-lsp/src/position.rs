@@ -21,7 +21,13 @@ impl Lines {
         let bytes = text.as_bytes();
         let ends = text
             .match_indices('\n')
-            .map(|(i, _)| if i > 0 && bytes[i - 1] == b'\r' { i - 1 } else { i })
+            .map(|(i, _)| {
+                if i > 0 && bytes[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                }
+            })
             .chain(std::iter::once(text.len()))
             .collect();
         Lines {

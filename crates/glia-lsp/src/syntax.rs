@@ -211,6 +211,41 @@ pub fn defcap_methods(root: SyntaxNode<'_>, name: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// The places a libspec refers `ns/name` by name: the `name` in
+/// `[ns :refer [name]]` (in `ns` forms and quoted `require`s alike), which
+/// is data to the compiler but the var to a reader.
+pub fn refers(root: SyntaxNode<'_>, ns: &str, name: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    for element in root.descendants_with_tokens() {
+        let SyntaxElement::Node(spec) = element else {
+            continue;
+        };
+        if spec.kind() != SyntaxKind::Vector {
+            continue;
+        }
+        let items = forms(spec);
+        if items
+            .first()
+            .is_none_or(|n| glia_eval::canonical_ns(n.text()) != ns)
+        {
+            continue;
+        }
+        for pair in items.windows(2) {
+            if pair[0].text() == ":refer"
+                && let SyntaxElement::Node(names) = pair[1]
+            {
+                out.extend(
+                    forms(names)
+                        .iter()
+                        .filter(|n| n.kind() == SyntaxKind::Symbol && n.text() == name)
+                        .map(|n| n.span()),
+                );
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +258,16 @@ mod tests {
             .into_iter()
             .map(|(n, _)| n)
             .collect()
+    }
+
+    #[test]
+    fn refers_are_found_in_ns_forms_and_requires() {
+        let text =
+            "(ns a (:require [b.c :refer [f g]]))\n(require '[clojure.string :refer [join]])";
+        let parse = glia_syntax::parse(text);
+        assert_eq!(refers(parse.syntax(), "b.c", "g").len(), 1);
+        assert_eq!(refers(parse.syntax(), "glia.string", "join").len(), 1);
+        assert!(refers(parse.syntax(), "b.c", "join").is_empty());
     }
 
     #[test]

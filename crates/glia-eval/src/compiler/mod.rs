@@ -329,7 +329,11 @@ impl<'vm> Compiler<'vm> {
             if self.vm.facts.is_some()
                 && let Some(binding) = self.binding_span(&s.name)
             {
-                self.note(|| Fact::LocalRef { at: span, binding });
+                self.note(|| Fact::LocalRef {
+                    at: span,
+                    binding,
+                    name: s.name.as_str().into(),
+                });
             }
             return Ok(r);
         }
@@ -578,7 +582,15 @@ impl<'vm> Compiler<'vm> {
                 Operand::constant(i)
             }
             FormKind::Symbol(Symbol { ns: None, name }) => match self.scope().find_local(name) {
-                Some(l) if !l.boxed => Operand::local(l.slot),
+                Some(l) if !l.boxed => {
+                    let (slot, binding) = (l.slot, l.span);
+                    self.note(|| Fact::LocalRef {
+                        at: form.span,
+                        binding,
+                        name: name.as_str().into(),
+                    });
+                    Operand::local(slot)
+                }
                 _ => None,
             },
             _ => None,
@@ -744,7 +756,10 @@ impl<'vm> Compiler<'vm> {
             return Ok(None);
         }
         match self.resolve_var(s)? {
-            Some(var) if var.is_macro.get() => self.expand_macro(&var, form).map(Some),
+            Some(var) if var.is_macro.get() => {
+                self.note_var(&var, items[0].span);
+                self.expand_macro(&var, form).map(Some)
+            }
             _ => Ok(None),
         }
     }
