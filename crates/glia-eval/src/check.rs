@@ -120,11 +120,17 @@ impl Glia {
         let syntax = syntax_findings(&read);
         let mut findings = syntax.clone();
         let source = Rc::new(Source::new(name, text));
-        for form in read.forms.iter().filter(|f| !has_error(f.span, &syntax)) {
+        let sound: Vec<Form> = read
+            .forms
+            .iter()
+            .filter(|f| !has_error(f.span, &syntax))
+            .cloned()
+            .collect();
+        for form in &sound {
             let checked = self.check_form(&source, form.clone(), load);
             findings.extend(checked.findings);
         }
-        findings.extend(file_lints(&read.forms, host_effects));
+        findings.extend(file_lints(&sound, host_effects));
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         findings.dedup();
         findings

@@ -35,6 +35,14 @@ pub struct Description {
     pub line: Option<usize>,
 }
 
+impl Description {
+    /// Whether code elsewhere should use it: not private, and not one of
+    /// the library's `--internal` helpers.
+    pub fn is_public(&self) -> bool {
+        !self.private && !self.name.starts_with("--")
+    }
+}
+
 /// Usage and meaning of each special form (they have no var to hold a
 /// docstring).
 const SPECIAL_DOCS: &[(&str, &str, &str)] = &[

@@ -250,7 +250,7 @@ impl Server {
                 c.glia()
                     .vars_of(ns)
                     .into_iter()
-                    .filter(|d| !d.private)
+                    .filter(Description::is_public)
                     .collect()
             })
             .unwrap_or_default()

@@ -32,7 +32,16 @@ impl Document {
             match change.range {
                 Some(range) => {
                     let span = self.lines.span(range);
-                    self.text.replace_range(span.start..span.end, &change.text);
+                    // A column inside a character (half a surrogate pair)
+                    // means the character's start.
+                    let floor = |mut i: usize| {
+                        while !self.text.is_char_boundary(i) {
+                            i -= 1;
+                        }
+                        i
+                    };
+                    let (start, end) = (floor(span.start), floor(span.end));
+                    self.text.replace_range(start..end, &change.text);
                 }
                 None => self.text = change.text,
             }
@@ -70,5 +79,9 @@ mod tests {
         assert_eq!(doc.version, 2);
         doc.apply(3, vec![edit(None, "(whole)")]);
         assert_eq!(doc.text, "(whole)");
+        // Half of a surrogate pair: the edit starts at the character.
+        let mut doc = Document::new("\"😀\"".into(), 1, Some(WideEncoding::Utf16));
+        doc.apply(2, vec![edit(Some(((0, 2), (0, 3))), "x")]);
+        assert_eq!(doc.text, "\"x\"");
     }
 }

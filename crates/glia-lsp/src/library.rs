@@ -42,7 +42,7 @@ impl Library {
             let mut vars: Vec<Description> = glia
                 .vars_of(ns)
                 .into_iter()
-                .filter(|d| !d.private)
+                .filter(Description::is_public)
                 .collect();
             vars.sort_by(|a, b| a.name.cmp(&b.name));
             self.vars.insert(ns.to_string(), vars);

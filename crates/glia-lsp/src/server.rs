@@ -127,7 +127,7 @@ pub fn run(connection: Connection) -> Result<(), String> {
         connection,
         open: HashMap::new(),
         closed: HashMap::new(),
-        workspace: Workspace { roots },
+        workspace: Workspace::new(roots),
         stdlib: workspace::extract_stdlib(),
         encoding,
         host_effects: glia_effects::std_effects::NAMES.to_vec(),
@@ -166,11 +166,28 @@ impl Server {
                         continue;
                     }
                     self.refresh();
-                    let response = self.dispatch(request);
+                    let id = request.id.clone();
+                    // A bug in one handler answers that request with an
+                    // error; it must not take the editor's server down.
+                    let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(request)))
+                        .unwrap_or_else(|_| {
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                "glia-lsp failed on this request (a bug: please report it with the file)".into(),
+                            )
+                        });
                     self.respond(response);
                 }
                 Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
-                Message::Notification(n) => self.notified(n),
+                Message::Notification(n) => {
+                    let method = n.method.clone();
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notified(n)))
+                        .is_err()
+                    {
+                        eprintln!("glia-lsp: failed on {method} (a bug: please report it)");
+                    }
+                }
                 Message::Response(_) => {}
             }
         }
@@ -266,6 +283,7 @@ impl Server {
             // modules others load) are read again when next needed.
             note::DidSaveTextDocument::METHOD | note::DidChangeWatchedFiles::METHOD => {
                 self.closed.clear();
+                self.workspace.forget_files();
             }
             _ => {}
         }
@@ -357,7 +375,7 @@ impl Server {
     /// Analyses every workspace file not open (again if it changed on disk).
     pub fn load_workspace(&mut self) {
         let open: Vec<PathBuf> = self.open.values().filter_map(|o| o.path.clone()).collect();
-        for path in self.workspace.glia_files() {
+        for path in self.workspace.glia_files().to_vec() {
             if open.contains(&path) {
                 continue;
             }

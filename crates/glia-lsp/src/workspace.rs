@@ -6,11 +6,18 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::Uri;
 
-/// The workspace roots the client named.
+/// The workspace roots the client named, and the `.glia` files under them.
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub roots: Vec<PathBuf>,
+    /// The files found by the last walk; `None` until a walk, or after the
+    /// client reported files changed.
+    files: Option<Vec<PathBuf>>,
 }
+
+/// At most this many files are analysed for workspace-wide requests, so
+/// that a client opening a home directory as its root does not stall.
+const MAX_FILES: usize = 2_000;
 
 /// Directories never searched for `.glia` files.
 fn skipped(name: &str) -> bool {
@@ -18,8 +25,24 @@ fn skipped(name: &str) -> bool {
 }
 
 impl Workspace {
-    /// Every `.glia` file under the roots.
-    pub fn glia_files(&self) -> Vec<PathBuf> {
+    pub fn new(roots: Vec<PathBuf>) -> Workspace {
+        Workspace { roots, files: None }
+    }
+
+    /// Forgets the files found, so the next request walks the roots again.
+    pub fn forget_files(&mut self) {
+        self.files = None;
+    }
+
+    /// The `.glia` files under the roots (walked once, then remembered).
+    pub fn glia_files(&mut self) -> &[PathBuf] {
+        if self.files.is_none() {
+            self.files = Some(self.walk());
+        }
+        self.files.as_deref().unwrap_or_default()
+    }
+
+    fn walk(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
         for root in &self.roots {
             let walk = walkdir::WalkDir::new(root)
@@ -27,6 +50,9 @@ impl Workspace {
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !skipped(&e.file_name().to_string_lossy()));
             for entry in walk.flatten() {
+                if out.len() >= MAX_FILES {
+                    break;
+                }
                 if entry.file_type().is_file()
                     && entry.path().extension().is_some_and(|e| e == "glia")
                 {
@@ -104,9 +130,7 @@ mod tests {
         std::fs::write(dir.join("src/app/util.glia"), "(ns app.util)").unwrap();
         std::fs::write(dir.join("src/app/main.glia"), "(ns app.main)").unwrap();
         std::fs::write(dir.join(".hidden/x.glia"), "").unwrap();
-        let ws = Workspace {
-            roots: vec![dir.clone()],
-        };
+        let mut ws = Workspace::new(vec![dir.clone()]);
         assert_eq!(ws.glia_files().len(), 2);
         let main = dir.join("src/app/main.glia");
         assert_eq!(

@@ -484,3 +484,51 @@ fn check_reports_what_it_finds_without_running() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_loads_required_modules_and_reports_missing_ones() {
+    let dir = std::env::temp_dir().join(format!("ww-check-modules-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("app")).unwrap();
+    std::fs::write(
+        dir.join("app/util.glia"),
+        "(ns app.util)\n(defn twice [x] (* 2 x))\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("app/main.glia"),
+        "(ns app.main (:require [app.util :as u]))\n(u/twice 1 2)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("broken.glia"),
+        "(ns broken (:require [no.such.lib :as n]))\n(defn f [x] (oops x) (also-oops x))\n(defn g [x\n",
+    )
+    .unwrap();
+    // From another directory: the module is found beside the checked file.
+    let check = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["check", dir.join(file).to_str().unwrap()])
+            .current_dir(std::env::temp_dir())
+            .output()
+            .expect("ww runs")
+    };
+    let out = check("app/main.glia");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The module loaded: the call to its fn is checked (wrong arity).
+    assert!(stdout.contains("glia::check::arity"), "{stdout}");
+    assert!(!stdout.contains("unknown-namespace"), "{stdout}");
+    let out = check("broken.glia");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("glia::check::unknown-namespace"),
+        "{stdout}"
+    );
+    // Every unbound symbol of a form, and the forms after a syntax error.
+    assert!(
+        stdout.contains("`oops`") && stdout.contains("`also-oops`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("5 errors, 0 warnings"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
