@@ -309,3 +309,43 @@ async def test_no_highlights_on_whitespace(client, workspace):
         )
     )
     assert not result, result
+
+
+# --- namespaces and keywords ---------------------------------------------------
+
+
+@pytest.mark.files({"app/util.glia": UTIL, "app/main.glia": MAIN})
+async def test_definition_of_a_required_namespace_is_its_file(client, workspace):
+    uri, _ = await open_and_wait(client, workspace / "app" / "main.glia")
+    found = await definition(client, uri, range_of(MAIN, "app.util").start)
+    assert len(found) == 1, found
+    assert path_of_uri(found[0].uri) == (workspace / "app" / "util.glia").resolve()
+
+
+async def test_definition_of_a_standard_namespace_is_its_source(client, workspace):
+    text = "(ns x (:require [clojure.set :as set]))\n(set/union #{1} #{2})"
+    uri, _ = await open_and_wait(client, workspace / "ns.glia", text)
+    found = await definition(client, uri, range_of(text, "clojure.set").start)
+    assert len(found) == 1, found
+    path = path_of_uri(found[0].uri)
+    assert path.name == "set.glia" and path.parent.name == "glia", path
+    assert CACHE_HOME in path.parents, path
+
+
+async def test_highlights_of_a_keyword(client, workspace):
+    text = "(def m {:a 1 :b 2})\n(:a m)\n(get m :b)"
+    uri, _ = await open_and_wait(client, workspace / "hl.glia", text)
+    found = await highlights(client, uri, range_of(text, ":a", nth=1).start)
+    assert found == {
+        hl(range_of(text, ":a"), types.DocumentHighlightKind.Text),
+        hl(range_of(text, ":a", nth=1), types.DocumentHighlightKind.Text),
+    }, found
+
+
+@pytest.mark.files({"other.glia": "(def config {:port 80})\n"})
+async def test_references_of_a_keyword_across_files(client, workspace):
+    text = "(defn port [c] (:port c))"
+    uri, _ = await open_and_wait(client, workspace / "kw.glia", text)
+    found = await references(client, uri, range_of(text, ":port").start)
+    assert {path_of_uri(l.uri).name for l in found} == {"kw.glia", "other.glia"}, found
+    assert len(found) == 2, found

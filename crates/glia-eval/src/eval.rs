@@ -307,11 +307,24 @@ impl Glia {
     }
 
     /// Removes the mapping of `name` in namespace `ns`, as `ns-unmap` does
-    /// (code compiled before keeps the var it resolved).
-    pub fn unmap(&mut self, ns: &str, name: &str) {
-        if let Some(n) = self.vm.namespaces.get(ns) {
-            n.mappings.borrow_mut().remove(name);
-        }
+    /// (code compiled before keeps the var it resolved); returns the var.
+    pub fn unmap(&mut self, ns: &str, name: &str) -> Option<Rc<crate::Var>> {
+        self.vm
+            .namespaces
+            .get(ns)?
+            .mappings
+            .borrow_mut()
+            .remove(name)
+    }
+
+    /// Maps `name` in namespace `ns` to `var` (one [`Glia::unmap`] took).
+    pub fn map(&mut self, ns: &str, name: &str, var: Rc<crate::Var>) {
+        self.vm
+            .namespaces
+            .get_or_create(ns)
+            .mappings
+            .borrow_mut()
+            .insert(name.into(), var);
     }
 
     /// Makes `name` the current namespace (created if missing), as

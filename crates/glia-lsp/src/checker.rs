@@ -6,18 +6,24 @@
 //! what a form's check finds depends on the forms before it only through
 //! their *interface*: the names they define, the parameter vectors of
 //! their fns, the macros and namespaces they make. So each form's findings
-//! and facts are kept, relative to the form's start, with its text; when
-//! an edit leaves every form's interface as it was, only the forms whose
-//! text changed are checked again, in the session the last check left
-//! (each in the namespace it was checked in). When the interface of a
-//! definition changes (a `defn`'s parameters, its name), the forms that
-//! mention the old or the new name are checked again too. Any other edit
-//! (a macro, an `ns`, a form added or removed) checks the whole file
-//! afresh.
+//! and occurrences are kept, relative to the form's start, with its text
+//! and interface.
+//!
+//! An edit changes a stretch of forms (the forms before and after it keep
+//! their text). If every form of the stretch, before and after the edit,
+//! is a definition or a call of a function, the stretch is checked again
+//! in the session the last check left, after its old names are unmapped,
+//! and so are the forms after it that mention a name it defined or
+//! defines (or, when the set of names changed, any with an unbound
+//! symbol, whose "did you mean" may change). A form checked again does not
+//! see the vars the forms after it define (they are unmapped while it is
+//! checked), as in a full check. Any other edit (a macro, an `ns`) checks
+//! the whole file afresh. A property test (`tests/incremental.rs`) holds
+//! this to giving what a fresh check gives, after random edits.
 
 use std::rc::Rc;
 
-use glia_eval::{Fact, Finding, Glia, Limits, Loader, Severity, Source};
+use glia_eval::{Fact, Finding, Glia, Limits, Loader, Source};
 use glia_syntax::{Form, FormKind, Span};
 
 use crate::analysis::{Occurrence, Target};
@@ -95,74 +101,152 @@ impl Checker {
     /// that hold syntax errors are skipped (the caller reports those).
     pub fn check(&mut self, name: &str, text: &str, forms: &[&Form], load: &mut Loader) -> Checked {
         let source = Rc::new(Source::new(name, text));
-        let keys: Vec<(&str, Interface)> = forms
+        let texts: Vec<&str> = forms
             .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let own = &text[f.span.start..f.span.end];
-                let known = self.forms.get(i).filter(|c| self.primed && c.text == own);
-                let interface = match known {
-                    Some(c) => c.interface.clone(),
-                    None => interface(f, own, &mut self.glia),
-                };
-                (own, interface)
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        // The forms before and after the edited stretch, unchanged.
+        let (old, new) = (self.forms.len(), forms.len());
+        let prefix = (0..old.min(new))
+            .take_while(|&i| self.forms[i].text == texts[i])
+            .count();
+        let suffix = (0..old.min(new) - prefix)
+            .take_while(|&i| self.forms[old - 1 - i].text == texts[new - 1 - i])
+            .count();
+        let keys: Vec<Interface> = (0..new)
+            .map(|i| match i {
+                i if i < prefix => self.forms[i].interface.clone(),
+                i if i >= new - suffix => self.forms[i + old - new].interface.clone(),
+                i => interface(forms[i], texts[i], &mut self.glia),
             })
             .collect();
+        // Editing definitions (and calls) only affects the forms that
+        // mention the names defined; anything else (a macro, an `ns`) may
+        // change how every later form reads.
         let incremental = self.primed
-            && keys.len() == self.forms.len()
-            && keys.iter().zip(&self.forms).all(|((_, new), c)| {
-                *new == c.interface || (new.defines.is_some() && c.interface.defines.is_some())
-            });
+            && self.forms[prefix..old - suffix]
+                .iter()
+                .map(|c| &c.interface)
+                .chain(&keys[prefix..new - suffix])
+                .all(Interface::is_local);
         let mut checked = Checked::default();
-        if incremental {
-            self.incremental_checks += 1;
-            // The names whose definitions changed shape.
-            let names: Vec<String> = keys
-                .iter()
-                .zip(&self.forms)
-                .filter(|((_, new), c)| *new != c.interface)
-                .flat_map(|((_, new), c)| [new.defines.clone(), c.interface.defines.clone()])
-                .flatten()
-                .collect();
-            // A name no form defines any more is forgotten, so that its
-            // uses are unbound as a full check finds them.
-            let defined: Vec<&String> = keys
-                .iter()
-                .filter_map(|(_, k)| k.defines.as_ref())
-                .collect();
-            for c in &self.forms {
-                if let Some(old) = &c.interface.defines
-                    && !defined.contains(&old)
-                {
-                    self.glia.unmap(&c.ns_after, old);
-                }
-            }
-            let home = self.glia.vm.current_ns.name.to_string();
-            let mut changed = Vec::new();
-            for (i, (form, (own, interface))) in forms.iter().zip(keys).enumerate() {
-                if self.forms[i].text != own || self.forms[i].mentions(&names) {
-                    self.glia.set_ns(&self.forms[i].ns.clone());
-                    let ns = self.forms[i].ns.clone();
-                    self.forms[i] =
-                        checked_form(&mut self.glia, &source, form, own, interface, ns, load);
-                    changed.push(i);
-                }
-            }
-            self.glia.set_ns(&home);
-            self.collect(forms, &mut checked);
-            forward_references(forms, &changed, &mut checked);
-        } else {
+        if !incremental {
             self.glia = Glia::with_limits(limits());
             self.forms.clear();
-            for (form, (own, interface)) in forms.iter().zip(keys) {
+            for ((form, own), interface) in forms.iter().zip(texts).zip(keys) {
                 let ns = self.glia.vm.current_ns.name.to_string();
                 let cached = checked_form(&mut self.glia, &source, form, own, interface, ns, load);
                 self.forms.push(cached);
             }
             self.primed = true;
             self.collect(forms, &mut checked);
+            return checked;
         }
+        self.incremental_checks += 1;
+        let edited: Vec<Cached> = self.forms.drain(prefix..old - suffix).collect();
+        // The names the edited stretch defined or defines: their vars are
+        // made afresh (a name no form defines any more is forgotten, so its
+        // uses are unbound as a full check finds them), and the forms after
+        // it that mention one are checked again.
+        let mut names: Vec<String> = edited.iter().flat_map(Cached::defined).collect();
+        names.extend(
+            keys[prefix..new - suffix]
+                .iter()
+                .filter_map(|i| i.defines.clone()),
+        );
+        let home = self.glia.vm.current_ns.name.to_string();
+        // A session starts in `user`.
+        let mut ns = match prefix {
+            0 => "user".to_string(),
+            p => self.forms[p - 1].ns_after.clone(),
+        };
+        for name in &names {
+            let kept = self.forms.iter().any(|c| c.defined().any(|d| d == *name));
+            if !kept {
+                self.glia.unmap(&ns, name);
+            }
+        }
+        for i in prefix..new - suffix {
+            self.glia.set_ns(&ns);
+            // The forms after it are the suffix (the rest of the stretch is
+            // not checked yet).
+            let hidden = self.hide_later(i, i);
+            let cached = checked_form(
+                &mut self.glia,
+                &source,
+                forms[i],
+                texts[i],
+                keys[i].clone(),
+                ns.clone(),
+                load,
+            );
+            self.restore(hidden);
+            ns = cached.ns_after.clone();
+            self.forms.insert(i, cached);
+        }
+        // A new set of names changes what "did you mean" suggests for an
+        // unbound symbol anywhere after.
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v.dedup();
+            v
+        };
+        let before = sorted(edited.iter().flat_map(Cached::defined).collect());
+        let after = sorted(
+            self.forms[prefix..new - suffix]
+                .iter()
+                .flat_map(Cached::defined)
+                .collect(),
+        );
+        let renamed = before != after;
+        for i in new - suffix..new {
+            if self.forms[i].mentions(&names) || (renamed && self.forms[i].has_unbound()) {
+                self.glia.set_ns(&self.forms[i].ns.clone());
+                let cached = &self.forms[i];
+                let (interface, ns) = (cached.interface.clone(), cached.ns.clone());
+                let hidden = self.hide_later(i, i + 1);
+                self.forms[i] = checked_form(
+                    &mut self.glia,
+                    &source,
+                    forms[i],
+                    texts[i],
+                    interface,
+                    ns,
+                    load,
+                );
+                self.restore(hidden);
+            }
+        }
+        self.glia.set_ns(&home);
+        self.collect(forms, &mut checked);
         checked
+    }
+
+    /// Unmaps, for checking form `i` again, the vars that the forms from
+    /// `later` on define and no form before `i` does: a fresh check of form
+    /// `i` would not see them yet. Returns them, to [`Checker::restore`].
+    fn hide_later(&mut self, i: usize, later: usize) -> Vec<(String, String, Rc<glia_eval::Var>)> {
+        let earlier: Vec<String> = self.forms[..i.min(self.forms.len())]
+            .iter()
+            .flat_map(Cached::defined)
+            .collect();
+        let mut hidden = Vec::new();
+        for cached in self.forms.get(later..).unwrap_or_default() {
+            for name in cached.defined() {
+                if !earlier.contains(&name)
+                    && let Some(var) = self.glia.unmap(&cached.ns, &name)
+                {
+                    hidden.push((cached.ns.clone(), name, var));
+                }
+            }
+        }
+        hidden
+    }
+
+    fn restore(&mut self, hidden: Vec<(String, String, Rc<glia_eval::Var>)>) {
+        for (ns, name, var) in hidden {
+            self.glia.map(&ns, &name, var);
+        }
     }
 
     /// Every cached form's findings and facts, at the forms' places now.
@@ -189,6 +273,21 @@ impl Checker {
 }
 
 impl Cached {
+    fn has_unbound(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.code == "glia::error::unbound-symbol")
+    }
+
+    /// The names the form defined: its own, and any `def` inside it.
+    fn defined(&self) -> impl Iterator<Item = String> + '_ {
+        let inner = self.occurrences.iter().filter_map(|o| match &o.target {
+            Target::Var { name, .. } if o.def => Some(name.clone()),
+            _ => None,
+        });
+        self.interface.defines.clone().into_iter().chain(inner)
+    }
+
     /// Whether the form uses one of `names`, or found one unbound.
     fn mentions(&self, names: &[String]) -> bool {
         if names.is_empty() {
@@ -214,6 +313,14 @@ struct Interface {
     /// The var a `defn` or `def` defines.
     defines: Option<String>,
     shape: String,
+}
+
+impl Interface {
+    /// Whether editing the form affects only the forms that mention what
+    /// it defines: a definition, or a call of a function.
+    fn is_local(&self) -> bool {
+        self.defines.is_some() || self.shape.is_empty()
+    }
 }
 
 /// A form's interface. For a `defn` (or a `def`) that is its name and the
@@ -357,43 +464,6 @@ fn relative_fact(fact: &Fact, by: usize) -> Fact {
             name: name.clone(),
         },
     }
-}
-
-/// A form checked again in the session the last check left sees the vars
-/// the forms after it define, which a full check would not: its uses of
-/// those are reported as a full check reports them.
-fn forward_references(forms: &[&Form], changed: &[usize], checked: &mut Checked) {
-    let defined_at = |target: &Target| {
-        checked
-            .occurrences
-            .iter()
-            .find(|o| o.def && o.target == *target)
-            .map(|o| o.span.start)
-    };
-    let mut found = Vec::new();
-    for &i in changed {
-        let span = forms[i].span;
-        for o in &checked.occurrences {
-            if let Target::Var { name, .. } = &o.target
-                && !o.def
-                && span.start <= o.span.start
-                && o.span.end <= span.end
-                && defined_at(&o.target).is_some_and(|d| d > span.end)
-            {
-                found.push(Finding {
-                    severity: Severity::Error,
-                    code: "glia::error::unbound-symbol".into(),
-                    message: format!("unable to resolve symbol `{name}` in this context"),
-                    span: o.span,
-                    // As a full check words it (it sees no later definition).
-                    hint: Some(
-                        "define it with `def` or `defn` first, or bind it with `let`".into(),
-                    ),
-                });
-            }
-        }
-    }
-    checked.findings.extend(found);
 }
 
 #[cfg(test)]

@@ -106,9 +106,16 @@ impl Server {
         declaration: bool,
     ) -> Answer<Option<GotoDefinitionResponse>> {
         let uri = p.text_document_position_params.text_document.uri;
-        let Some((_, target)) = self.target_at(&uri, p.text_document_position_params.position)?
-        else {
-            return Ok(None);
+        let pos = p.text_document_position_params.position;
+        let Some((_, target)) = self.target_at(&uri, pos)? else {
+            // A namespace's name (in a `require`) leads to its file.
+            let open = self.document(&uri)?;
+            let token = open.analysis.token_at(open.doc.lines.offset(pos));
+            let name = token
+                .filter(|t| t.kind() == SyntaxKind::Symbol)
+                .map(|t| t.text().to_string());
+            let found = name.and_then(|n| self.namespace_location(&glia_eval::canonical_ns(&n)));
+            return Ok(found.map(|l| GotoDefinitionResponse::Array(vec![l])));
         };
         let mut found = self.definitions(&uri, &target);
         if declaration {
@@ -155,8 +162,23 @@ impl Server {
 
     pub fn references(&mut self, p: ReferenceParams) -> Answer<Option<Vec<Location>>> {
         let uri = p.text_document_position.text_document.uri;
-        let Some((_, target)) = self.target_at(&uri, p.text_document_position.position)? else {
-            return Ok(None);
+        let pos = p.text_document_position.position;
+        let Some((_, target)) = self.target_at(&uri, pos)? else {
+            // A keyword: every place the workspace writes it.
+            let Some(keyword) = self.keyword_at(&uri, pos) else {
+                return Ok(None);
+            };
+            self.load_workspace();
+            let found = self
+                .files()
+                .flat_map(|(u, doc, a)| {
+                    keyword_spans(a.read.parse.syntax(), &keyword)
+                        .into_iter()
+                        .map(|span| Location::new(u.clone(), doc.lines.range(span)))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            return Ok(Some(found));
         };
         let with_defs = p.context.include_declaration;
         let found = self.occurrences(&uri, &target);
@@ -169,14 +191,53 @@ impl Server {
         ))
     }
 
+    /// Where namespace `ns` is written: its file in the workspace, or in
+    /// the standard library's sources.
+    fn namespace_location(&mut self, ns: &str) -> Option<Location> {
+        self.load_workspace();
+        let start = lsp_types::Range::default();
+        if let Some((uri, _, _)) = self.files().find(|(_, _, a)| a.ns() == ns) {
+            return Some(Location::new(uri.clone(), start));
+        }
+        let dir = self.stdlib.clone()?;
+        let (_, file, _) = glia_eval::stdlib_sources()
+            .into_iter()
+            .find(|(n, _, _)| *n == ns)?;
+        Some(Location::new(
+            crate::workspace::uri_of(&dir.join(file))?,
+            start,
+        ))
+    }
+
+    /// The keyword at `pos`, if the cursor is on one.
+    fn keyword_at(&self, uri: &Uri, pos: Position) -> Option<String> {
+        let open = self.document(uri).ok()?;
+        let token = open.analysis.token_at(open.doc.lines.offset(pos))?;
+        (token.kind() == SyntaxKind::Keyword).then(|| token.text().to_string())
+    }
+
     pub fn highlight(
         &mut self,
         p: DocumentHighlightParams,
     ) -> Answer<Option<Vec<DocumentHighlight>>> {
         let uri = p.text_document_position_params.text_document.uri;
-        let Some((_, target)) = self.target_at(&uri, p.text_document_position_params.position)?
-        else {
-            return Ok(None);
+        let pos = p.text_document_position_params.position;
+        let Some((_, target)) = self.target_at(&uri, pos)? else {
+            // A keyword: every place this document writes it.
+            let Some(keyword) = self.keyword_at(&uri, pos) else {
+                return Ok(None);
+            };
+            let open = self.document(&uri)?;
+            let spans = keyword_spans(open.analysis.read.parse.syntax(), &keyword);
+            return Ok(Some(
+                spans
+                    .into_iter()
+                    .map(|span| DocumentHighlight {
+                        range: open.doc.lines.range(span),
+                        kind: Some(DocumentHighlightKind::TEXT),
+                    })
+                    .collect(),
+            ));
         };
         let open = self.document(&uri)?;
         Ok(Some(
@@ -193,6 +254,14 @@ impl Server {
                 .collect(),
         ))
     }
+}
+
+/// Where a tree writes `keyword`.
+fn keyword_spans(root: glia_syntax::SyntaxNode<'_>, keyword: &str) -> Vec<Span> {
+    root.tokens()
+        .filter(|t| t.kind() == SyntaxKind::Keyword && t.text() == keyword)
+        .map(|t| t.span())
+        .collect()
 }
 
 /// The span of the name part of the symbol at `span` (`c` of `a/c`).

@@ -179,7 +179,15 @@ impl Server {
                         });
                     self.respond(response);
                 }
-                Message::Notification(n) if n.method == note::Exit::METHOD => return Ok(()),
+                // The protocol: exiting without a shutdown first is a failure.
+                Message::Notification(n) if n.method == note::Exit::METHOD => {
+                    return match self.shutting_down {
+                        true => Ok(()),
+                        false => {
+                            Err("the client exited without asking the server to shut down".into())
+                        }
+                    };
+                }
                 Message::Notification(n) => {
                     let method = n.method.clone();
                     if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notified(n)))
