@@ -213,6 +213,29 @@ fn main() {
         &mut full_times,
     );
 
+    // Typing an opening paren (the form is unbalanced until it is
+    // deleted again): the reader's recovery decides how much it swallows.
+    let mut paren_times = Vec::new();
+    for round in 0..rounds.min(40) {
+        version += 1;
+        let change = if round % 2 == 0 {
+            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "("})
+        } else {
+            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""})
+        };
+        let t = Instant::now();
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
+        );
+        client.diagnostics(version);
+        paren_times.push(t.elapsed());
+    }
+    report(
+        "diagnostics after typing (or deleting) a `(`",
+        &mut paren_times,
+    );
+
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     thread.join().unwrap().unwrap();

@@ -49,6 +49,8 @@ struct Cached {
     /// Spans relative to the form's start.
     findings: Vec<Finding>,
     occurrences: Vec<Occurrence>,
+    /// The vars it defines: its own, and any `def` inside it.
+    defines: Vec<String>,
 }
 
 pub struct Checker {
@@ -226,17 +228,17 @@ impl Checker {
     /// `later` on define and no form before `i` does: a fresh check of form
     /// `i` would not see them yet. Returns them, to [`Checker::restore`].
     fn hide_later(&mut self, i: usize, later: usize) -> Vec<(String, String, Rc<glia_eval::Var>)> {
-        let earlier: Vec<String> = self.forms[..i.min(self.forms.len())]
+        let earlier: std::collections::HashSet<&str> = self.forms[..i.min(self.forms.len())]
             .iter()
-            .flat_map(Cached::defined)
+            .flat_map(|c| c.defines.iter().map(String::as_str))
             .collect();
         let mut hidden = Vec::new();
         for cached in self.forms.get(later..).unwrap_or_default() {
-            for name in cached.defined() {
-                if !earlier.contains(&name)
-                    && let Some(var) = self.glia.unmap(&cached.ns, &name)
+            for name in &cached.defines {
+                if !earlier.contains(name.as_str())
+                    && let Some(var) = self.glia.unmap(&cached.ns, name)
                 {
-                    hidden.push((cached.ns.clone(), name, var));
+                    hidden.push((cached.ns.clone(), name.clone(), var));
                 }
             }
         }
@@ -281,11 +283,7 @@ impl Cached {
 
     /// The names the form defined: its own, and any `def` inside it.
     fn defined(&self) -> impl Iterator<Item = String> + '_ {
-        let inner = self.occurrences.iter().filter_map(|o| match &o.target {
-            Target::Var { name, .. } if o.def => Some(name.clone()),
-            _ => None,
-        });
-        self.interface.defines.clone().into_iter().chain(inner)
+        self.defines.iter().cloned()
     }
 
     /// Whether the form uses one of `names`, or found one unbound.
@@ -431,13 +429,24 @@ fn checked_form(
         f.span = unshift(f.span, at);
     }
     let facts: Vec<Fact> = result.facts.iter().map(|f| relative_fact(f, at)).collect();
+    let occurrences = crate::analysis::occurrences(own, &facts);
+    let mut defines: Vec<String> = interface.defines.iter().cloned().collect();
+    for o in &occurrences {
+        if let Target::Var { name, .. } = &o.target
+            && o.def
+            && !defines.contains(name)
+        {
+            defines.push(name.clone());
+        }
+    }
     Cached {
         text: own.to_string(),
         interface,
         ns,
         ns_after: glia.vm.current_ns.name.to_string(),
         findings,
-        occurrences: crate::analysis::occurrences(own, &facts),
+        occurrences,
+        defines,
     }
 }
 

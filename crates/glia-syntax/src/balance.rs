@@ -8,6 +8,12 @@
 //! * a closer that matches an outer opener closes the inner, unclosed ones
 //!   with zero-width [`SyntaxKind::MissingClose`] tokens;
 //! * openers still open at the end of input get `MissingClose` tokens;
+//!   but first, since a form left open would swallow every form after it,
+//!   the stream is balanced again with one more rule: from the outermost
+//!   opener left open on, an opener at the start of a line (where
+//!   top-level forms begin) closes every open level before it. So one
+//!   missing `)` costs one form, not the rest of the file. (Only text that
+//!   is unbalanced anyway is read this way: a balanced text never is.)
 //! * a prefix with no form before its collection closes gets a zero-width
 //!   [`SyntaxKind::MissingForm`].
 //!
@@ -52,12 +58,37 @@ fn closer_slot(closer: SyntaxKind) -> usize {
     }
 }
 
-/// Repairs `tokens` in place of the grammar's error recovery; see the module docs.
-pub fn balance(
-    tokens: impl Iterator<Item = Token>,
+/// Repairs the tokens `lex` gives (a fresh iterator over the same tokens
+/// each call) in place of the grammar's error recovery; see the module docs.
+pub fn balance<I: Iterator<Item = Token>>(
+    source: &str,
+    lex: impl Fn() -> I,
     capacity: usize,
     errors: &mut Vec<SyntaxError>,
 ) -> Vec<Token> {
+    let mut found = Vec::new();
+    let (out, left_open) = balance_from(source, lex(), capacity, None, &mut found);
+    let out = match left_open {
+        Some(at) => {
+            found.clear();
+            balance_from(source, lex(), capacity, Some(at), &mut found).0
+        }
+        None => out,
+    };
+    errors.append(&mut found);
+    out
+}
+
+/// One balancing pass; with `restart_at`, openers at a line's start after
+/// that offset close the levels still open. Returns the tokens and where
+/// the outermost opener left open at the end is, if any.
+fn balance_from(
+    source: &str,
+    tokens: impl Iterator<Item = Token>,
+    capacity: usize,
+    restart_at: Option<u32>,
+    errors: &mut Vec<SyntaxError>,
+) -> (Vec<Token>, Option<u32>) {
     let mut b = Balancer {
         out: Vec::with_capacity(capacity),
         errors,
@@ -65,16 +96,27 @@ pub fn balance(
         stack: Vec::new(),
         closable: [0; 3],
     };
+    let line_start = |at: u32| at == 0 || source.as_bytes().get(at as usize - 1) == Some(&b'\n');
     let mut end = 0u32;
     for token in tokens {
         end = token.end;
+        if token.kind.is_opener()
+            && restart_at.is_some_and(|r| token.start > r)
+            && !b.stack.is_empty()
+            && line_start(token.start)
+        {
+            while let Some(open) = b.pop_level() {
+                b.close_unclosed(open, token.start, None);
+            }
+        }
         b.push(token);
     }
+    let left_open = b.stack.first().map(|open| b.out[open.opener].start);
     while let Some(open) = b.pop_level() {
         b.close_unclosed(open, end, None);
     }
     b.fill_missing_forms(end);
-    b.out
+    (b.out, left_open)
 }
 
 impl Balancer<'_> {

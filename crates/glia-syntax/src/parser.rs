@@ -155,7 +155,12 @@ pub fn parse(source: &str) -> Parse {
     }
     // Real code averages about 2.6 bytes a token; reserving for 2 avoids
     // regrowing (and copying) the vector, and untouched capacity costs nothing.
-    let tokens = balance(tokens(source), source.len() / 2 + 16, &mut errors);
+    let tokens = balance(
+        source,
+        || tokens(source),
+        source.len() / 2 + 16,
+        &mut errors,
+    );
     report_token_errors(source, &tokens, &mut errors);
     let significant = tokens
         .iter()

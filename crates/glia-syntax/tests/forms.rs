@@ -54,3 +54,19 @@ fn literals() {
         "nil true 42 -0x1F 7N 6/8 1e3 ##-Inf \"a\\tb\" \\newline :ns/k sym/x #\"\\d+\""
     ));
 }
+
+/// A form left open ends where the next top-level form begins (an opener
+/// at a line's start), so the forms after it are read as written.
+#[test]
+fn an_unclosed_form_ends_before_the_next_line_start_form() {
+    let text = "(defn f [x]\n  (let [y (inc x)]\n    (* 2 y))\n\n(defn g [] 1)\n(g)\n";
+    let broken = read(text);
+    assert_eq!(broken.errors.len(), 1, "{:?}", broken.errors);
+    assert_eq!(broken.errors[0].span.start, 0, "the unclosed `(` of f");
+    let printed: Vec<String> = broken.forms.iter().map(pr_str).collect();
+    assert_eq!(printed[1..], ["(defn g [] 1)", "(g)"]);
+    // Nested forms at a line's start in balanced text are not touched.
+    let nested = read("(def x\n'(a\nb))\n(def y 1)");
+    assert!(nested.errors.is_empty());
+    assert_eq!(nested.forms.len(), 2);
+}
