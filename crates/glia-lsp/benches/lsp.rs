@@ -46,6 +46,7 @@ fn big_file(lines: usize) -> String {
 struct Client {
     conn: Connection,
     next_id: i32,
+    version: i32,
 }
 
 impl Client {
@@ -79,6 +80,32 @@ impl Client {
                 params,
             )))
             .unwrap();
+    }
+
+    /// On even rounds types `typed` at `line:column`, on odd ones deletes
+    /// it again; returns how long the diagnostics of the edit took.
+    fn type_and_delete(
+        &mut self,
+        round: usize,
+        line: usize,
+        column: usize,
+        typed: &str,
+    ) -> Duration {
+        self.version += 1;
+        let at = json!({"line": line, "character": column});
+        let change = if round.is_multiple_of(2) {
+            json!({"range": {"start": at, "end": at}, "text": typed})
+        } else {
+            let end = json!({"line": line, "character": column + typed.len()});
+            json!({"range": {"start": at, "end": end}, "text": ""})
+        };
+        let t = Instant::now();
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": self.version}, "contentChanges": [change]}),
+        );
+        self.diagnostics(self.version);
+        t.elapsed()
     }
 
     /// Waits for the diagnostics of `version`; returns how many there are.
@@ -123,6 +150,7 @@ fn main() {
     let mut client = Client {
         conn: client,
         next_id: 0,
+        version: 1,
     };
     client.request(
         "initialize",
@@ -153,25 +181,10 @@ fn main() {
     let column = text.lines().nth(line).unwrap().find("total").unwrap();
     // Completing `pr|intln`: locals, the file's vars and glia.core's.
     let completing = text.lines().nth(line).unwrap().find("println").unwrap() + 2;
-    let mut version = 1;
     let mut edit_times = Vec::new();
     let mut completion_times = Vec::new();
     for round in 0..rounds {
-        version += 1;
-        let typed = round % 2 == 0;
-        let change = if typed {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""})
-        };
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-        );
-        client.diagnostics(version);
-        edit_times.push(t.elapsed());
-
+        edit_times.push(client.type_and_delete(round, line, column, "x"));
         let t = Instant::now();
         let items = client.request(
             "textDocument/completion",
@@ -186,51 +199,24 @@ fn main() {
     report("diagnostics after an edit in a defn body", &mut edit_times);
     report("completion in a defn body", &mut completion_times);
 
-    // An edit that changes what other forms see (a defn's parameters)
-    // re-checks the whole file.
+    // An edit that changes what other forms see (a defn's parameters).
     let defn = text
         .lines()
         .position(|l| l.starts_with("  [records"))
         .unwrap();
-    let mut full_times = Vec::new();
-    for round in 0..rounds.min(20) {
-        version += 1;
-        let change = if round % 2 == 0 {
-            json!({"range": {"start": {"line": defn, "character": 10}, "end": {"line": defn, "character": 10}}, "text": " extra"})
-        } else {
-            json!({"range": {"start": {"line": defn, "character": 10}, "end": {"line": defn, "character": 16}}, "text": ""})
-        };
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-        );
-        client.diagnostics(version);
-        full_times.push(t.elapsed());
-    }
+    let mut params_times: Vec<Duration> = (0..rounds.min(20))
+        .map(|round| client.type_and_delete(round, defn, 10, " extra"))
+        .collect();
     report(
         "diagnostics after a defn's parameters change",
-        &mut full_times,
+        &mut params_times,
     );
 
     // Typing an opening paren (the form is unbalanced until it is
     // deleted again): the reader's recovery decides how much it swallows.
-    let mut paren_times = Vec::new();
-    for round in 0..rounds.min(40) {
-        version += 1;
-        let change = if round % 2 == 0 {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "("})
-        } else {
-            json!({"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 1}}, "text": ""})
-        };
-        let t = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [change]}),
-        );
-        client.diagnostics(version);
-        paren_times.push(t.elapsed());
-    }
+    let mut paren_times: Vec<Duration> = (0..rounds.min(40))
+        .map(|round| client.type_and_delete(round, line, column, "("))
+        .collect();
     report(
         "diagnostics after typing (or deleting) a `(`",
         &mut paren_times,

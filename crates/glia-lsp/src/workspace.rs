@@ -15,9 +15,11 @@ pub struct Workspace {
     files: Option<Vec<PathBuf>>,
 }
 
-/// At most this many files are analysed for workspace-wide requests, so
-/// that a client opening a home directory as its root does not stall.
+/// At most this many files are analysed for workspace-wide requests, and
+/// this many directory entries looked at to find them, so that a client
+/// opening a home directory as its root does not stall.
 const MAX_FILES: usize = 2_000;
+const MAX_ENTRIES: usize = 200_000;
 
 /// Directories never searched for `.glia` files.
 fn skipped(name: &str) -> bool {
@@ -49,7 +51,7 @@ impl Workspace {
                 .max_depth(16)
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !skipped(&e.file_name().to_string_lossy()));
-            for entry in walk.flatten() {
+            for entry in walk.take(MAX_ENTRIES).flatten() {
                 if out.len() >= MAX_FILES {
                     break;
                 }
