@@ -1,0 +1,120 @@
+//! The wasmtime engine cells run on, and the thread that advances its
+//! epoch.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use super::run::{Cell, CellError};
+use super::sandbox::{P1State, P2State};
+
+/// How often the epoch advances: the granularity of CPU limits and of
+/// yielding to other tasks.
+pub(super) const TICK: Duration = Duration::from_millis(5);
+
+/// The largest memory a cell may be given (the pooling allocator reserves
+/// address space for this much per slot).
+pub const MAX_CELL_MEMORY: usize = 1 << 30;
+
+/// Runs cells: an engine, the WASI linkers, and the cells loaded so far.
+pub struct CellHost {
+    pub(super) engine: Engine,
+    pub(super) p2: wasmtime::component::Linker<P2State>,
+    pub(super) p1: wasmtime::Linker<P1State>,
+    /// Cells by CID: each is compiled once.
+    pub(super) cells: Mutex<HashMap<String, Arc<Cell>>>,
+    ticker: Ticker,
+}
+
+impl std::fmt::Debug for CellHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CellHost").finish_non_exhaustive()
+    }
+}
+
+impl CellHost {
+    /// A host whose compiled code is cached on disk under `cache` (none:
+    /// compiled in memory only, once per CID per process).
+    pub fn new(cache: Option<PathBuf>) -> Result<CellHost, CellError> {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+        config.consume_fuel(true);
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(256)
+            .total_core_instances(1024)
+            .total_memories(256)
+            .total_tables(512)
+            .max_memory_size(MAX_CELL_MEMORY);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        if let Some(dir) = cache {
+            let mut cache_config = wasmtime::CacheConfig::new();
+            cache_config.with_directory(dir);
+            let cache = wasmtime::Cache::new(cache_config).map_err(CellError::engine)?;
+            config.cache(Some(cache));
+        }
+        let engine = Engine::new(&config).map_err(CellError::engine)?;
+        let mut p2 = wasmtime::component::Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut p2).map_err(CellError::engine)?;
+        let mut p1 = wasmtime::Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_async(&mut p1, |s: &mut P1State| &mut s.wasi)
+            .map_err(CellError::engine)?;
+        Ok(CellHost {
+            ticker: Ticker::start(engine.clone()),
+            engine,
+            p2,
+            p1,
+            cells: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The default cache directory: `~/.ww/cache/wasm`.
+    pub fn default_cache() -> Option<PathBuf> {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".ww/cache/wasm"))
+    }
+
+    /// Whether the ticker runs (for tests).
+    pub fn ticking(&self) -> bool {
+        self.ticker.running()
+    }
+}
+
+/// A thread that advances the engine's epoch every [`TICK`] until dropped.
+struct Ticker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    fn start(engine: Engine) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("ww-epoch".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .ok();
+        Ticker { stop, thread }
+    }
+
+    fn running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Loading a cell and running it once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmtime::component::Component;
+use wasmtime::{Module, Store, UpdateDeadline};
+use wasmtime_wasi::I32Exit;
+use wasmtime_wasi::p2::bindings::CommandPre;
+
+use super::engine::{CellHost, MAX_CELL_MEMORY, TICK};
+use super::sandbox::{self, Limiter, P1State, P2State, PrivateTmp};
+
+/// Why a cell could not be loaded or started.
+#[derive(Debug, thiserror::Error)]
+pub enum CellError {
+    #[error("the cell engine could not start: {0}")]
+    Engine(String),
+    #[error("not a WebAssembly module or component (it does not start with `\\0asm`)")]
+    NotWasm,
+    #[error("the cell does not compile: {0}")]
+    Compile(String),
+    #[error("the cell needs imports no cell is given: {0}")]
+    Link(String),
+    #[error("the cell's sandbox could not be made: {0}")]
+    Sandbox(String),
+    #[error("a limit is out of range: {0}")]
+    Limit(String),
+}
+
+impl CellError {
+    pub(super) fn engine(e: impl std::fmt::Display) -> CellError {
+        CellError::Engine(format!("{e:#}"))
+    }
+}
+
+/// How the cell's standard streams are used, announced in `WW_CELL_MODE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Stdio carries Cap'n Proto RPC.
+    Vat,
+    /// Stdio is a byte stream.
+    Raw,
+    /// WAGI: a CGI request on stdin and in the environment, the response
+    /// on stdout.
+    Http,
+    /// The kernel: no `WW_CELL_MODE`.
+    Kernel,
+}
+
+impl Mode {
+    fn env(self) -> Option<&'static str> {
+        match self {
+            Mode::Vat => Some("vat"),
+            Mode::Raw => Some("raw"),
+            Mode::Http => Some("http"),
+            Mode::Kernel => None,
+        }
+    }
+}
+
+/// What a run may use.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Bytes of linear memory (at most 1 GiB).
+    pub memory: usize,
+    /// Time the cell may compute, counted in epoch ticks while it runs.
+    pub cpu: Duration,
+    /// Wall-clock time from start to end, waiting included.
+    pub timeout: Duration,
+    /// Instructions (wasmtime fuel), if counted.
+    pub fuel: Option<u64>,
+    /// Bytes of stdout kept; a cell writing more is stopped.
+    pub stdout: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory: 64 << 20,
+            cpu: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            fuel: None,
+            stdout: 16 << 20,
+        }
+    }
+}
+
+/// One run of a cell.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    pub mode: Option<Mode>,
+    /// `argv[1..]` (`argv[0]` is the cell's CID).
+    pub args: Vec<String>,
+    /// Variables besides `WW_CELL_MODE` (a WAGI request's).
+    pub env: Vec<(String, String)>,
+    pub stdin: Vec<u8>,
+    pub limits: Limits,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The cell exited with this code (0 when `main` returned).
+    Exit(i32),
+    /// The cell asked for more memory than its limit.
+    Memory,
+    /// The cell computed longer than its CPU limit.
+    Cpu,
+    /// The run took longer than its wall-clock timeout.
+    Timeout,
+    /// The cell ran out of fuel.
+    Fuel,
+    /// The cell wrote more to stdout than its limit.
+    Output,
+    /// The cell trapped (a crash: an out-of-bounds access, `unreachable`...).
+    Trap(String),
+}
+
+/// What a run produced.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub ended: Ended,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// A compiled, pre-instantiated cell.
+pub struct Cell {
+    /// The IPFS CID of its bytes.
+    pub cid: String,
+    pre: Pre,
+}
+
+enum Pre {
+    Component(CommandPre<P2State>),
+    Module(wasmtime::InstancePre<P1State>),
+}
+
+impl std::fmt::Debug for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cell")
+            .field("cid", &self.cid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `bytes` are a component (its layer field is 1) rather than a
+/// core module. Read from the header by hand: the preamble is 8 fixed
+/// bytes, and the check must not parse the rest.
+fn is_component(bytes: &[u8]) -> Result<bool, CellError> {
+    match bytes {
+        [0, b'a', b's', b'm', _, _, 1, 0, ..] => Ok(true),
+        [0, b'a', b's', b'm', _, _, 0, 0, ..] => Ok(false),
+        _ => Err(CellError::NotWasm),
+    }
+}
+
+impl CellHost {
+    /// The cell whose bytes these are: compiled (or taken from wasmtime's
+    /// on-disk cache) and pre-instantiated the first time its CID is seen.
+    pub fn load(&self, bytes: &[u8]) -> Result<Arc<Cell>, CellError> {
+        let cid = crate::cid::cid_string(bytes);
+        if let Some(cell) = self.cells.lock().map_err(CellError::engine)?.get(&cid) {
+            return Ok(cell.clone());
+        }
+        let pre = if is_component(bytes)? {
+            let component = Component::new(&self.engine, bytes)
+                .map_err(|e| CellError::Compile(format!("{e:#}")))?;
+            let pre = self
+                .p2
+                .instantiate_pre(&component)
+                .map_err(|e| CellError::Link(format!("{e:#}")))?;
+            Pre::Component(CommandPre::new(pre).map_err(|e| CellError::Link(format!("{e:#}")))?)
+        } else {
+            let module = Module::new(&self.engine, bytes)
+                .map_err(|e| CellError::Compile(format!("{e:#}")))?;
+            Pre::Module(
+                self.p1
+                    .instantiate_pre(&module)
+                    .map_err(|e| CellError::Link(format!("{e:#}")))?,
+            )
+        };
+        let cell = Arc::new(Cell {
+            cid: cid.clone(),
+            pre,
+        });
+        self.cells
+            .lock()
+            .map_err(CellError::engine)?
+            .insert(cid, cell.clone());
+        Ok(cell)
+    }
+
+    /// Runs `cell` once, as `run` says. Errors are only for what stopped
+    /// it from starting; whatever the cell does is in the [`Outcome`].
+    pub async fn run(&self, cell: &Cell, run: Run) -> Result<Outcome, CellError> {
+        let limits = run.limits.clone();
+        if limits.memory > MAX_CELL_MEMORY {
+            return Err(CellError::Limit(format!(
+                "memory {} is above the largest a cell may have ({MAX_CELL_MEMORY} bytes)",
+                limits.memory
+            )));
+        }
+        let tmp = PrivateTmp::new().map_err(|e| CellError::Sandbox(e.to_string()))?;
+        let mut args = vec![cell.cid.clone()];
+        args.extend(run.args);
+        let mut env = Vec::new();
+        if let Some(mode) = run.mode.and_then(Mode::env) {
+            env.push(("WW_CELL_MODE".to_string(), mode.to_string()));
+        }
+        env.extend(run.env);
+        let (mut builder, pipes) = sandbox::context(&args, &env, run.stdin, limits.stdout, &tmp)
+            .map_err(|e| CellError::Sandbox(e.to_string()))?;
+        let limiter = Limiter {
+            memory: limits.memory,
+            hit: false,
+        };
+        let cpu_ticks = (limits.cpu.as_nanos() / TICK.as_nanos()).max(1) as u64;
+        let (ended, memory_hit) = match &cell.pre {
+            Pre::Component(pre) => {
+                let state = P2State {
+                    ctx: builder.build(),
+                    table: wasmtime::component::ResourceTable::new(),
+                    limiter,
+                };
+                let mut store = Store::new(&self.engine, state);
+                prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+                let result = tokio::time::timeout(limits.timeout, async {
+                    let command = pre.instantiate_async(&mut store).await?;
+                    command.wasi_cli_run().call_run(&mut store).await
+                })
+                .await;
+                let ended = match result {
+                    Err(_) => Ended::Timeout,
+                    Ok(Ok(Ok(()))) => Ended::Exit(0),
+                    Ok(Ok(Err(()))) => Ended::Exit(1),
+                    Ok(Err(e)) => ended_by(&e),
+                };
+                (ended, store.data().limiter.hit)
+            }
+            Pre::Module(pre) => {
+                let state = P1State {
+                    wasi: builder.build_p1(),
+                    limiter,
+                };
+                let mut store = Store::new(&self.engine, state);
+                prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+                let result = tokio::time::timeout(limits.timeout, async {
+                    let instance = pre.instantiate_async(&mut store).await?;
+                    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                    start.call_async(&mut store, ()).await
+                })
+                .await;
+                let ended = match result {
+                    Err(_) => Ended::Timeout,
+                    Ok(Ok(())) => Ended::Exit(0),
+                    Ok(Err(e)) => ended_by(&e),
+                };
+                (ended, store.data().limiter.hit)
+            }
+        };
+        // A cell that asked for more memory than it may have usually
+        // crashes on the failed allocation, and one whose stdout is full
+        // crashes on the failed write or, if it ignores that, runs into
+        // another limit: report the limit it met first.
+        let stdout_full = pipes.stdout.contents().len() >= pipes.stdout_limit;
+        let ended = match ended {
+            Ended::Exit(0) => Ended::Exit(0),
+            Ended::Trap(_) | Ended::Exit(_) if memory_hit => Ended::Memory,
+            Ended::Exit(_) | Ended::Trap(_) | Ended::Cpu | Ended::Timeout if stdout_full => {
+                Ended::Output
+            }
+            other => other,
+        };
+        drop(tmp);
+        Ok(Outcome {
+            ended,
+            stdout: pipes.stdout.contents().to_vec(),
+            stderr: pipes.stderr.contents().to_vec(),
+        })
+    }
+}
+
+/// Gives a fresh store its limits: memory through the limiter, fuel if
+/// counted, and an epoch deadline whose callback yields every tick (so a
+/// spinning cell cannot starve the executor or outlive its timeout) and
+/// stops the cell once its CPU ticks are spent.
+fn prepare<T: Send + 'static>(
+    store: &mut Store<T>,
+    limits: &Limits,
+    cpu_ticks: u64,
+    limiter: fn(&mut T) -> &mut Limiter,
+) -> Result<(), CellError> {
+    store.limiter(move |s| limiter(s) as &mut dyn wasmtime::ResourceLimiter);
+    store
+        .set_fuel(limits.fuel.unwrap_or(u64::MAX))
+        .map_err(CellError::engine)?;
+    store.set_epoch_deadline(1);
+    let mut spent = 0u64;
+    store.epoch_deadline_callback(move |_| {
+        spent += 1;
+        if spent > cpu_ticks {
+            return Err(wasmtime::Error::new(CpuSpent));
+        }
+        Ok(UpdateDeadline::Yield(1))
+    });
+    Ok(())
+}
+
+/// The error the epoch callback stops a cell with.
+#[derive(Debug)]
+struct CpuSpent;
+
+impl std::fmt::Display for CpuSpent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the cell used up its CPU time")
+    }
+}
+
+impl std::error::Error for CpuSpent {}
+
+/// How a run that returned an error ended.
+fn ended_by(e: &wasmtime::Error) -> Ended {
+    if let Some(exit) = e.downcast_ref::<I32Exit>() {
+        return Ended::Exit(exit.0);
+    }
+    if e.downcast_ref::<CpuSpent>().is_some() {
+        return Ended::Cpu;
+    }
+    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::OutOfFuel) {
+        return Ended::Fuel;
+    }
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => Ended::Trap(trap.to_string()),
+        None => Ended::Trap(format!("{e:#}")),
+    }
+}

@@ -1,0 +1,145 @@
+//! `runtime::cid` against the reference UnixFS importer (the npm package
+//! `ipfs-unixfs-importer`, run by `tests/cid/cid.mjs` with Kubo's CIDv1
+//! defaults), on deterministic pseudo-random files of the sizes where the
+//! DAG changes shape.
+//!
+//! The oracle's packages are installed by `./scripts/test` into
+//! `target/cid-oracle` (or the directory named by `WW_CID_ORACLE`). Without
+//! them this test fails: it never passes without having compared.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const CHUNK: usize = 262_144;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository root exists")
+}
+
+/// The directory holding the oracle's `node_modules` (`WW_CID_ORACLE`, taken
+/// from the repository root when relative, or `target/cid-oracle`).
+fn oracle_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("WW_CID_ORACLE") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target/cid-oracle"),
+    }
+}
+
+/// A temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        let path = std::env::temp_dir().join(format!(
+            "ww-cid-test-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `len` pseudo-random bytes from xorshift64 seeded by `seed`: the same
+/// bytes on every run.
+fn bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The CID the oracle prints for the file at `path`.
+fn oracle(root: &Path, oracle: &Path, path: &Path) -> String {
+    let output = Command::new("node")
+        .arg(root.join("tests/cid/cid.mjs"))
+        .arg(path)
+        .env("WW_CID_ORACLE", oracle)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (run ./scripts/test to set it up): {e}"));
+    assert!(
+        output.status.success(),
+        "the CID oracle failed on {}: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        path.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("the oracle prints UTF-8")
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn cids_match_the_reference_importer() {
+    let root = repo_root();
+    let oracle_dir = oracle_dir(&root);
+    for package in ["ipfs-unixfs-importer", "blockstore-core"] {
+        let manifest = oracle_dir
+            .join("node_modules")
+            .join(package)
+            .join("package.json");
+        assert!(
+            manifest.is_file(),
+            "the CID oracle is not installed ({} is missing): run ./scripts/test, \
+             which installs tests/cid into target/cid-oracle, or point WW_CID_ORACLE \
+             at a directory where `npm ci` of tests/cid was run",
+            manifest.display()
+        );
+    }
+
+    let sizes = [
+        0,
+        1,
+        1000,
+        CHUNK - 1,
+        CHUNK,     // the largest file that is a single raw leaf
+        CHUNK + 1, // the smallest with a dag-pb root
+        3 * CHUNK + 17,
+        // The largest file with one level of dag-pb nodes: a root of 174
+        // links, all full chunks.
+        174 * CHUNK,
+        // The smallest with two levels: 175 leaves, the last of one byte, so
+        // the root has two children, the second a node of a single link.
+        174 * CHUNK + 1,
+        // Two levels with a partial last leaf. (The three large cases, about
+        // 46 MB each, hash in about a second each even in a debug build.)
+        175 * CHUNK + 5,
+    ];
+    let dir = TempDir::new();
+    for (seed, &len) in sizes.iter().enumerate() {
+        let data = bytes(len, seed as u64 + 1);
+        let path = dir.0.join(format!("{len}.bin"));
+        std::fs::write(&path, &data).expect("the temp file is writable");
+
+        let start = Instant::now();
+        let ours = runtime::cid::cid_string(&data);
+        let ours_took = start.elapsed();
+        let start = Instant::now();
+        let theirs = oracle(&root, &oracle_dir, &path);
+        let theirs_took = start.elapsed();
+        eprintln!("{len} bytes: {ours} (ours {ours_took:.2?}, oracle {theirs_took:.2?})");
+        assert_eq!(ours, theirs, "the CID of {len} pseudo-random bytes");
+        std::fs::remove_file(&path).expect("the temp file can be removed");
+    }
+}

@@ -1,0 +1,56 @@
+//! WASI preview-1 modules written in WebAssembly text, for the cell host's
+//! tests: a `_start` around a body, with helpers to write to stdout and
+//! read stdin.
+
+// Each test crate that includes this module uses a part of it.
+#![allow(dead_code)]
+
+/// A module whose `_start` runs `body`. `$write (ptr len)` writes to
+/// stdout, `$read (ptr len) -> n` reads stdin, `$exit (code)` exits; the
+/// text "hello\n" is at 64 and each of `data` at 256, 512, 768...
+pub fn module(body: &str, data: &[&str]) -> Vec<u8> {
+    let segments: String = data
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("(data (i32.const {}) \"{}\")\n", 256 * (i + 1), escape(d)))
+        .collect();
+    wat::parse_str(format!(
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 4)
+  (data (i32.const 64) "hello\n")
+  {segments}
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func $read (param $ptr i32) (param $len i32) (result i32)
+    (i32.store (i32.const 16) (local.get $ptr))
+    (i32.store (i32.const 20) (local.get $len))
+    (drop (call $fd_read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+    (i32.load (i32.const 24)))
+  (func (export "_start") (local $n i32) {body}))"#
+    ))
+    .expect("the test's WAT parses")
+}
+
+/// `text` as a WAT string literal's contents.
+fn escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' => format!("\\{}", b as char),
+            0x20..=0x7e => (b as char).to_string(),
+            _ => format!("\\{b:02x}"),
+        })
+        .collect()
+}
+
+/// Writes data segment `i` (of length `len`), as `module` places them.
+pub fn write_data(i: usize, len: usize) -> String {
+    format!(
+        "(call $write (i32.const {}) (i32.const {len}))",
+        256 * (i + 1)
+    )
+}

@@ -1,0 +1,51 @@
+// Prints the CID that `ipfs add --cid-version=1 FILE` (Kubo) prints for FILE,
+// computed by the reference UnixFS importer with Kubo's CIDv1 defaults. It is
+// the oracle for crates/runtime/tests/cid.rs.
+//
+// Usage: node tests/cid/cid.mjs FILE
+//
+// The packages (tests/cid/package.json) are installed by ./scripts/test into
+// target/cid-oracle, or into the directory named by WW_CID_ORACLE. ES module
+// imports resolve bare names only from the importing file's own directory (no
+// NODE_PATH), so they are resolved from that directory by hand. Resolving an
+// ES-only package this way needs Node 20.19 or later ("module-sync").
+import { createReadStream } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const file = process.argv[2]
+if (file === undefined || process.argv.length !== 3) {
+  console.error('usage: node tests/cid/cid.mjs FILE')
+  process.exit(2)
+}
+
+const oracle = resolve(process.env.WW_CID_ORACLE ||
+  fileURLToPath(new URL('../../target/cid-oracle/', import.meta.url)))
+const require = createRequire(join(oracle, 'package.json'))
+const load = (name) => import(pathToFileURL(require.resolve(name)).href)
+
+const { MemoryBlockstore } = await load('blockstore-core')
+const { importer } = await load('ipfs-unixfs-importer')
+const { fixedSize } = await load('ipfs-unixfs-importer/chunker')
+const { balanced } = await load('ipfs-unixfs-importer/layout')
+
+// Kubo's defaults for `ipfs add --cid-version=1`.
+const options = {
+  cidVersion: 1,
+  rawLeaves: true,
+  chunker: fixedSize({ chunkSize: 262144 }),
+  layout: balanced({ maxChildrenPerNode: 174 }),
+  reduceSingleLeafToSelf: true
+}
+
+let root
+const source = [{ content: createReadStream(file) }]
+for await (const entry of importer(source, new MemoryBlockstore(), options)) {
+  root = entry
+}
+if (root === undefined) {
+  console.error(`cid.mjs: the importer produced nothing for ${file}`)
+  process.exit(1)
+}
+console.log(root.cid.toString())
