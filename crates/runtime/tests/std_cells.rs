@@ -20,6 +20,7 @@ fn run(mode: Mode, args: &[&str], stdin: &[u8], limits: Limits) -> Run {
         env: Vec::new(),
         stdin: stdin.to_vec(),
         limits,
+        image: None,
     }
 }
 
@@ -188,4 +189,38 @@ async fn memory_and_cpu_limits_stop_a_cell_and_leave_the_host_healthy() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_is_readable_and_read_only() {
+    let host = host();
+    let cell = host.load(fixtures::ESCAPE).unwrap();
+    let image = std::env::temp_dir().join(format!("ww-image-test-{}", std::process::id()));
+    std::fs::create_dir_all(image.join("etc")).unwrap();
+    std::fs::write(image.join("etc/passwd"), "cell:x:0:0::/:/bin/false\n").unwrap();
+    let mut run = run(
+        Mode::Raw,
+        &["read-passwd", "write-root"],
+        b"",
+        Limits::default(),
+    );
+    run.image = Some(image.clone());
+    let out = host.run(&cell, run).await.unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    // It reads the image's file (not the host's), and cannot write there.
+    let read = report
+        .lines()
+        .find(|l| l.contains(r#""attempt":"read-passwd""#))
+        .unwrap();
+    assert!(
+        read.contains(r#""ok":true"#) && read.contains(r#""bytes":25"#),
+        "{read}"
+    );
+    let write = report
+        .lines()
+        .find(|l| l.contains(r#""attempt":"write-root""#))
+        .unwrap();
+    assert!(write.contains(r#""ok":false"#), "{write}");
+    assert!(!image.join("escape-test").exists());
+    std::fs::remove_dir_all(image).unwrap();
 }

@@ -96,6 +96,8 @@ pub struct Run {
     pub env: Vec<(String, String)>,
     pub stdin: Vec<u8>,
     pub limits: Limits,
+    /// A directory the cell sees, read-only, as `/` (its image's files).
+    pub image: Option<std::path::PathBuf>,
 }
 
 /// How a run ended.
@@ -210,8 +212,15 @@ impl CellHost {
             env.push(("WW_CELL_MODE".to_string(), mode.to_string()));
         }
         env.extend(run.env);
-        let (mut builder, pipes) = sandbox::context(&args, &env, run.stdin, limits.stdout, &tmp)
-            .map_err(|e| CellError::Sandbox(e.to_string()))?;
+        let (mut builder, pipes) = sandbox::context(
+            &args,
+            &env,
+            run.stdin,
+            limits.stdout,
+            &tmp,
+            run.image.as_deref(),
+        )
+        .map_err(|e| CellError::Sandbox(e.to_string()))?;
         let limiter = Limiter {
             memory: limits.memory,
             hit: false,

@@ -107,15 +107,16 @@ pub struct Pipes {
 pub const STDERR_LIMIT: usize = 64 << 10;
 
 /// A WASI context with exactly these arguments and variables, `stdin` as
-/// its input, output captured (stdout up to `stdout_limit` bytes), and
-/// `tmp` as `/tmp`; nothing inherited from the host. Sockets and name
-/// lookup stay denied (the builder's default).
+/// its input, output captured (stdout up to `stdout_limit` bytes), `tmp`
+/// as `/tmp` and `image`, if any, as `/`, read-only; nothing inherited
+/// from the host. Sockets and name lookup are denied.
 pub fn context(
     args: &[String],
     env: &[(String, String)],
     stdin: Vec<u8>,
     stdout_limit: usize,
     tmp: &PrivateTmp,
+    image: Option<&Path>,
 ) -> std::io::Result<(WasiCtxBuilder, Pipes)> {
     let pipes = Pipes {
         stdout: MemoryOutputPipe::new(stdout_limit),
@@ -132,6 +133,11 @@ pub fn context(
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false);
+    if let Some(image) = image {
+        builder
+            .preopened_dir(image, "/", FsPerms::ReadOnly)
+            .map_err(std::io::Error::other)?;
+    }
     builder
         .preopened_dir(tmp.path(), "/tmp", FsPerms::ReadWrite)
         .map_err(std::io::Error::other)?;

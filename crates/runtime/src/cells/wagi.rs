@@ -97,6 +97,7 @@ pub async fn serve(
         env,
         stdin: body,
         limits: wagi.limits.clone(),
+        image: None,
     };
     let outcome = match host.run(cell, run).await {
         Ok(o) => o,

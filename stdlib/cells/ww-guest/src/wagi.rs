@@ -33,8 +33,8 @@ use std::io::{self, ErrorKind, Read, Write};
 pub struct Request {
     /// `REQUEST_METHOD`, e.g. `GET` (`GET` if unset).
     pub method: String,
-    /// `PATH_INFO`: the path below the route the cell is mounted at, already
-    /// percent-decoded by the host (empty if unset).
+    /// `PATH_INFO`: the request's path as the client sent it (still
+    /// percent-encoded; empty if unset).
     pub path: String,
     /// `QUERY_STRING`, still encoded, without the `?` (empty if unset). See
     /// [`Request::query_pairs`].
