@@ -204,7 +204,7 @@ impl CellHost {
                 limits.memory
             )));
         }
-        let tmp = PrivateTmp::new().map_err(|e| CellError::Sandbox(e.to_string()))?;
+        let tmp = PrivateTmp::new(&self.tmp).map_err(|e| CellError::Sandbox(e.to_string()))?;
         let mut args = vec![cell.cid.clone()];
         args.extend(run.args);
         let mut env = Vec::new();

@@ -69,30 +69,79 @@ impl ResourceLimiter for Limiter {
     }
 }
 
-/// A directory the cell sees as `/tmp`, deleted with it.
+/// A directory the cell sees as `/tmp`, its own for the run. Creating and
+/// deleting a directory per run was 40% of a spawn (the filesystem's
+/// journal and discards), so directories a run left empty are kept in a
+/// pool for the next; one left with files is deleted.
 #[derive(Debug)]
-pub struct PrivateTmp(PathBuf);
+pub struct PrivateTmp {
+    path: PathBuf,
+    pool: std::sync::Arc<TmpPool>,
+}
+
+/// Empty private directories ready for a run.
+#[derive(Debug, Default)]
+pub struct TmpPool {
+    free: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+/// At most this many empty directories are kept.
+const POOL_SIZE: usize = 64;
 
 impl PrivateTmp {
-    pub fn new() -> std::io::Result<PrivateTmp> {
+    pub fn new(pool: &std::sync::Arc<TmpPool>) -> std::io::Result<PrivateTmp> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "ww-cell-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path)?;
-        Ok(PrivateTmp(path))
+        let reused = pool.free.lock().ok().and_then(|mut free| free.pop());
+        let path = match reused {
+            Some(path) => path,
+            None => {
+                let path = std::env::temp_dir().join(format!(
+                    "ww-cell-{}-{}",
+                    std::process::id(),
+                    NEXT.fetch_add(1, Ordering::Relaxed)
+                ));
+                // Readable by this user only: other local users have no
+                // business in a cell's files.
+                std::os::unix::fs::DirBuilderExt::mode(
+                    std::fs::DirBuilder::new().recursive(true),
+                    0o700,
+                )
+                .create(&path)?;
+                path
+            }
+        };
+        Ok(PrivateTmp {
+            path,
+            pool: pool.clone(),
+        })
     }
 
     pub fn path(&self) -> &Path {
-        &self.0
+        &self.path
     }
 }
 
 impl Drop for PrivateTmp {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        let empty = std::fs::read_dir(&self.path).is_ok_and(|mut d| d.next().is_none());
+        if empty
+            && let Ok(mut free) = self.pool.free.lock()
+            && free.len() < POOL_SIZE
+        {
+            free.push(std::mem::take(&mut self.path));
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+impl Drop for TmpPool {
+    fn drop(&mut self) {
+        if let Ok(free) = self.free.get_mut() {
+            for path in free.drain(..) {
+                let _ = std::fs::remove_dir_all(path);
+            }
+        }
     }
 }
 
@@ -142,4 +191,28 @@ pub fn context(
         .preopened_dir(tmp.path(), "/tmp", FsPerms::ReadWrite)
         .map_err(std::io::Error::other)?;
     Ok((builder, pipes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_private_tmp_with_files_is_deleted_and_an_empty_one_reused() {
+        let pool = std::sync::Arc::new(TmpPool::default());
+        let used = PrivateTmp::new(&pool).unwrap();
+        let path = used.path().to_path_buf();
+        std::fs::write(path.join("secret"), "x").unwrap();
+        drop(used);
+        assert!(!path.exists(), "a directory a cell wrote in is deleted");
+        let empty = PrivateTmp::new(&pool).unwrap();
+        let path = empty.path().to_path_buf();
+        drop(empty);
+        let again = PrivateTmp::new(&pool).unwrap();
+        assert_eq!(again.path(), path, "an empty one is reused");
+        assert_eq!(std::fs::read_dir(again.path()).unwrap().count(), 0);
+        drop(again);
+        drop(pool);
+        assert!(!path.exists(), "the pool deletes what it keeps");
+    }
 }
