@@ -144,11 +144,11 @@ fn main() {
 }
 
 /// Asks cargo to rerun this script when the cells' sources change: the
-/// workspace manifest and lock file and every crate directory (cargo scans a
+/// workspace manifest, lock file and cargo config, and every crate directory (cargo scans a
 /// directory recursively). Not `target/` (a `cargo test` run in
 /// `stdlib/cells` writes there) and not the README.
 fn watch(cells: &Path) {
-    for file in ["Cargo.toml", "Cargo.lock"] {
+    for file in ["Cargo.toml", "Cargo.lock", ".cargo/config.toml"] {
         println!("cargo:rerun-if-changed={}", cells.join(file).display());
     }
     let entries =

@@ -53,7 +53,7 @@ impl CellHost {
             .max_memory_size(MAX_CELL_MEMORY)
             // Reset the first pages of a reused slot with memset instead of
             // unmapping them: cheaper for the small cells most runs are.
-            .linear_memory_keep_resident(128 << 10)
+            .linear_memory_keep_resident(256 << 10)
             .table_keep_resident(64 << 10)
             // Release freed slots' pages in batches: one TLB shootdown
             // for many runs.
