@@ -206,15 +206,6 @@ impl Server {
         Ok(item)
     }
 
-    /// A var described: from the standard library, else from the session
-    /// of `uri`.
-    fn describe_var(&mut self, uri: &lsp_types::Uri, ns: &str, name: &str) -> Option<Description> {
-        if self.library.has(ns) {
-            return self.library.describe(ns, name);
-        }
-        self.session(uri)?.glia().describe(ns, name)
-    }
-
     /// A var described, from whichever session knows it.
     fn describe_anywhere(&mut self, ns: &str, name: &str) -> Option<Description> {
         if self.library.has(ns) {
@@ -236,7 +227,7 @@ impl Server {
                     .find(|(a, _)| a == qualifier)
                     .map(|(_, t)| t)
             })
-            .unwrap_or_else(|| qualifier.replace("clojure.", "glia."))
+            .unwrap_or_else(|| glia_eval::canonical_ns(qualifier))
     }
 
     /// The public vars of `ns`: the standard library's, or a workspace

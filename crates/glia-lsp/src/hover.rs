@@ -67,6 +67,21 @@ fn unindent(doc: &str) -> String {
 }
 
 impl Server {
+    /// A var described: a standard namespace's public ones from the
+    /// library (described once per server), others from the session of
+    /// `uri`.
+    pub fn describe_var(
+        &mut self,
+        uri: &lsp_types::Uri,
+        ns: &str,
+        name: &str,
+    ) -> Option<Description> {
+        if self.library.has(ns) {
+            return self.library.describe(ns, name);
+        }
+        self.session(uri)?.glia().describe(ns, name)
+    }
+
     /// What `target` is, described (a var through the session of `uri`).
     pub fn describe(&mut self, uri: &lsp_types::Uri, target: &Target) -> Option<Description> {
         match target {

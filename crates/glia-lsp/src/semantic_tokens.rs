@@ -134,13 +134,7 @@ impl Server {
                         let kind = match kinds.get(&key) {
                             Some(k) => *k,
                             None => {
-                                let k = if self.library.has(ns) {
-                                    self.library.describe(ns, name).map(|d| d.kind)
-                                } else {
-                                    self.session(uri)
-                                        .and_then(|c| c.glia().describe(ns, name))
-                                        .map(|d| d.kind)
-                                };
+                                let k = self.describe_var(uri, ns, name).map(|d| d.kind);
                                 kinds.insert(key, k);
                                 k
                             }

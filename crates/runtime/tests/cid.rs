@@ -7,18 +7,15 @@
 //! `target/cid-oracle` (or the directory named by `WW_CID_ORACLE`). Without
 //! them this test fails: it never passes without having compared.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const CHUNK: usize = 262_144;
+use common::{TempDir, repo_root};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("the repository root exists")
-}
+const CHUNK: usize = 262_144;
 
 /// The directory holding the oracle's `node_modules` (`WW_CID_ORACLE`, taken
 /// from the repository root when relative, or `target/cid-oracle`).
@@ -26,30 +23,6 @@ fn oracle_dir(root: &Path) -> PathBuf {
     match std::env::var_os("WW_CID_ORACLE") {
         Some(dir) if !dir.is_empty() => root.join(dir),
         _ => root.join("target/cid-oracle"),
-    }
-}
-
-/// A temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let path = std::env::temp_dir().join(format!(
-            "ww-cid-test-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&path).expect("the temp dir is writable");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -126,7 +99,7 @@ fn cids_match_the_reference_importer() {
         // 46 MB each, hash in about a second each even in a debug build.)
         175 * CHUNK + 5,
     ];
-    let dir = TempDir::new();
+    let dir = TempDir::new("cid");
     for (seed, &len) in sizes.iter().enumerate() {
         let data = bytes(len, seed as u64 + 1);
         let path = dir.0.join(format!("{len}.bin"));

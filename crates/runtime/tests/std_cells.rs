@@ -2,6 +2,8 @@
 //! the build and run as components: what each answers, what a cell sees of
 //! the host (nothing), and every escape attempt failing.
 
+mod common;
+
 use std::time::Duration;
 
 use http::{Request, StatusCode};
@@ -195,7 +197,8 @@ async fn memory_and_cpu_limits_stop_a_cell_and_leave_the_host_healthy() {
 async fn an_image_is_readable_and_read_only() {
     let host = host();
     let cell = host.load(fixtures::ESCAPE).unwrap();
-    let image = std::env::temp_dir().join(format!("ww-image-test-{}", std::process::id()));
+    let dir = common::TempDir::new("image");
+    let image = dir.0.clone();
     std::fs::create_dir_all(image.join("etc")).unwrap();
     std::fs::write(image.join("etc/passwd"), "cell:x:0:0::/:/bin/false\n").unwrap();
     let mut run = run(
@@ -222,5 +225,4 @@ async fn an_image_is_readable_and_read_only() {
         .unwrap();
     assert!(write.contains(r#""ok":false"#), "{write}");
     assert!(!image.join("escape-test").exists());
-    std::fs::remove_dir_all(image).unwrap();
 }

@@ -237,16 +237,15 @@ impl CellHost {
                 prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
                 let result = tokio::time::timeout(limits.timeout, async {
                     let command = pre.instantiate_async(&mut store).await?;
-                    command.wasi_cli_run().call_run(&mut store).await
+                    // `wasi:cli/run` says only success or failure.
+                    let code = match command.wasi_cli_run().call_run(&mut store).await? {
+                        Ok(()) => 0,
+                        Err(()) => 1,
+                    };
+                    Ok(code)
                 })
                 .await;
-                let ended = match result {
-                    Err(_) => Ended::Timeout,
-                    Ok(Ok(Ok(()))) => Ended::Exit(0),
-                    Ok(Ok(Err(()))) => Ended::Exit(1),
-                    Ok(Err(e)) => ended_by(&e),
-                };
-                (ended, store.data().limiter.hit)
+                (ended_of(result), store.data().limiter.hit)
             }
             Pre::Module(pre) => {
                 let state = P1State {
@@ -258,22 +257,19 @@ impl CellHost {
                 let result = tokio::time::timeout(limits.timeout, async {
                     let instance = pre.instantiate_async(&mut store).await?;
                     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-                    start.call_async(&mut store, ()).await
+                    start.call_async(&mut store, ()).await?;
+                    Ok(0)
                 })
                 .await;
-                let ended = match result {
-                    Err(_) => Ended::Timeout,
-                    Ok(Ok(())) => Ended::Exit(0),
-                    Ok(Err(e)) => ended_by(&e),
-                };
-                (ended, store.data().limiter.hit)
+                (ended_of(result), store.data().limiter.hit)
             }
         };
         // A cell that asked for more memory than it may have usually
         // crashes on the failed allocation, and one whose stdout is full
         // crashes on the failed write or, if it ignores that, runs into
         // another limit: report the limit it met first.
-        let stdout_full = pipes.stdout.contents().len() >= pipes.stdout_limit;
+        let stdout = pipes.stdout.contents();
+        let stdout_full = stdout.len() >= pipes.stdout_limit;
         let ended = match ended {
             Ended::Exit(0) => Ended::Exit(0),
             Ended::Trap(_) | Ended::Exit(_) if memory_hit => Ended::Memory,
@@ -285,7 +281,7 @@ impl CellHost {
         drop(tmp);
         Ok(Outcome {
             ended,
-            stdout: pipes.stdout.contents().to_vec(),
+            stdout: stdout.to_vec(),
             stderr: pipes.stderr.contents().to_vec(),
         })
     }
@@ -328,6 +324,16 @@ impl std::fmt::Display for CpuSpent {
 }
 
 impl std::error::Error for CpuSpent {}
+
+/// How a run ended: its exit code, the timeout, or the error it stopped
+/// with.
+fn ended_of(result: Result<wasmtime::Result<i32>, tokio::time::error::Elapsed>) -> Ended {
+    match result {
+        Err(_) => Ended::Timeout,
+        Ok(Ok(code)) => Ended::Exit(code),
+        Ok(Err(e)) => ended_by(&e),
+    }
+}
 
 /// How a run that returned an error ended.
 fn ended_by(e: &wasmtime::Error) -> Ended {

@@ -1,9 +1,43 @@
-//! WASI preview-1 modules written in WebAssembly text, for the cell host's
-//! tests: a `_start` around a body, with helpers to write to stdout and
-//! read stdin.
+//! What the runtime's tests share: the repository root, temporary
+//! directories, and WASI preview-1 modules written in WebAssembly text
+//! for the cell host (a `_start` around a body, with helpers to write to
+//! stdout and read stdin).
 
 // Each test crate that includes this module uses a part of it.
 #![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository root exists")
+}
+
+/// A temporary directory, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let path = std::env::temp_dir().join(format!(
+            "ww-test-{tag}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 /// A module whose `_start` runs `body`. `$write (ptr len)` writes to
 /// stdout, `$read (ptr len) -> n` reads stdin, `$exit (code)` exits; the
