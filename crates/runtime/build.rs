@@ -1,6 +1,10 @@
-//! Builds the guest cells in `stdlib/cells/` (their own Cargo workspace) for
-//! `wasm32-wasip2`, so that `ww` embeds its standard cells (see
-//! `src/std_cells.rs`) and the tests have their fixtures.
+//! Generates the Rust code of the Cap'n Proto schemas in `schema/` (see
+//! `src/schema.rs`), and builds the guest cells in `stdlib/cells/` (their own
+//! Cargo workspace) for `wasm32-wasip2`, so that `ww` embeds its standard
+//! cells (see `src/std_cells.rs`) and the tests have their fixtures.
+//!
+//! The schemas are compiled by the Cap'n Proto compiler that
+//! `capnpc-embedded` carries as WebAssembly, so no system `capnp` is needed.
 //!
 //! The nested build is `cargo build --release --locked --target
 //! wasm32-wasip2` into `$OUT_DIR/cells`, run with an environment scrubbed of
@@ -18,7 +22,10 @@ use std::process::{Command, Stdio};
 const TARGET: &str = "wasm32-wasip2";
 
 /// Every binary of the cells workspace, as `WW_CELL_<NAME>` is derived.
-const CELLS: [&str; 5] = ["status", "echo", "counter", "envdump", "escape"];
+const CELLS: [&str; 6] = ["status", "echo", "counter", "envdump", "escape", "shout"];
+
+/// The Cap'n Proto schema files, in `schema/` at the repository's root.
+const SCHEMAS: [&str; 2] = ["membrane.capnp", "stream.capnp"];
 
 /// What to tell someone whose toolchain lacks the guest target.
 const MISSING_TARGET: &str = "the Rust target wasm32-wasip2 is not installed: run `rustup target add wasm32-wasip2` (./scripts/test does)";
@@ -72,6 +79,7 @@ fn main() {
         )
     });
 
+    compile_schemas(&manifest_dir.join("../../schema"), &out_dir);
     watch(&cells);
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     if let Some(problem) = missing_target(&rustc) {
@@ -141,6 +149,26 @@ fn main() {
             cell.to_ascii_uppercase()
         );
     }
+}
+
+/// Generates `<name>_capnp.rs` in `out_dir` for every schema file.
+fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
+    println!("cargo:rerun-if-changed={}", schema_dir.display());
+    let mut command = capnpc_embedded::CompileCommand::new();
+    command.src_prefix(schema_dir);
+    for file in SCHEMAS {
+        command.file(schema_dir.join(file));
+    }
+    let request = command.compile().unwrap_or_else(|e| {
+        panic!(
+            "the Cap'n Proto schemas in {} do not compile: {e}",
+            schema_dir.display()
+        )
+    });
+    capnpc::codegen::CodeGenerationCommand::new()
+        .output_directory(out_dir)
+        .run(&request[..])
+        .unwrap_or_else(|e| panic!("generating Rust from the Cap'n Proto schemas failed: {e}"));
 }
 
 /// Asks cargo to rerun this script when the cells' sources change: the

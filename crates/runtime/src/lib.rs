@@ -1,12 +1,18 @@
 //! The runtime's library: what the `ww` binary and its tests and benches
-//! share. Only this crate touches wasmtime (and, as they land, capnp,
+//! share. Only this crate touches wasmtime, capnp (and, as they land,
 //! libp2p, HTTP and disk).
 //!
 //! - [`cid`]: the IPFS CID of a blob, as `ipfs add --cid-version=1` prints it.
 //! - [`cells`]: running WebAssembly cells in their sandbox.
+//! - [`membrane`]: capabilities over Cap'n Proto: a cell's grants, and RPC
+//!   with a cell in `vat` mode.
+//! - [`schema`]: the code generated from the Cap'n Proto schemas in
+//!   `schema/`.
 //! - [`std_cells`]: the standard cells (and test fixtures) `ww` embeds, built
 //!   from `stdlib/cells/` by the build script.
 
 pub mod cells;
 pub mod cid;
+pub mod membrane;
+pub mod schema;
 pub mod std_cells;

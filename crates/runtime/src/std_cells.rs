@@ -35,7 +35,9 @@ pub const ALL: [(&str, &[u8]); 3] = [("status", STATUS), ("echo", ECHO), ("count
 /// tests should run them.
 pub mod fixtures {
     /// `envdump`: prints `{"env":{NAME:VALUE,...},"args":[ARGV0,...]}` and a
-    /// newline: the environment in the order given, the whole argv. In `http`
+    /// newline: the environment in the order given, the whole argv; exits 0,
+    /// or N if its last argument is `exit=N` (with `wasi:cli/exit`'s
+    /// `exit-with-code`, so every code arrives as it is). In `http`
     /// mode the same JSON goes out as a WAGI response (`Status: 200 OK`,
     /// `content-type: application/json`); in any other mode it is all of
     /// stdout.
@@ -55,6 +57,13 @@ pub mod fixtures {
     /// success or failure). Full table in
     /// `stdlib/cells/fixtures/escape/src/main.rs`.
     pub const ESCAPE: &[u8] = include_bytes!(env!("WW_CELL_ESCAPE"));
+
+    /// `shout` (`vat` mode): grafts its membrane, writes `hello from a vat
+    /// cell\n` to the `ByteStream` granted as `out`, and serves a
+    /// `ByteStream` that writes what it is given to `out` upper-cased
+    /// (closing it closes `out`), until the host hangs up; exit 0. Without
+    /// an `out` grant it reports so on stderr and exits 1.
+    pub const SHOUT: &[u8] = include_bytes!(env!("WW_CELL_SHOUT"));
 }
 
 #[cfg(test)]

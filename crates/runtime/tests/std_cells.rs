@@ -107,6 +107,31 @@ async fn a_cell_sees_its_arguments_and_mode_and_nothing_of_the_host() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_component_exit_code_arrives_as_it_is() {
+    let host = host();
+    let cell = host.load(fixtures::ENVDUMP).unwrap();
+    for code in [0, 1, 2, 3, 42, 255] {
+        let arg = format!("exit={code}");
+        let out = host
+            .run(&cell, run(Mode::Raw, &[&arg], b"", Limits::default()))
+            .await
+            .unwrap();
+        assert_eq!(out.ended, Ended::Exit(code), "exit={code}");
+        assert!(out.stdout.ends_with(b"}\n"), "it printed before exiting");
+    }
+    let out = host
+        .run(&cell, run(Mode::Raw, &["exit=256"], b"", Limits::default()))
+        .await
+        .unwrap();
+    assert_eq!(out.ended, Ended::Exit(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not an exit code"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_escape_attempt_fails_and_is_reported() {
     let host = host();
     let cell = host.load(fixtures::ESCAPE).unwrap();

@@ -15,12 +15,16 @@
 //! - `engine.rs`: the engine's configuration and its epoch ticker.
 //! - `sandbox.rs`: the per-run state (WASI context, resource limiter).
 //! - `run.rs`: loading, running and how a run ended.
+//! - `process.rs`: a spawned cell whose stdio the host holds as streams
+//!   ([`CellHost::spawn`]), for the `vat` and `raw` modes.
 //! - [`wagi`]: serving an HTTP request with a cell in `http` mode.
 
 mod engine;
+mod process;
 mod run;
 mod sandbox;
 pub mod wagi;
 
 pub use engine::CellHost;
+pub use process::{Exit, Process};
 pub use run::{Cell, CellError, Ended, Limits, Mode, Outcome, Run};

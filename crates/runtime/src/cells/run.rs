@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wasmtime::component::Component;
-use wasmtime::{Module, Store, UpdateDeadline};
+use wasmtime::{Engine, Module, Store, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::bindings::CommandPre;
 
 use super::engine::{CellHost, MAX_CELL_MEMORY, TICK};
-use super::sandbox::{self, Limiter, P1State, P2State, PrivateTmp};
+use super::sandbox::{self, Limiter, P1State, P2State, PrivateTmp, Stdio, TmpPool};
 
 /// Why a cell could not be loaded or started.
 #[derive(Debug, thiserror::Error)]
@@ -117,12 +117,33 @@ pub enum Ended {
     Output,
     /// The cell trapped (a crash: an out-of-bounds access, `unreachable`...).
     Trap(String),
+    /// The host stopped it ([`super::Exit::kill`], or its handle was
+    /// dropped).
+    Killed,
+}
+
+impl std::fmt::Display for Ended {
+    /// How the run ended, as the end of "the cell ...".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ended::Exit(code) => write!(f, "exited with code {code}"),
+            Ended::Memory => f.write_str("needed more memory than it may use"),
+            Ended::Cpu => f.write_str("used up its CPU time"),
+            Ended::Timeout => f.write_str("ran past its timeout"),
+            Ended::Fuel => f.write_str("ran out of fuel"),
+            Ended::Output => f.write_str("wrote more output than it may"),
+            Ended::Trap(t) => write!(f, "crashed ({t})"),
+            Ended::Killed => f.write_str("was stopped by the host"),
+        }
+    }
 }
 
 /// What a run produced.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub ended: Ended,
+    /// What it wrote to stdout, when that was captured ([`CellHost::run`];
+    /// empty for a spawned [`super::Process`], whose stdout is a stream).
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
 }
@@ -131,10 +152,10 @@ pub struct Outcome {
 pub struct Cell {
     /// The IPFS CID of its bytes.
     pub cid: String,
-    pre: Pre,
+    pub(super) pre: Pre,
 }
 
-enum Pre {
+pub(super) enum Pre {
     Component(CommandPre<P2State>),
     Module(wasmtime::InstancePre<P1State>),
 }
@@ -194,97 +215,115 @@ impl CellHost {
         Ok(cell)
     }
 
-    /// Runs `cell` once, as `run` says. Errors are only for what stopped
-    /// it from starting; whatever the cell does is in the [`Outcome`].
-    pub async fn run(&self, cell: &Cell, run: Run) -> Result<Outcome, CellError> {
-        let limits = run.limits.clone();
-        if limits.memory > MAX_CELL_MEMORY {
-            return Err(CellError::Limit(format!(
-                "memory {} is above the largest a cell may have ({MAX_CELL_MEMORY} bytes)",
-                limits.memory
-            )));
-        }
-        let tmp = PrivateTmp::new(&self.tmp).map_err(|e| CellError::Sandbox(e.to_string()))?;
-        let mut args = vec![cell.cid.clone()];
-        args.extend(run.args);
-        let mut env = Vec::new();
-        if let Some(mode) = run.mode.and_then(Mode::env) {
-            env.push(("WW_CELL_MODE".to_string(), mode.to_string()));
-        }
-        env.extend(run.env);
-        let (mut builder, pipes) = sandbox::context(
-            &args,
-            &env,
-            run.stdin,
-            limits.stdout,
-            &tmp,
-            run.image.as_deref(),
-        )
-        .map_err(|e| CellError::Sandbox(e.to_string()))?;
-        let limiter = Limiter {
-            memory: limits.memory,
-            hit: false,
+    /// Runs `cell` once, as `run` says, with its stdout captured. Errors
+    /// are only for what stopped it from starting; whatever the cell does
+    /// is in the [`Outcome`].
+    pub async fn run(&self, cell: &Cell, mut run: Run) -> Result<Outcome, CellError> {
+        let stdio = Stdio::Buffered {
+            stdin: std::mem::take(&mut run.stdin),
+            stdout_limit: run.limits.stdout,
         };
-        let cpu_ticks = (limits.cpu.as_nanos() / TICK.as_nanos()).max(1) as u64;
-        let (ended, memory_hit) = match &cell.pre {
-            Pre::Component(pre) => {
-                let state = P2State {
-                    ctx: builder.build(),
-                    table: wasmtime::component::ResourceTable::new(),
-                    limiter,
-                };
-                let mut store = Store::new(&self.engine, state);
-                prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
-                let result = tokio::time::timeout(limits.timeout, async {
-                    let command = pre.instantiate_async(&mut store).await?;
-                    // `wasi:cli/run` says only success or failure.
-                    let code = match command.wasi_cli_run().call_run(&mut store).await? {
-                        Ok(()) => 0,
-                        Err(()) => 1,
-                    };
-                    Ok(code)
-                })
-                .await;
-                (ended_of(result), store.data().limiter.hit)
-            }
-            Pre::Module(pre) => {
-                let state = P1State {
-                    wasi: builder.build_p1(),
-                    limiter,
-                };
-                let mut store = Store::new(&self.engine, state);
-                prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
-                let result = tokio::time::timeout(limits.timeout, async {
-                    let instance = pre.instantiate_async(&mut store).await?;
-                    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-                    start.call_async(&mut store, ()).await?;
-                    Ok(0)
-                })
-                .await;
-                (ended_of(result), store.data().limiter.hit)
-            }
-        };
-        // A cell that asked for more memory than it may have usually
-        // crashes on the failed allocation, and one whose stdout is full
-        // crashes on the failed write or, if it ignores that, runs into
-        // another limit: report the limit it met first.
-        let stdout = pipes.stdout.contents();
-        let stdout_full = stdout.len() >= pipes.stdout_limit;
-        let ended = match ended {
-            Ended::Exit(0) => Ended::Exit(0),
-            Ended::Trap(_) | Ended::Exit(_) if memory_hit => Ended::Memory,
-            Ended::Exit(_) | Ended::Trap(_) | Ended::Cpu | Ended::Timeout if stdout_full => {
-                Ended::Output
-            }
-            other => other,
-        };
-        drop(tmp);
-        Ok(Outcome {
-            ended,
-            stdout: stdout.to_vec(),
-            stderr: pipes.stderr.contents().to_vec(),
-        })
+        execute(&self.engine, &self.tmp, cell, run, stdio).await
     }
+}
+
+/// Runs `cell` in a fresh store with `stdio` as its standard streams
+/// (`run.stdin` is not read: the caller put it in `stdio`).
+pub(super) async fn execute(
+    engine: &Engine,
+    tmp_pool: &Arc<TmpPool>,
+    cell: &Cell,
+    run: Run,
+    stdio: Stdio,
+) -> Result<Outcome, CellError> {
+    let limits = run.limits;
+    if limits.memory > MAX_CELL_MEMORY {
+        return Err(CellError::Limit(format!(
+            "memory {} is above the largest a cell may have ({MAX_CELL_MEMORY} bytes)",
+            limits.memory
+        )));
+    }
+    let tmp = PrivateTmp::new(tmp_pool).map_err(|e| CellError::Sandbox(e.to_string()))?;
+    let mut args = vec![cell.cid.clone()];
+    args.extend(run.args);
+    let mut env = Vec::new();
+    if let Some(mode) = run.mode.and_then(Mode::env) {
+        env.push(("WW_CELL_MODE".to_string(), mode.to_string()));
+    }
+    env.extend(run.env);
+    let (mut builder, captured) = sandbox::context(&args, &env, stdio, &tmp, run.image.as_deref())
+        .map_err(|e| CellError::Sandbox(e.to_string()))?;
+    let limiter = Limiter {
+        memory: limits.memory,
+        hit: false,
+    };
+    let cpu_ticks = (limits.cpu.as_nanos() / TICK.as_nanos()).max(1) as u64;
+    let (ended, memory_hit) = match &cell.pre {
+        Pre::Component(pre) => {
+            let state = P2State {
+                ctx: builder.build(),
+                table: wasmtime::component::ResourceTable::new(),
+                limiter,
+            };
+            let mut store = Store::new(engine, state);
+            prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+            let result = tokio::time::timeout(limits.timeout, async {
+                let command = pre.instantiate_async(&mut store).await?;
+                // `wasi:cli/run` says only success or failure; a cell that
+                // means another code calls `exit-with-code`, which ends
+                // the run with an `I32Exit` error instead.
+                let code = match command.wasi_cli_run().call_run(&mut store).await? {
+                    Ok(()) => 0,
+                    Err(()) => 1,
+                };
+                Ok(code)
+            })
+            .await;
+            (ended_of(result), store.data().limiter.hit)
+        }
+        Pre::Module(pre) => {
+            let state = P1State {
+                wasi: builder.build_p1(),
+                limiter,
+            };
+            let mut store = Store::new(engine, state);
+            prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+            let result = tokio::time::timeout(limits.timeout, async {
+                let instance = pre.instantiate_async(&mut store).await?;
+                let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                start.call_async(&mut store, ()).await?;
+                Ok(0)
+            })
+            .await;
+            (ended_of(result), store.data().limiter.hit)
+        }
+    };
+    // A cell that asked for more memory than it may have usually crashes
+    // on the failed allocation, and one whose stdout is full crashes on the
+    // failed write or, if it ignores that, runs into another limit: report
+    // the limit it met first.
+    let stdout = captured
+        .stdout
+        .map(|(pipe, limit)| (pipe.contents(), limit));
+    let stdout_full = stdout
+        .as_ref()
+        .is_some_and(|(contents, limit)| contents.len() >= *limit);
+    let ended = match ended {
+        Ended::Exit(0) => Ended::Exit(0),
+        Ended::Trap(_) | Ended::Exit(_) if memory_hit => Ended::Memory,
+        Ended::Exit(_) | Ended::Trap(_) | Ended::Cpu | Ended::Timeout if stdout_full => {
+            Ended::Output
+        }
+        other => other,
+    };
+    drop(tmp);
+    Ok(Outcome {
+        ended,
+        stdout: stdout
+            .map(|(contents, _)| contents.to_vec())
+            .unwrap_or_default(),
+        stderr: captured.stderr.contents().to_vec(),
+    })
 }
 
 /// Gives a fresh store its limits: memory through the limiter, fuel if

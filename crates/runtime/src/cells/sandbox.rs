@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
+use wasmtime_wasi::cli::{AsyncStdinStream, AsyncStdoutStream};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -145,43 +146,69 @@ impl Drop for TmpPool {
     }
 }
 
-/// The pipes a run reads its output from.
-pub struct Pipes {
-    pub stdout: MemoryOutputPipe,
+/// Where a run's standard input and output go.
+pub enum Stdio {
+    /// Input from memory; output captured, up to `stdout_limit` bytes.
+    Buffered { stdin: Vec<u8>, stdout_limit: usize },
+    /// Streams whose other ends the host holds (a [`super::Process`]).
+    Streamed {
+        stdin: Box<dyn tokio::io::AsyncRead + Send + Sync + Unpin>,
+        stdout: tokio::io::DuplexStream,
+    },
+}
+
+/// What a run's output is kept in: its stdout when buffered, its stderr
+/// always (for the host's log).
+pub struct Captured {
+    pub stdout: Option<(MemoryOutputPipe, usize)>,
     pub stderr: MemoryOutputPipe,
-    pub stdout_limit: usize,
 }
 
 /// At most this much stderr is kept for the host's log.
 pub const STDERR_LIMIT: usize = 64 << 10;
 
-/// A WASI context with exactly these arguments and variables, `stdin` as
-/// its input, output captured (stdout up to `stdout_limit` bytes), `tmp`
-/// as `/tmp` and `image`, if any, as `/`, read-only; nothing inherited
-/// from the host. Sockets and name lookup are denied.
+/// Bytes of a streamed stdout WASI buffers before the cell waits for the
+/// host to read.
+const STREAM_BUDGET: usize = 64 << 10;
+
+/// A WASI context with exactly these arguments and variables, `stdio` as
+/// its standard streams, stderr captured, `tmp` as `/tmp` and `image`, if
+/// any, as `/`, read-only; nothing inherited from the host. Sockets and
+/// name lookup are denied.
 pub fn context(
     args: &[String],
     env: &[(String, String)],
-    stdin: Vec<u8>,
-    stdout_limit: usize,
+    stdio: Stdio,
     tmp: &PrivateTmp,
     image: Option<&Path>,
-) -> std::io::Result<(WasiCtxBuilder, Pipes)> {
-    let pipes = Pipes {
-        stdout: MemoryOutputPipe::new(stdout_limit),
-        stderr: MemoryOutputPipe::new(STDERR_LIMIT),
-        stdout_limit,
-    };
+) -> std::io::Result<(WasiCtxBuilder, Captured)> {
+    let stderr = MemoryOutputPipe::new(STDERR_LIMIT);
     let mut builder = WasiCtxBuilder::new();
     builder
         .args(args)
         .envs(env)
-        .stdin(MemoryInputPipe::new(stdin))
-        .stdout(pipes.stdout.clone())
-        .stderr(pipes.stderr.clone())
+        .stderr(stderr.clone())
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false);
+    let stdout = match stdio {
+        Stdio::Buffered {
+            stdin,
+            stdout_limit,
+        } => {
+            let stdout = MemoryOutputPipe::new(stdout_limit);
+            builder
+                .stdin(MemoryInputPipe::new(stdin))
+                .stdout(stdout.clone());
+            Some((stdout, stdout_limit))
+        }
+        Stdio::Streamed { stdin, stdout } => {
+            builder
+                .stdin(AsyncStdinStream::new(stdin))
+                .stdout(AsyncStdoutStream::new(STREAM_BUDGET, stdout));
+            None
+        }
+    };
     if let Some(image) = image {
         builder
             .preopened_dir(image, "/", FsPerms::ReadOnly)
@@ -190,7 +217,7 @@ pub fn context(
     builder
         .preopened_dir(tmp.path(), "/tmp", FsPerms::ReadWrite)
         .map_err(std::io::Error::other)?;
-    Ok((builder, pipes))
+    Ok((builder, Captured { stdout, stderr }))
 }
 
 #[cfg(test)]

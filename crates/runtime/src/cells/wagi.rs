@@ -123,7 +123,7 @@ pub async fn serve(
             return error(
                 cell,
                 StatusCode::BAD_GATEWAY,
-                &format!("the cell failed: {}", describe(&other)),
+                &format!("the cell failed: {other}"),
             );
         }
     }
@@ -137,17 +137,6 @@ pub async fn serve(
             StatusCode::BAD_GATEWAY,
             &format!("the cell's output is not a CGI response: {why}"),
         ),
-    }
-}
-
-fn describe(ended: &Ended) -> String {
-    match ended {
-        Ended::Exit(code) => format!("it exited with code {code}"),
-        Ended::Memory => "it needed more memory than it may use".into(),
-        Ended::Fuel => "it ran out of fuel".into(),
-        Ended::Output => "it wrote more than a response may hold".into(),
-        Ended::Trap(t) => format!("it crashed ({t})"),
-        Ended::Cpu | Ended::Timeout => "it ran out of time".into(),
     }
 }
 

@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | `http` | one HTTP request and its response, WAGI / CGI 1.1 | [`wagi`] |
 //! | `raw` | a byte stream (a libp2p stream) | [`raw`] |
-//! | `vat` | Cap'n Proto RPC | not yet |
+//! | `vat` | Cap'n Proto RPC with the host | [`vat`] |
 //! | (absent) | the kernel's host channel | not yet |
 //!
 //! A WAGI cell in full:
@@ -31,7 +31,26 @@
 
 pub mod json;
 pub mod raw;
+pub mod schema;
+pub mod vat;
 pub mod wagi;
+
+/// Ends the cell with exit code `code`, which the host reports as it is.
+///
+/// Use this rather than `std::process::exit`: on `wasm32-wasip2`, Rust's
+/// standard library reports every non-zero code as 1 (WASI 0.2's stable
+/// `exit` carries only success or failure); this calls
+/// `wasi:cli/exit#exit-with-code`, which carries the code.
+pub fn exit(code: u8) -> ! {
+    #[cfg(target_os = "wasi")]
+    {
+        wasip2::cli::exit::exit_with_code(code);
+        // The host ends the cell in the call; this is not reached.
+        unreachable!("exit-with-code returned");
+    }
+    #[cfg(not(target_os = "wasi"))]
+    std::process::exit(i32::from(code))
+}
 
 /// The environment variable in which the host announces the cell's mode.
 pub const MODE_VAR: &str = "WW_CELL_MODE";

@@ -1,0 +1,183 @@
+//! Spawned cells whose stdio the host holds as streams, and `vat` mode:
+//! Cap'n Proto RPC with a cell over its stdio, the cell grafting its
+//! membrane and serving a capability back.
+
+mod common;
+
+use std::time::Duration;
+
+use capnp::capability::Client;
+use runtime::cells::{CellHost, Ended, Limits, Mode, Run};
+use runtime::membrane::{ByteStream, Membrane, Vat};
+use runtime::schema::stream_capnp::byte_stream;
+use runtime::std_cells::{self, fixtures};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+
+fn host() -> CellHost {
+    CellHost::new(None).expect("the engine starts")
+}
+
+fn run(mode: Mode) -> Run {
+    Run {
+        mode: Some(mode),
+        ..Run::default()
+    }
+}
+
+/// A `ByteStream` that only writes, and the end its bytes come out of.
+fn sink() -> (byte_stream::Client, DuplexStream) {
+    let (ours, theirs) = tokio::io::duplex(1 << 16);
+    let stream = ByteStream::new(None::<DuplexStream>, Some(ours));
+    (stream.client(), theirs)
+}
+
+async fn write(stream: &byte_stream::Client, data: &[u8]) -> Result<(), capnp::Error> {
+    let mut request = stream.write_request();
+    request.get().set_data(data);
+    request.send().promise.await.map(drop)
+}
+
+async fn read_to_end(mut from: DuplexStream) -> Vec<u8> {
+    let mut all = Vec::new();
+    from.read_to_end(&mut all).await.unwrap();
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spawned_cell_streams_while_it_runs() {
+    let host = host();
+    let cell = host.load(std_cells::ECHO).unwrap();
+    let mut process = host.spawn(
+        cell,
+        Run {
+            stdin: b"first ".to_vec(),
+            ..run(Mode::Raw)
+        },
+    );
+    // Each write comes back before the next is sent: a stream, not a batch.
+    let mut seen = vec![0u8; 6];
+    process.stdout.read_exact(&mut seen).await.unwrap();
+    assert_eq!(seen, b"first ");
+    for line in [&b"ping\n"[..], b"pong\n"] {
+        process.stdin.write_all(line).await.unwrap();
+        let mut back = vec![0u8; line.len()];
+        process.stdout.read_exact(&mut back).await.unwrap();
+        assert_eq!(back, line);
+    }
+    drop(process.stdin);
+    let out = process.exit.wait().await.unwrap();
+    assert_eq!(out.ended, Ended::Exit(0));
+    assert!(out.stdout.is_empty(), "a stream's bytes are not also kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spawned_cell_can_be_killed_and_keeps_its_limits() {
+    let host = host();
+    let cell = host.load(fixtures::ESCAPE).unwrap();
+    let process = host.spawn(
+        cell.clone(),
+        Run {
+            args: vec!["spin".into()],
+            ..run(Mode::Raw)
+        },
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    process.exit.kill();
+    assert_eq!(process.exit.wait().await.unwrap().ended, Ended::Killed);
+
+    let limited = host.spawn(
+        cell,
+        Run {
+            args: vec!["spin".into()],
+            limits: Limits {
+                cpu: Duration::from_millis(100),
+                ..Limits::default()
+            },
+            ..run(Mode::Raw)
+        },
+    );
+    assert_eq!(limited.exit.wait().await.unwrap().ended, Ended::Cpu);
+}
+
+/// Spawns `shout` in vat mode with `grants`, connects to it, and runs
+/// `talk` with its export while the connection is carried on this thread.
+async fn with_shout<F, Fut>(grants: Vec<(String, Client)>, talk: F) -> runtime::cells::Outcome
+where
+    F: FnOnce(byte_stream::Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let host = host();
+    let cell = host.load(fixtures::SHOUT).unwrap();
+    let process = host.spawn(cell, run(Mode::Vat));
+    let membrane = Membrane::new(grants).unwrap().client();
+    let mut vat = Vat::connect(process.stdin, process.stdout, membrane);
+    let export: byte_stream::Client = vat.export();
+    let disconnect = vat.disconnector();
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async move {
+            let connection = tokio::task::spawn_local(vat.run());
+            talk(export).await;
+            disconnect.await.unwrap();
+            connection.await.unwrap().unwrap();
+        })
+        .await;
+    process.exit.wait().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vat_cell_grafts_its_grants_and_serves_a_capability() {
+    let (out, collected) = sink();
+    let outcome = with_shout(vec![("out".into(), out.client)], |shout| async move {
+        write(&shout, b"quiet words, ").await.unwrap();
+        // Pipelined: sent without waiting for the first to come back.
+        let second = write(&shout, b"said twice");
+        let third = write(&shout, b"\n");
+        second.await.unwrap();
+        third.await.unwrap();
+        shout.close_request().send().promise.await.unwrap();
+        let e = match shout.read_request().send().promise.await {
+            Ok(_) => panic!("shout serves no reads"),
+            Err(e) => e,
+        };
+        assert_eq!(e.kind, capnp::ErrorKind::Unimplemented, "{e}");
+    })
+    .await;
+    assert_eq!(
+        outcome.ended,
+        Ended::Exit(0),
+        "{}",
+        String::from_utf8_lossy(&outcome.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(read_to_end(collected).await).unwrap(),
+        "hello from a vat cell\nQUIET WORDS, SAID TWICE\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vat_cell_without_its_grant_fails_and_says_why() {
+    let (other, _collected) = sink();
+    let outcome = with_shout(vec![("log".into(), other.client)], |shout| async move {
+        let e = write(&shout, b"anyone there?").await.unwrap_err();
+        assert!(
+            e.to_string().contains("no capability is granted as `out`"),
+            "{e}"
+        );
+    })
+    .await;
+    assert_eq!(outcome.ended, Ended::Exit(1));
+    let stderr = String::from_utf8_lossy(&outcome.stderr);
+    assert!(stderr.contains("granted: log"), "{stderr}");
+}
+
+#[test]
+fn a_membrane_refuses_two_grants_under_one_name() {
+    let (a, _) = sink();
+    let (b, _) = sink();
+    let e = Membrane::new(vec![("out".into(), a.client), ("out".into(), b.client)]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`out` is granted twice; give each grant its own name"
+    );
+}

@@ -1,0 +1,31 @@
+//! Generates the Rust code of the Cap'n Proto schemas the host speaks (in
+//! `schema/` at the repository's root, shared with the `runtime` crate), with
+//! the compiler `capnpc-embedded` carries as WebAssembly: no system `capnp`.
+
+use std::path::PathBuf;
+
+const SCHEMAS: [&str; 2] = ["membrane.capnp", "stream.capnp"];
+
+fn main() {
+    let manifest_dir = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let schema_dir = manifest_dir.join("../../../schema");
+    println!("cargo:rerun-if-changed={}", schema_dir.display());
+    let mut command = capnpc_embedded::CompileCommand::new();
+    command.src_prefix(&schema_dir);
+    for file in SCHEMAS {
+        command.file(schema_dir.join(file));
+    }
+    let request = command.compile().unwrap_or_else(|e| {
+        panic!(
+            "the Cap'n Proto schemas in {} do not compile: {e}",
+            schema_dir.display()
+        )
+    });
+    capnpc::codegen::CodeGenerationCommand::new()
+        .output_directory(&out_dir)
+        .run(&request[..])
+        .unwrap_or_else(|e| panic!("generating Rust from the Cap'n Proto schemas failed: {e}"));
+}

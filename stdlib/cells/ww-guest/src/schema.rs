@@ -1,0 +1,15 @@
+//! The Rust code generated (by the build script) from the Cap'n Proto
+//! schemas in `schema/` at the repository's root, the same the host speaks.
+//! Each file becomes a module named after it; the schemas'
+//! `$Rust.parentModule("schema")` makes their cross-references resolve
+//! here.
+
+#![allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+
+pub mod membrane_capnp {
+    include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
+}
+
+pub mod stream_capnp {
+    include!(concat!(env!("OUT_DIR"), "/stream_capnp.rs"));
+}
