@@ -25,7 +25,7 @@ const TARGET: &str = "wasm32-wasip2";
 const CELLS: [&str; 6] = ["status", "echo", "counter", "envdump", "escape", "shout"];
 
 /// The Cap'n Proto schema files, in `schema/` at the repository's root.
-const SCHEMAS: [&str; 2] = ["membrane.capnp", "stream.capnp"];
+const SCHEMAS: [&str; 3] = ["membrane.capnp", "runtime.capnp", "stream.capnp"];
 
 /// What to tell someone whose toolchain lacks the guest target.
 const MISSING_TARGET: &str = "the Rust target wasm32-wasip2 is not installed: run `rustup target add wasm32-wasip2` (./scripts/test does)";
@@ -151,7 +151,8 @@ fn main() {
     }
 }
 
-/// Generates `<name>_capnp.rs` in `out_dir` for every schema file.
+/// Generates `<name>_capnp.rs` in `out_dir` for every schema file, and
+/// keeps the compiled schemas as `schemas.bin`.
 fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
     println!("cargo:rerun-if-changed={}", schema_dir.display());
     let mut command = capnpc_embedded::CompileCommand::new();
@@ -169,6 +170,10 @@ fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
         .output_directory(out_dir)
         .run(&request[..])
         .unwrap_or_else(|e| panic!("generating Rust from the Cap'n Proto schemas failed: {e}"));
+    // The compiled schemas themselves, for the names of interfaces and
+    // methods (which generated code does not keep): see `src/schema.rs`.
+    std::fs::write(out_dir.join("schemas.bin"), &request)
+        .unwrap_or_else(|e| panic!("cannot write the compiled schemas: {e}"));
 }
 
 /// Asks cargo to rerun this script when the cells' sources change: the

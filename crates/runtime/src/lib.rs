@@ -11,6 +11,7 @@
 //! - [`std_cells`]: the standard cells (and test fixtures) `ww` embeds, built
 //!   from `stdlib/cells/` by the build script.
 
+pub mod bindings;
 pub mod cells;
 pub mod cid;
 pub mod membrane;

@@ -217,7 +217,11 @@ fn eval(
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    // Timers and I/O for the cells `runtime` runs.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("ww eval: cannot start the async runtime: {e}");
@@ -254,12 +258,15 @@ fn eval(
         };
         runtime.block_on(glia_effects::eval(&mut glia, &name, &text, &mut host))
     } else {
-        runtime.block_on(glia_effects::eval(
-            &mut glia,
-            &name,
-            &text,
-            &mut host::CliHost,
-        ))
+        // Capabilities are Cap'n Proto objects, which live on one thread.
+        let epoch = runtime::membrane::Epoch::new();
+        let mut host = runtime::bindings::CapHost {
+            inner: host::CliHost,
+            registry: runtime::bindings::Registry::new(&epoch),
+        };
+        runtime::bindings::bind_roots(&mut glia, &mut host.registry, &epoch);
+        let local = tokio::task::LocalSet::new();
+        runtime.block_on(local.run_until(glia_effects::eval(&mut glia, &name, &text, &mut host)))
     };
     if let Some(path) = &record {
         // Written whatever the outcome: a failed run is worth replaying.

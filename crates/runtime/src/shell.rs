@@ -32,29 +32,47 @@ use rustyline::{Context, Editor, Helper};
 struct Session {
     glia: Glia,
     runtime: tokio::runtime::Runtime,
+    /// Cap'n Proto objects (capabilities, and the processes they run) live
+    /// on this thread, across evaluations.
+    local: tokio::task::LocalSet,
+    host: runtime::bindings::CapHost<crate::host::CliHost>,
 }
 
 impl Session {
     fn new() -> Result<Session, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
         let mut glia = Glia::new();
         for name in ["*1", "*2", "*3", "*e"] {
             glia.define(name, Value::Nil);
         }
-        Ok(Session { glia, runtime })
+        let epoch = runtime::membrane::Epoch::new();
+        let mut host = runtime::bindings::CapHost {
+            inner: crate::host::CliHost,
+            registry: runtime::bindings::Registry::new(&epoch),
+        };
+        runtime::bindings::bind_roots(&mut glia, &mut host.registry, &epoch);
+        Ok(Session {
+            glia,
+            runtime,
+            local: tokio::task::LocalSet::new(),
+            host,
+        })
     }
 
     /// Evaluates `text`: the printed value, or the rendered error report.
     fn eval(&mut self, name: &str, text: &str) -> Result<String, String> {
         self.glia.vm.limits.interrupt.store(false, Ordering::SeqCst);
-        let result = self.runtime.block_on(glia_effects::eval(
-            &mut self.glia,
-            name,
-            text,
-            &mut crate::host::CliHost,
-        ));
+        let result = self
+            .runtime
+            .block_on(self.local.run_until(glia_effects::eval(
+                &mut self.glia,
+                name,
+                text,
+                &mut self.host,
+            )));
         match result {
             Ok(v) => {
                 let printed = glia_eval::value::pr_str(&v);

@@ -6,9 +6,9 @@ mod common;
 
 use std::time::Duration;
 
-use capnp::capability::Client;
+use capnp::traits::HasTypeId;
 use runtime::cells::{CellHost, Ended, Limits, Mode, Run};
-use runtime::membrane::{ByteStream, Membrane, Vat};
+use runtime::membrane::{ByteStream, DENIED, Epoch, Grant, Membrane, Policy, Vat};
 use runtime::schema::stream_capnp::byte_stream;
 use runtime::std_cells::{self, fixtures};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
@@ -101,7 +101,7 @@ async fn a_spawned_cell_can_be_killed_and_keeps_its_limits() {
 
 /// Spawns `shout` in vat mode with `grants`, connects to it, and runs
 /// `talk` with its export while the connection is carried on this thread.
-async fn with_shout<F, Fut>(grants: Vec<(String, Client)>, talk: F) -> runtime::cells::Outcome
+async fn with_shout<F, Fut>(grants: Vec<Grant>, talk: F) -> runtime::cells::Outcome
 where
     F: FnOnce(byte_stream::Client) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -109,7 +109,7 @@ where
     let host = host();
     let cell = host.load(fixtures::SHOUT).unwrap();
     let process = host.spawn(cell, run(Mode::Vat));
-    let membrane = Membrane::new(grants).unwrap().client();
+    let membrane = Membrane::new(&Epoch::new(), grants).unwrap().client();
     let mut vat = Vat::connect(process.stdin, process.stdout, membrane);
     let export: byte_stream::Client = vat.export();
     let disconnect = vat.disconnector();
@@ -128,7 +128,7 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vat_cell_grafts_its_grants_and_serves_a_capability() {
     let (out, collected) = sink();
-    let outcome = with_shout(vec![("out".into(), out.client)], |shout| async move {
+    let outcome = with_shout(vec![Grant::new("out", out)], |shout| async move {
         write(&shout, b"quiet words, ").await.unwrap();
         // Pipelined: sent without waiting for the first to come back.
         let second = write(&shout, b"said twice");
@@ -158,7 +158,7 @@ async fn a_vat_cell_grafts_its_grants_and_serves_a_capability() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vat_cell_without_its_grant_fails_and_says_why() {
     let (other, _collected) = sink();
-    let outcome = with_shout(vec![("log".into(), other.client)], |shout| async move {
+    let outcome = with_shout(vec![Grant::new("log", other)], |shout| async move {
         let e = write(&shout, b"anyone there?").await.unwrap_err();
         assert!(
             e.to_string().contains("no capability is granted as `out`"),
@@ -171,11 +171,42 @@ async fn a_vat_cell_without_its_grant_fails_and_says_why() {
     assert!(stderr.contains("granted: log"), "{stderr}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vat_cell_is_held_to_its_attenuated_grant() {
+    let (out, collected) = sink();
+    let write_only = Policy::named(byte_stream::Client::TYPE_ID, &["write"]).unwrap();
+    let grant = Grant::new("out", out).only(&write_only);
+    let outcome = with_shout(vec![grant], |shout| async move {
+        // Inside the cell, `out.write` is granted...
+        write(&shout, b"allowed\n").await.unwrap();
+        // ...and `out.close` is not: the cell's call is refused by the
+        // host's membrane, and the cell passes the refusal on.
+        let Err(e) = shout.close_request().send().promise.await else {
+            panic!("a denied close went through");
+        };
+        assert!(
+            e.to_string()
+                .contains(&format!("{DENIED}: ByteStream.close")),
+            "{e}"
+        );
+    })
+    .await;
+    assert_eq!(outcome.ended, Ended::Exit(0));
+    assert_eq!(
+        String::from_utf8(read_to_end(collected).await).unwrap(),
+        "hello from a vat cell\nALLOWED\n"
+    );
+}
+
 #[test]
 fn a_membrane_refuses_two_grants_under_one_name() {
     let (a, _) = sink();
     let (b, _) = sink();
-    let e = Membrane::new(vec![("out".into(), a.client), ("out".into(), b.client)]).unwrap_err();
+    let e = Membrane::new(
+        &Epoch::new(),
+        vec![Grant::new("out", a), Grant::new("out", b)],
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "`out` is granted twice; give each grant its own name"

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-const SCHEMAS: [&str; 2] = ["membrane.capnp", "stream.capnp"];
+const SCHEMAS: [&str; 3] = ["membrane.capnp", "runtime.capnp", "stream.capnp"];
 
 fn main() {
     let manifest_dir = PathBuf::from(

@@ -27,9 +27,19 @@ fn keywords(v: &Value, fname: &str) -> Result<Vec<Keyword>, Error> {
 }
 
 /// `(attenuate cap [:m ...])`: a copy allowing only those of its methods.
+/// A keyword that is not one of its methods is an error (a typo would
+/// otherwise silently deny the method meant).
 fn attenuate(a: &mut [Value]) -> Result<Value, Error> {
     let cap = cap_of(&a[0], "attenuate")?;
     let only = keywords(&a[1], "attenuate")?;
+    if let Some(unknown) = only.iter().find(|m| !cap.origin.methods.contains(m)) {
+        let known: Vec<String> = cap.origin.methods.iter().map(|m| m.to_string()).collect();
+        return Err(Error::illegal_argument(format!(
+            "`attenuate`: {unknown} is not a method of the capability {}",
+            cap.origin.name
+        ))
+        .with_hint(format!("its methods are {}", known.join(" "))));
+    }
     Ok(cap.attenuate(&only).into())
 }
 

@@ -26,5 +26,5 @@ mod sandbox;
 pub mod wagi;
 
 pub use engine::CellHost;
-pub use process::{Exit, Process};
+pub use process::{Exit, KillSwitch, Process};
 pub use run::{Cell, CellError, Ended, Limits, Mode, Outcome, Run};

@@ -82,6 +82,22 @@ impl Exit {
     pub fn kill(&self) {
         self.task.abort();
     }
+
+    /// Something that stops the cell as [`Exit::kill`] does, for whoever
+    /// does not hold the `Exit` (which its waiter does).
+    pub fn kill_switch(&self) -> KillSwitch {
+        KillSwitch(self.task.abort_handle())
+    }
+}
+
+/// Stops a spawned cell ([`Exit::kill_switch`]).
+#[derive(Debug, Clone)]
+pub struct KillSwitch(tokio::task::AbortHandle);
+
+impl KillSwitch {
+    pub fn kill(&self) {
+        self.0.abort();
+    }
 }
 
 impl Drop for Exit {

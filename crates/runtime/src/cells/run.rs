@@ -122,6 +122,23 @@ pub enum Ended {
     Killed,
 }
 
+impl Ended {
+    /// One word for how it ended: `exit`, `memory`, `cpu`, `timeout`,
+    /// `fuel`, `output`, `trap` or `killed` (as `Process.wait` says it).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Ended::Exit(_) => "exit",
+            Ended::Memory => "memory",
+            Ended::Cpu => "cpu",
+            Ended::Timeout => "timeout",
+            Ended::Fuel => "fuel",
+            Ended::Output => "output",
+            Ended::Trap(_) => "trap",
+            Ended::Killed => "killed",
+        }
+    }
+}
+
 impl std::fmt::Display for Ended {
     /// How the run ended, as the end of "the cell ...".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

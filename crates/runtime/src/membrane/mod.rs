@@ -7,11 +7,29 @@
 //!   ([`Vat`]): the host's bootstrap capability is the cell's membrane, the
 //!   cell's is whatever it serves.
 //! - `stream.rs`: [`ByteStream`] served over a pair of tokio streams.
+//! - `executor.rs`, `process.rs`: `Runtime` ([`RuntimeServer`]) loads a
+//!   cell into an `Executor`, which spawns `Process`es: a vat-mode one
+//!   connected through a membrane of the grants it was given, a raw one
+//!   with its stdio as `ByteStream`s.
+//! - `policy.rs`, `epoch.rs`, `guard.rs`: attenuation and revocation. A
+//!   [`guard`]ed capability checks every call's (interface id, method
+//!   ordinal) against a [`Policy`] and its issuing [`Epoch`] before
+//!   forwarding it, and guards every capability the call returns the same
+//!   way.
 
+mod epoch;
+mod executor;
 mod grants;
+mod guard;
+mod policy;
+mod process;
 mod stream;
 mod vat;
 
-pub use grants::Membrane;
+pub use epoch::Epoch;
+pub use executor::RuntimeServer;
+pub use grants::{DuplicateGrant, Grant, Membrane};
+pub use guard::{DENIED, REVOKED, guard};
+pub use policy::{Policy, PolicyError};
 pub use stream::ByteStream;
 pub use vat::Vat;

@@ -10,6 +10,10 @@ pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
 }
 
+pub mod runtime_capnp {
+    include!(concat!(env!("OUT_DIR"), "/runtime_capnp.rs"));
+}
+
 pub mod stream_capnp {
     include!(concat!(env!("OUT_DIR"), "/stream_capnp.rs"));
 }

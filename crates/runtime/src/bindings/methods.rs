@@ -1,0 +1,504 @@
+//! The methods of the schemas' interfaces as Glia calls: Glia arguments to
+//! Cap'n Proto parameters, results back to Glia values.
+//!
+//! Written per interface (the typed layer): Cap'n Proto's dynamic API needs
+//! schemas compiled into the program, and each method's arguments deserve a
+//! Glia-shaped signature and messages anyway.
+
+use std::rc::Rc;
+
+use capnp::capability::{Client, FromClientHook};
+use capnp::traits::HasTypeId;
+use glia_eval::value::Keyword;
+use glia_eval::{Error, ErrorType, Value};
+
+use super::registry::Registry;
+use crate::membrane::{DENIED, REVOKED};
+use crate::schema::membrane_capnp::membrane;
+use crate::schema::runtime_capnp::{Mode, executor, process, runtime};
+use crate::schema::stream_capnp::byte_stream;
+
+/// What `(perform cap :method args...)` does for a Cap'n Proto `client`
+/// of `interface`.
+pub async fn call(
+    registry: &mut Registry,
+    client: Client,
+    interface: Option<u64>,
+    method: &Keyword,
+    args: Vec<Value>,
+) -> Result<Value, Error> {
+    let Some(interface) = interface else {
+        return Err(Error::illegal_argument(format!(
+            "this capability's interface is unknown to the host, so {method} cannot be called from Glia"
+        ))
+        .with_hint("grant it to a cell that knows its schema"));
+    };
+    let name = method.name();
+    let call = Call {
+        interface: crate::schema::interfaces()
+            .get(&interface)
+            .map_or("capability", |i| i.name.as_str()),
+        method: name,
+        args: &args,
+    };
+    match interface {
+        membrane::Client::TYPE_ID => call.membrane(registry, typed(client)).await,
+        byte_stream::Client::TYPE_ID => call.byte_stream(typed(client)).await,
+        runtime::Client::TYPE_ID => call.runtime(registry, typed(client)).await,
+        executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,
+        process::Client::TYPE_ID => call.process(registry, typed(client)).await,
+        _ => Err(call.unbound()),
+    }
+}
+
+fn typed<C: FromClientHook>(client: Client) -> C {
+    C::new(client.hook)
+}
+
+/// One call's names and arguments, for its conversions and messages.
+struct Call<'a> {
+    interface: &'a str,
+    method: &'a str,
+    args: &'a [Value],
+}
+
+impl Call<'_> {
+    fn unbound(&self) -> Error {
+        Error::illegal_argument(format!(
+            "{}.{} has no Glia binding yet",
+            self.interface, self.method
+        ))
+    }
+
+    fn arity(&self, usage: &str) -> Error {
+        Error::new(
+            ErrorType::Arity,
+            format!(
+                "{} :{} takes other arguments ({} given)",
+                self.interface,
+                self.method,
+                self.args.len()
+            ),
+        )
+        .with_hint(format!("usage: {usage}"))
+    }
+
+    fn no_args(&self) -> Result<(), Error> {
+        if self.args.is_empty() {
+            Ok(())
+        } else {
+            Err(self.arity(&format!("(perform cap :{})", self.method)))
+        }
+    }
+
+    /// A failed call as a Glia error: a refusal by a membrane is
+    /// `:glia.error/permission-denied`, anything else `:glia.error/io`.
+    fn failed(&self, e: capnp::Error) -> Error {
+        let text = e.to_string();
+        let ty = if text.contains(DENIED) || text.contains(REVOKED) {
+            ErrorType::PermissionDenied
+        } else {
+            ErrorType::Io
+        };
+        Error::new(
+            ty,
+            format!("{}.{} failed: {text}", self.interface, self.method),
+        )
+    }
+
+    fn bytes(&self, v: &Value) -> Result<Vec<u8>, Error> {
+        match v {
+            Value::Bytes(b) => Ok(b.to_vec()),
+            Value::Str(s) => Ok(s.as_str().as_bytes().to_vec()),
+            other => Err(Error::new(
+                ErrorType::TypeMismatch,
+                format!(
+                    "{} :{} needs bytes or a string, not {}",
+                    self.interface,
+                    self.method,
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    async fn membrane(
+        &self,
+        registry: &mut Registry,
+        cap: membrane::Client,
+    ) -> Result<Value, Error> {
+        match self.method {
+            "graft" => {
+                self.no_args()?;
+                let response = cap
+                    .graft_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                let exports = response
+                    .get()
+                    .and_then(|r| r.get_exports())
+                    .map_err(|e| self.failed(e))?;
+                let mut grants = glia_eval::value::Map::default();
+                for export in exports {
+                    let name = export
+                        .get_name()
+                        .and_then(|n| Ok(n.to_string()?))
+                        .map_err(|e| self.failed(e))?;
+                    let cap: Client = export
+                        .get_cap()
+                        .get_as_capability()
+                        .map_err(|e| self.failed(e))?;
+                    grants.insert(Value::keyword(None, &name), registry.value(cap, None));
+                }
+                Ok(Value::Map(Rc::new(grants)))
+            }
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn byte_stream(&self, cap: byte_stream::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("write", [data]) => {
+                let data = self.bytes(data)?;
+                let mut request = cap.write_request();
+                request.get().set_data(&data);
+                request.send().promise.await.map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            ("write", _) => Err(self.arity("(perform stream :write bytes-or-string)")),
+            ("read", [] | [Value::Int(_)]) => {
+                let max = match self.args {
+                    [Value::Int(n)] => u32::try_from(*n).map_err(|_| {
+                        Error::illegal_argument(format!("cannot read {n} bytes"))
+                            .with_hint("give a count from 0 to 4294967295")
+                    })?,
+                    _ => 64 << 10,
+                };
+                let mut request = cap.read_request();
+                request.get().set_max(max);
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let data = response
+                    .get()
+                    .and_then(|r| r.get_data())
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::Bytes(Rc::new(data.to_vec())))
+            }
+            ("read", _) => {
+                Err(self.arity("(perform stream :read) or (perform stream :read max-bytes)"))
+            }
+            ("close", []) => {
+                cap.close_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            ("close", _) => Err(self.arity("(perform stream :close)")),
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn runtime(&self, registry: &mut Registry, cap: runtime::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("load", [wasm]) => {
+                let Value::Bytes(wasm) = wasm else {
+                    return Err(Error::new(
+                        ErrorType::TypeMismatch,
+                        format!(
+                            "Runtime :load needs the cell's bytes, not {}",
+                            wasm.type_name()
+                        ),
+                    )
+                    .with_hint("read them with (perform :load \"path/to/cell.wasm\")"));
+                };
+                let mut request = cap.load_request();
+                request.get().set_wasm(wasm);
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let executor = response
+                    .get()
+                    .and_then(|r| r.get_executor())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(executor.client, Some(executor::Client::TYPE_ID)))
+            }
+            ("load", _) => Err(self.arity("(perform runtime :load wasm-bytes)")),
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn executor(
+        &self,
+        registry: &mut Registry,
+        cap: executor::Client,
+    ) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("cid", []) => {
+                let response = cap
+                    .cid_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                let cid = response
+                    .get()
+                    .and_then(|r| Ok(r.get_cid()?.to_string()?))
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::str(cid))
+            }
+            ("spawn", [] | [_]) => {
+                let mut request = cap.spawn_request();
+                if let [options] = self.args {
+                    spawn_options(registry, options, request.get())?;
+                }
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let process = response
+                    .get()
+                    .and_then(|r| r.get_process())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(process.client, Some(process::Client::TYPE_ID)))
+            }
+            ("spawn", _) => Err(self.arity(SPAWN_USAGE)),
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn process(&self, registry: &mut Registry, cap: process::Client) -> Result<Value, Error> {
+        if self.method == "bootstrap" {
+            return self.bootstrap(registry, cap).await;
+        }
+        self.no_args()?;
+        let stream = |client: Result<byte_stream::Client, capnp::Error>,
+                      registry: &mut Registry| {
+            client
+                .map(|s| registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
+                .map_err(|e| self.failed(e))
+        };
+        match self.method {
+            "stdin" => {
+                let r = cap
+                    .stdin_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                stream(r.get().and_then(|r| r.get_stream()), registry)
+            }
+            "stdout" => {
+                let r = cap
+                    .stdout_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                stream(r.get().and_then(|r| r.get_stream()), registry)
+            }
+            "stderr" => {
+                let r = cap
+                    .stderr_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                stream(r.get().and_then(|r| r.get_stream()), registry)
+            }
+            "wait" => {
+                let r = cap
+                    .wait_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                let r = r.get().map_err(|e| self.failed(e))?;
+                let text = |t: capnp::Result<capnp::text::Reader<'_>>| -> Result<String, Error> {
+                    t.and_then(|t| Ok(t.to_string()?))
+                        .map_err(|e| self.failed(e))
+                };
+                let ended = text(r.get_ended())?;
+                let reason = text(r.get_reason())?;
+                let map: glia_eval::value::Map = [
+                    (
+                        Value::keyword(None, "exit-code"),
+                        Value::Int(i64::from(r.get_exit_code())),
+                    ),
+                    (Value::keyword(None, "ended"), Value::keyword(None, &ended)),
+                    (Value::keyword(None, "reason"), Value::str(reason)),
+                ]
+                .into_iter()
+                .collect();
+                Ok(Value::Map(Rc::new(map)))
+            }
+            "kill" => {
+                cap.kill_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            _ => Err(self.unbound()),
+        }
+    }
+
+    /// `(perform process :bootstrap)`: what the cell serves, an opaque
+    /// capability (to grant onwards); `(perform process :bootstrap
+    /// :ByteStream)` sees it as that interface of the schemas, so Glia can
+    /// call it. Cap'n Proto capabilities do not carry their interface, so
+    /// only the caller can say.
+    async fn bootstrap(
+        &self,
+        registry: &mut Registry,
+        cap: process::Client,
+    ) -> Result<Value, Error> {
+        let interface = match self.args {
+            [] => None,
+            [Value::Keyword(k)] if k.ns().is_none() => Some(
+                crate::schema::interface_named(k.name())
+                    .ok_or_else(|| {
+                        let mut known: Vec<String> = crate::schema::interfaces()
+                            .values()
+                            .map(|i| format!(":{}", i.name))
+                            .collect();
+                        known.sort();
+                        Error::illegal_argument(format!(
+                            "no interface of the schemas is called {k}"
+                        ))
+                        .with_hint(format!("the interfaces are {}", known.join(" ")))
+                    })?
+                    .id,
+            ),
+            _ => {
+                return Err(self.arity(
+                    "(perform process :bootstrap) or (perform process :bootstrap :Interface)",
+                ));
+            }
+        };
+        let r = cap
+            .bootstrap_request()
+            .send()
+            .promise
+            .await
+            .map_err(|e| self.failed(e))?;
+        let client: Client = r
+            .get()
+            .and_then(|r| r.get_cap().get_as_capability())
+            .map_err(|e| self.failed(e))?;
+        Ok(registry.value(client, interface))
+    }
+}
+
+const SPAWN_USAGE: &str = "(perform executor :spawn {:mode :vat, :args [\"a\"], :env {\"K\" \"v\"}, :grants {:name cap}, :limits {:memory bytes, :cpu-ms n, :timeout-ms n, :fuel n}})";
+
+fn option_error(message: String) -> Error {
+    Error::illegal_argument(message).with_hint(format!("usage: {SPAWN_USAGE}"))
+}
+
+fn key_name(k: &Value) -> Option<&str> {
+    match k {
+        Value::Keyword(k) if k.ns().is_none() => Some(k.name()),
+        _ => None,
+    }
+}
+
+/// Fills `Executor.spawn`'s parameters from a Glia options map.
+fn spawn_options(
+    registry: &Registry,
+    options: &Value,
+    mut params: executor::spawn_params::Builder<'_>,
+) -> Result<(), Error> {
+    let Value::Map(options) = options.map_view().into_owned() else {
+        return Err(option_error(format!(
+            "Executor :spawn takes an options map, not {}",
+            options.type_name()
+        )));
+    };
+    params.set_mode(Mode::Vat);
+    for (key, value) in options.iter() {
+        match (key_name(key), value) {
+            (Some("mode"), v) => params.set_mode(match key_name(v) {
+                Some("vat") => Mode::Vat,
+                Some("raw") => Mode::Raw,
+                _ => {
+                    return Err(option_error(format!(
+                        "`:mode` is :vat or :raw, not {}",
+                        glia_eval::value::pr_str(v)
+                    )));
+                }
+            }),
+            (Some("args"), v) => {
+                let Value::Vector(args) = v else {
+                    return Err(option_error("`:args` is a vector of strings".into()));
+                };
+                let args: Vec<&Value> = args.items.iter().collect();
+                let mut list = params.reborrow().init_args(args.len() as u32);
+                for (i, arg) in args.iter().enumerate() {
+                    let s = arg.as_str().ok_or_else(|| {
+                        option_error(format!("`:args` holds strings, not {}", arg.type_name()))
+                    })?;
+                    list.set(i as u32, s);
+                }
+            }
+            (Some("env"), Value::Map(env)) => {
+                let mut list = params.reborrow().init_env(env.len() as u32);
+                for (i, (k, v)) in env.iter().enumerate() {
+                    let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
+                        return Err(option_error("`:env` maps strings to strings".into()));
+                    };
+                    let mut var = list.reborrow().get(i as u32);
+                    var.set_name(k);
+                    var.set_value(v);
+                }
+            }
+            (Some("grants"), Value::Map(grants)) => {
+                let mut list = params.reborrow().init_grants(grants.len() as u32);
+                for (i, (k, v)) in grants.iter().enumerate() {
+                    let name = key_name(k).ok_or_else(|| {
+                        option_error(format!(
+                            "grant names are keywords, not {}",
+                            glia_eval::value::pr_str(k)
+                        ))
+                    })?;
+                    let client = registry.wire(v, &format!("the grant :{name}"))?;
+                    let mut export = list.reborrow().get(i as u32);
+                    export.set_name(name);
+                    export.init_cap().set_as_capability(client.hook);
+                }
+            }
+            (Some("limits"), Value::Map(limits)) => {
+                let mut out = params.reborrow().init_limits();
+                for (k, v) in limits.iter() {
+                    let n = match v {
+                        Value::Int(n) if *n > 0 => *n as u64,
+                        _ => {
+                            return Err(option_error(format!(
+                                "limits are positive integers, not {}",
+                                glia_eval::value::pr_str(v)
+                            )));
+                        }
+                    };
+                    match key_name(k) {
+                        Some("memory") => out.set_memory_bytes(n),
+                        Some("cpu-ms") => out.set_cpu_millis(n),
+                        Some("timeout-ms") => out.set_timeout_millis(n),
+                        Some("fuel") => out.set_fuel(n),
+                        _ => {
+                            return Err(option_error(format!(
+                                "unknown limit {}; the limits are :memory :cpu-ms :timeout-ms :fuel",
+                                glia_eval::value::pr_str(k)
+                            )));
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(option_error(format!(
+                    "unknown or malformed spawn option {} {}",
+                    glia_eval::value::pr_str(key),
+                    glia_eval::value::pr_str(value)
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Glia bindings: Cap'n Proto capabilities as Glia capability values.
+//!
+//! `(perform cap :method args...)` on one reaches [`CapHost`], which makes
+//! the call on the wire and answers with its results as Glia values
+//! (capabilities in them become new capability values). Glia's own
+//! `attenuate` narrows a value; when such a value leaves the evaluation
+//! (granted to a cell), it is sent as a membrane guard enforcing the same
+//! methods, so the restriction holds in the cell.
+//!
+//! - `registry.rs`: ids of capability values ↔ Cap'n Proto clients.
+//! - `methods.rs`: each interface's methods as Glia calls.
+
+mod methods;
+mod registry;
+
+use glia_effects::{Answer, Host, Value};
+use glia_eval::{Error, ErrorType};
+
+pub use registry::Registry;
+
+/// A Glia host that answers capability effects on Cap'n Proto
+/// capabilities, and passes every other effect to `inner`.
+///
+/// Its futures are not `Send` (Cap'n Proto is single-threaded): evaluate
+/// on a `LocalSet`.
+#[derive(Debug)]
+pub struct CapHost<H> {
+    pub inner: H,
+    pub registry: Registry,
+}
+
+impl<H: Host> Host for CapHost<H> {
+    async fn perform(&mut self, target: &Value, data: Value) -> Answer {
+        let Value::Cap(cap) = target else {
+            return self.inner.perform(target, data).await;
+        };
+        let Some((client, interface)) = self.registry.get(cap) else {
+            return self.inner.perform(target, data).await;
+        };
+        // The data of a capability effect is `(:method arg...)`.
+        let mut items: Vec<Value> = match &data {
+            Value::List(list) => list.iter().cloned().collect(),
+            _ => {
+                return Answer::Error(Error::new(
+                    ErrorType::Internal,
+                    "a capability effect's data is not (:method args...)",
+                ));
+            }
+        };
+        if items.is_empty() {
+            return Answer::Error(Error::illegal_argument(
+                "a capability effect needs a method",
+            ));
+        }
+        let Value::Keyword(method) = items.remove(0) else {
+            return Answer::Error(Error::illegal_argument(
+                "a capability's method is a keyword",
+            ));
+        };
+        match methods::call(&mut self.registry, client, interface, &method, items).await {
+            Ok(v) => Answer::Value(v),
+            Err(e) => Answer::Error(e),
+        }
+    }
+}
+
+/// Binds the root capabilities of an evaluation in this process:
+/// `runtime` (load cells and run them here; the cell host is made on
+/// first use, caching compiled cells in `~/.ww/cache/wasm`).
+pub fn bind_roots(
+    glia: &mut glia_eval::Glia,
+    registry: &mut Registry,
+    epoch: &crate::membrane::Epoch,
+) {
+    use capnp::traits::HasTypeId;
+    let runtime =
+        crate::membrane::RuntimeServer::lazy(crate::cells::CellHost::default_cache(), epoch)
+            .client();
+    glia.define(
+        "runtime",
+        registry.value(
+            runtime.client,
+            Some(crate::schema::runtime_capnp::runtime::Client::TYPE_ID),
+        ),
+    );
+}

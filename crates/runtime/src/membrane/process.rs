@@ -1,0 +1,212 @@
+//! `Process`: a spawned cell over Cap'n Proto.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use capnp::capability::Client;
+use tokio::io::DuplexStream;
+
+use super::{ByteStream, Epoch, Grant, Membrane, Vat};
+use crate::cells::{Ended, KillSwitch, Mode, Outcome, Process};
+use crate::schema::runtime_capnp::process;
+use crate::schema::stream_capnp::byte_stream;
+
+/// A process's end, once known, and who waits for it.
+#[derive(Default)]
+struct Ending {
+    outcome: Option<Result<Outcome, String>>,
+    waiters: Vec<futures::channel::oneshot::Sender<()>>,
+}
+
+/// The `Process` capability of one spawned cell. Dropping the last
+/// reference to it stops the cell.
+pub(super) struct ProcessServer {
+    stdin: Option<byte_stream::Client>,
+    stdout: Option<byte_stream::Client>,
+    bootstrap: Option<Client>,
+    ending: Rc<RefCell<Ending>>,
+    kill: KillSwitch,
+}
+
+impl ProcessServer {
+    /// Serves `process`: in `vat` mode, by connecting to it with a
+    /// membrane of `grants` (under `epoch`); in `raw` mode, by serving its
+    /// stdio as streams. Must run on a `LocalSet`.
+    pub(super) fn start(
+        process: Process,
+        mode: Mode,
+        grants: Vec<Grant>,
+        epoch: &Epoch,
+    ) -> Result<ProcessServer, capnp::Error> {
+        let Process {
+            stdin,
+            stdout,
+            exit,
+        } = process;
+        let kill = exit.kill_switch();
+        let (stdin, stdout, bootstrap) = match mode {
+            Mode::Vat => {
+                let membrane = Membrane::new(epoch, grants)
+                    .map_err(|e| capnp::Error::failed(e.to_string()))?
+                    .client();
+                let mut vat = Vat::connect(stdin, stdout, membrane);
+                let export: Client = vat.export();
+                tokio::task::spawn_local(async move {
+                    if let Err(e) = vat.run().await {
+                        eprintln!("ww: the connection with a vat cell failed: {e}");
+                    }
+                });
+                (None, None, Some(export))
+            }
+            _ => {
+                if !grants.is_empty() {
+                    return Err(capnp::Error::failed(
+                        "only a cell in vat mode can receive grants (it grafts them over RPC)"
+                            .into(),
+                    ));
+                }
+                let writer = ByteStream::new(None::<DuplexStream>, Some(stdin)).client();
+                let reader = ByteStream::new(Some(stdout), None::<DuplexStream>).client();
+                (Some(writer), Some(reader), None)
+            }
+        };
+        let ending = Rc::new(RefCell::new(Ending::default()));
+        let record = ending.clone();
+        tokio::task::spawn_local(async move {
+            let outcome = exit.wait().await.map_err(|e| e.to_string());
+            let mut ending = record.borrow_mut();
+            ending.outcome = Some(outcome);
+            for waiter in ending.waiters.drain(..) {
+                let _ = waiter.send(());
+            }
+        });
+        Ok(ProcessServer {
+            stdin,
+            stdout,
+            bootstrap,
+            ending,
+            kill,
+        })
+    }
+
+    async fn outcome(&self) -> Result<Outcome, capnp::Error> {
+        let wait = {
+            let mut ending = self.ending.borrow_mut();
+            if ending.outcome.is_none() {
+                let (tx, rx) = futures::channel::oneshot::channel();
+                ending.waiters.push(tx);
+                Some(rx)
+            } else {
+                None
+            }
+        };
+        if let Some(rx) = wait {
+            rx.await
+                .map_err(|_| capnp::Error::failed("the process's waiter is gone".into()))?;
+        }
+        match &self.ending.borrow().outcome {
+            Some(Ok(outcome)) => Ok(outcome.clone()),
+            Some(Err(e)) => Err(capnp::Error::failed(format!(
+                "the cell could not start: {e}"
+            ))),
+            None => Err(capnp::Error::failed(
+                "the process ended without an outcome".into(),
+            )),
+        }
+    }
+}
+
+impl Drop for ProcessServer {
+    fn drop(&mut self) {
+        self.kill.kill();
+    }
+}
+
+fn not_in_this_mode(what: &str, mode: &str) -> capnp::Error {
+    capnp::Error::failed(format!(
+        "this process has no {what}: that is for a cell spawned in {mode} mode"
+    ))
+}
+
+impl process::Server for ProcessServer {
+    async fn stdin(
+        self: Rc<Self>,
+        _: process::StdinParams,
+        mut results: process::StdinResults,
+    ) -> Result<(), capnp::Error> {
+        let stream = self
+            .stdin
+            .clone()
+            .ok_or_else(|| not_in_this_mode("stdin stream", "raw"))?;
+        results.get().set_stream(stream);
+        Ok(())
+    }
+
+    async fn stdout(
+        self: Rc<Self>,
+        _: process::StdoutParams,
+        mut results: process::StdoutResults,
+    ) -> Result<(), capnp::Error> {
+        let stream = self
+            .stdout
+            .clone()
+            .ok_or_else(|| not_in_this_mode("stdout stream", "raw"))?;
+        results.get().set_stream(stream);
+        Ok(())
+    }
+
+    async fn stderr(
+        self: Rc<Self>,
+        _: process::StderrParams,
+        mut results: process::StderrResults,
+    ) -> Result<(), capnp::Error> {
+        let outcome = self.outcome().await?;
+        let stream = ByteStream::new(
+            Some(std::io::Cursor::new(outcome.stderr)),
+            None::<DuplexStream>,
+        );
+        results.get().set_stream(stream.client());
+        Ok(())
+    }
+
+    async fn wait(
+        self: Rc<Self>,
+        _: process::WaitParams,
+        mut results: process::WaitResults,
+    ) -> Result<(), capnp::Error> {
+        let outcome = self.outcome().await?;
+        let mut r = results.get();
+        r.set_exit_code(match outcome.ended {
+            Ended::Exit(code) => code,
+            _ => -1,
+        });
+        r.set_ended(outcome.ended.kind());
+        r.set_reason(format!("the cell {}", outcome.ended));
+        Ok(())
+    }
+
+    async fn kill(
+        self: Rc<Self>,
+        _: process::KillParams,
+        _: process::KillResults,
+    ) -> Result<(), capnp::Error> {
+        self.kill.kill();
+        Ok(())
+    }
+
+    async fn bootstrap(
+        self: Rc<Self>,
+        _: process::BootstrapParams,
+        mut results: process::BootstrapResults,
+    ) -> Result<(), capnp::Error> {
+        let cap = self
+            .bootstrap
+            .as_ref()
+            .ok_or_else(|| not_in_this_mode("bootstrap capability", "vat"))?;
+        results
+            .get()
+            .init_cap()
+            .set_as_capability(cap.hook.add_ref());
+        Ok(())
+    }
+}
