@@ -116,6 +116,38 @@ mod tests {
         assert_eq!(write_read.and(&Policy::all()), write_read);
     }
 
+    /// Policies over two interfaces, each either unrestricted or allowing
+    /// a subset of four methods.
+    fn policy() -> impl proptest::strategy::Strategy<Value = Policy> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            (prop_oneof![Just(1u64), Just(2u64)], proptest::collection::vec(0u16..4, 0..4)),
+            0..3,
+        )
+        .prop_map(|rules| {
+            rules
+                .into_iter()
+                .fold(Policy::all(), |p, (i, ms)| p.and(&Policy::only(i, ms)))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn combining_allows_exactly_what_both_allow(a in policy(), b in policy()) {
+            let both = a.and(&b);
+            for interface in [1, 2, 3] {
+                for method in 0..5 {
+                    proptest::prop_assert_eq!(
+                        both.allows(interface, method),
+                        a.allows(interface, method) && b.allows(interface, method)
+                    );
+                }
+            }
+            proptest::prop_assert_eq!(&both, &b.and(&a));
+            proptest::prop_assert_eq!(both.and(&a), both.clone());
+        }
+    }
+
     #[test]
     fn an_unknown_method_fails_when_the_policy_is_made() {
         assert_eq!(
