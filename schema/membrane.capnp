@@ -6,9 +6,6 @@
 # is its own bootstrap capability on the same connection.
 @0xc15324c31ff623d7;
 
-using Rust = import "/capnp/rust.capnp";
-$Rust.parentModule("schema");
-
 interface Membrane {
   # The capabilities granted to whoever holds this membrane: exactly what the
   # parent passed, in the order it named them, and nothing else.

@@ -1,9 +1,6 @@
 # Running cells: load a cell's bytes, spawn processes of it, talk to them.
 @0xa0c2ef3767b287c8;
 
-using Rust = import "/capnp/rust.capnp";
-$Rust.parentModule("schema");
-
 using Membrane = import "membrane.capnp";
 using Stream = import "stream.capnp";
 

@@ -1,9 +1,6 @@
 # Byte streams: a process's stdio, a libp2p stream, a pipe between cells.
 @0xad19137679fc7599;
 
-using Rust = import "/capnp/rust.capnp";
-$Rust.parentModule("schema");
-
 interface ByteStream {
   # Appends `data` to the stream. Calls are applied in the order they were
   # sent; a call on a closed stream fails.

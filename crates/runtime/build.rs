@@ -166,7 +166,10 @@ fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
             schema_dir.display()
         )
     });
+    // The generated modules live in `crate::schema` (the schemas carry no
+    // Rust annotations, so that any Cap'n Proto implementation loads them).
     capnpc::codegen::CodeGenerationCommand::new()
+        .default_parent_module(vec!["schema".into()])
         .output_directory(out_dir)
         .run(&request[..])
         .unwrap_or_else(|e| panic!("generating Rust from the Cap'n Proto schemas failed: {e}"));

@@ -1,12 +1,12 @@
 //! The Rust code generated from the Cap'n Proto schemas in `schema/` (by the
 //! build script), and the schemas' interfaces and methods by name.
 //!
-//! Each file becomes a module named after it; the schemas'
-//! `$Rust.parentModule("schema")` makes their cross-references resolve
-//! here. Generated code knows interfaces by id and methods by ordinal only;
-//! [`interfaces`] reads their names from the compiled schemas the build
-//! script keeps, so that Glia can say `:find-providers` and a denial can
-//! say `Routing.findProviders`.
+//! Each file becomes a module named after it, here (the build script
+//! sets that as the generated code's parent module, so the schemas'
+//! cross-references resolve). Generated code knows interfaces by id and
+//! methods by ordinal only; [`interfaces`] reads their names from the
+//! compiled schemas the build script keeps, so that Glia can say
+//! `:find-providers` and a denial can say `Routing.findProviders`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

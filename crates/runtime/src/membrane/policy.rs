@@ -121,7 +121,10 @@ mod tests {
     fn policy() -> impl proptest::strategy::Strategy<Value = Policy> {
         use proptest::prelude::*;
         proptest::collection::vec(
-            (prop_oneof![Just(1u64), Just(2u64)], proptest::collection::vec(0u16..4, 0..4)),
+            (
+                prop_oneof![Just(1u64), Just(2u64)],
+                proptest::collection::vec(0u16..4, 0..4),
+            ),
             0..3,
         )
         .prop_map(|rules| {

@@ -1,8 +1,8 @@
 //! The Rust code generated (by the build script) from the Cap'n Proto
 //! schemas in `schema/` at the repository's root, the same the host speaks.
-//! Each file becomes a module named after it; the schemas'
-//! `$Rust.parentModule("schema")` makes their cross-references resolve
-//! here.
+//! Each file becomes a module named after it, here (the build script
+//! sets that as the generated code's parent module, so the schemas'
+//! cross-references resolve).
 
 #![allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 
