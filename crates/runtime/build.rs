@@ -25,7 +25,12 @@ const TARGET: &str = "wasm32-wasip2";
 const CELLS: [&str; 6] = ["status", "echo", "counter", "envdump", "escape", "shout"];
 
 /// The Cap'n Proto schema files, in `schema/` at the repository's root.
-const SCHEMAS: [&str; 3] = ["membrane.capnp", "runtime.capnp", "stream.capnp"];
+const SCHEMAS: [&str; 4] = [
+    "identity.capnp",
+    "membrane.capnp",
+    "runtime.capnp",
+    "stream.capnp",
+];
 
 /// What to tell someone whose toolchain lacks the guest target.
 const MISSING_TARGET: &str = "the Rust target wasm32-wasip2 is not installed: run `rustup target add wasm32-wasip2` (./scripts/test does)";

@@ -306,6 +306,14 @@ impl Glia {
         self.vm.core.intern(name).set(value);
     }
 
+    /// Binds `name` in namespace `ns` (made if need be) to `value`: for a
+    /// name that must not replace a core fn for the libraries (`identity`
+    /// the capability beside `identity` the fn), bound where the program
+    /// runs (`user`).
+    pub fn define_in(&mut self, ns: &str, name: &str, value: Value) {
+        self.vm.namespaces.get_or_create(ns).intern(name).set(value);
+    }
+
     /// Removes the mapping of `name` in namespace `ns`, as `ns-unmap` does
     /// (code compiled before keeps the var it resolved); returns the var.
     pub fn unmap(&mut self, ns: &str, name: &str) -> Option<Rc<crate::Var>> {

@@ -12,6 +12,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod identity_capnp {
+    include!(concat!(env!("OUT_DIR"), "/identity_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
 }

@@ -38,6 +38,14 @@ fn runtime_is_a_capability_with_the_schemas_methods() {
         out.contains("Cap'n Proto interface Runtime") && out.ends_with("[true [:load]]\n"),
         "{out}"
     );
+    // The roots are bound where the program runs (`user`): `identity` the
+    // capability there, `identity` the core fn still for the libraries.
+    let (ok, out, err) = eval(
+        &dir,
+        "(require '[glia.set :as set]) [(cap? identity) (glia.core/identity 3) (set/join #{{:a 1}} #{{:a 1 :b 2}})]",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "[true 3 #{{:a 1, :b 2}}]");
     let (ok, _, err) = eval(&dir, "(attenuate runtime [:load :unload])");
     assert!(!ok);
     assert!(
@@ -95,6 +103,23 @@ fn an_attenuation_made_in_glia_holds_inside_the_cell_it_is_granted_to() {
             && out.trim_end().ends_with(":killed]"),
         "{out}"
     );
+}
+
+#[test]
+fn identity_signs_and_verifies_from_glia() {
+    let dir = TempDir::new("caps");
+    let script = r#"
+(let [login (perform identity :signer "login")
+      {:keys [key peer-id]} (perform login :public-key)
+      sig (perform login :sign "challenge")]
+  [(subs peer-id 0 8)
+   (perform identity :verify key "login" "challenge" sig)
+   (perform identity :verify key "other" "challenge" sig)
+   (try (perform (attenuate login [:public-key]) :sign "x")
+        (catch :glia.error/permission-denied e :denied))])"#;
+    let (ok, out, err) = eval(&dir, script);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), r#"["12D3KooW" true false :denied]"#);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The membrane: attenuation checked on (interface id, method ordinal),
 //! capabilities returned through it (directly and to pipelined calls)
-//! guarded alike, stacking that only narrows, revocation by epoch; and
-//! `Runtime` / `Executor` / `Process` over Cap'n Proto.
+//! guarded alike, stacking that only narrows, revocation by epoch;
+//! `Runtime` / `Executor` / `Process` over Cap'n Proto; and `Identity`'s
+//! signatures.
 
 mod common;
 
@@ -11,8 +12,10 @@ use std::sync::Arc;
 use capnp::traits::HasTypeId;
 use runtime::cells::CellHost;
 use runtime::membrane::{
-    ByteStream, DENIED, Epoch, Grant, Membrane, Policy, REVOKED, RuntimeServer, guard,
+    ByteStream, DENIED, Epoch, Grant, IdentityServer, Membrane, Policy, REVOKED, RuntimeServer,
+    guard,
 };
+use runtime::schema::identity_capnp::{identity, signer};
 use runtime::schema::membrane_capnp::membrane;
 use runtime::schema::runtime_capnp::{Mode, executor, process, runtime as runtime_cap};
 use runtime::schema::stream_capnp::byte_stream;
@@ -249,5 +252,94 @@ fn a_vat_process_without_its_grant_reports_on_stderr() {
         let stderr = process.stderr_request().send().pipeline.get_stream();
         let text = String::from_utf8(read(&stderr, 4096).await.unwrap()).unwrap();
         assert!(text.contains("granted nothing"), "{text}");
+    });
+}
+
+async fn signature(signer: &signer::Client, data: &[u8]) -> Vec<u8> {
+    let mut request = signer.sign_request();
+    request.get().set_data(data);
+    let response = request.send().promise.await.unwrap();
+    response.get().unwrap().get_signature().unwrap().to_vec()
+}
+
+async fn verify(
+    identity: &identity::Client,
+    key: &[u8],
+    domain: &str,
+    data: &[u8],
+    signature: &[u8],
+) -> Result<bool, capnp::Error> {
+    let mut request = identity.verify_request();
+    {
+        let mut p = request.get();
+        p.set_public_key(key);
+        p.set_domain(domain);
+        p.set_data(data);
+        p.set_signature(signature);
+    }
+    Ok(request.send().promise.await?.get()?.get_valid())
+}
+
+#[test]
+fn an_identity_signs_per_domain_and_verifies() {
+    local(async {
+        let key = libp2p_identity::Keypair::generate_ed25519();
+        let peer = key.public().to_peer_id().to_string();
+        let identity = IdentityServer::new(key).client();
+        let mut request = identity.signer_request();
+        request.get().set_domain("login");
+        let login = request.send().pipeline.get_signer();
+        let public = login.public_key_request().send().promise.await.unwrap();
+        let public = public.get().unwrap();
+        let pk = public.get_key().unwrap().to_vec();
+        assert_eq!(public.get_peer_id().unwrap(), peer.as_str());
+        assert!(peer.starts_with("12D3KooW"), "{peer}");
+
+        let sig = signature(&login, b"challenge").await;
+        assert_eq!(
+            verify(&identity, &pk, "login", b"challenge", &sig)
+                .await
+                .ok(),
+            Some(true)
+        );
+        // Another domain, other data, another signature: not valid.
+        assert_eq!(
+            verify(&identity, &pk, "other", b"challenge", &sig)
+                .await
+                .ok(),
+            Some(false)
+        );
+        assert_eq!(
+            verify(&identity, &pk, "login", b"challengf", &sig)
+                .await
+                .ok(),
+            Some(false)
+        );
+        assert_eq!(
+            verify(&identity, &pk, "login", b"challenge", &sig[1..])
+                .await
+                .ok(),
+            Some(false)
+        );
+        let bad_key = verify(&identity, b"not a key", "login", b"x", &sig).await;
+        assert!(
+            bad_key
+                .unwrap_err()
+                .to_string()
+                .contains("not a protobuf-encoded libp2p key")
+        );
+        let mut empty = identity.signer_request();
+        empty.get().set_domain("");
+        let refused = empty.send().promise.await.map(drop);
+        assert_refused(refused, "signing domain is 1 to 256 bytes", "not 0");
+
+        // A signer attenuated to its public key cannot sign.
+        let epoch = Epoch::new();
+        let only_public = Rc::new(Policy::named(signer::Client::TYPE_ID, &["public-key"]).unwrap());
+        let shown = guard(login, only_public, &epoch);
+        shown.public_key_request().send().promise.await.unwrap();
+        let mut sign = shown.sign_request();
+        sign.get().set_data(b"x");
+        assert_refused(sign.send().promise.await.map(drop), DENIED, "Signer.sign");
     });
 }

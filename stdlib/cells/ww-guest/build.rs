@@ -4,7 +4,12 @@
 
 use std::path::PathBuf;
 
-const SCHEMAS: [&str; 3] = ["membrane.capnp", "runtime.capnp", "stream.capnp"];
+const SCHEMAS: [&str; 4] = [
+    "identity.capnp",
+    "membrane.capnp",
+    "runtime.capnp",
+    "stream.capnp",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(

@@ -14,6 +14,7 @@ use glia_eval::{Error, ErrorType, Value};
 
 use super::registry::Registry;
 use crate::membrane::{DENIED, REVOKED};
+use crate::schema::identity_capnp::{identity, signer};
 use crate::schema::membrane_capnp::membrane;
 use crate::schema::runtime_capnp::{Mode, executor, process, runtime};
 use crate::schema::stream_capnp::byte_stream;
@@ -43,6 +44,8 @@ pub async fn call(
     };
     match interface {
         membrane::Client::TYPE_ID => call.membrane(registry, typed(client)).await,
+        identity::Client::TYPE_ID => call.identity(registry, typed(client)).await,
+        signer::Client::TYPE_ID => call.signer(typed(client)).await,
         byte_stream::Client::TYPE_ID => call.byte_stream(typed(client)).await,
         runtime::Client::TYPE_ID => call.runtime(registry, typed(client)).await,
         executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,
@@ -154,6 +157,96 @@ impl Call<'_> {
                 }
                 Ok(Value::Map(Rc::new(grants)))
             }
+            _ => Err(self.unbound()),
+        }
+    }
+
+    fn text<'v>(&self, v: &'v Value, what: &str) -> Result<&'v str, Error> {
+        v.as_str().ok_or_else(|| {
+            Error::new(
+                ErrorType::TypeMismatch,
+                format!(
+                    "{} :{}: {what} is a string, not {}",
+                    self.interface,
+                    self.method,
+                    v.type_name()
+                ),
+            )
+        })
+    }
+
+    async fn identity(
+        &self,
+        registry: &mut Registry,
+        cap: identity::Client,
+    ) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("signer", [domain]) => {
+                let mut request = cap.signer_request();
+                request.get().set_domain(self.text(domain, "the domain")?);
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let signer = response
+                    .get()
+                    .and_then(|r| r.get_signer())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(signer.client, Some(signer::Client::TYPE_ID)))
+            }
+            ("signer", _) => Err(self.arity("(perform identity :signer \"domain\")")),
+            ("verify", [key, domain, data, signature]) => {
+                let mut request = cap.verify_request();
+                {
+                    let mut p = request.get();
+                    p.set_public_key(&self.bytes(key)?);
+                    p.set_domain(self.text(domain, "the domain")?);
+                    p.set_data(&self.bytes(data)?);
+                    p.set_signature(&self.bytes(signature)?);
+                }
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let valid = response.get().map_err(|e| self.failed(e))?.get_valid();
+                Ok(Value::Bool(valid))
+            }
+            ("verify", _) => {
+                Err(self.arity("(perform identity :verify public-key \"domain\" data signature)"))
+            }
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn signer(&self, cap: signer::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("public-key", []) => {
+                let response = cap
+                    .public_key_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                let r = response.get().map_err(|e| self.failed(e))?;
+                let key = r.get_key().map_err(|e| self.failed(e))?.to_vec();
+                let peer_id = r
+                    .get_peer_id()
+                    .and_then(|t| Ok(t.to_string()?))
+                    .map_err(|e| self.failed(e))?;
+                let map: glia_eval::value::Map = [
+                    (Value::keyword(None, "key"), Value::Bytes(Rc::new(key))),
+                    (Value::keyword(None, "peer-id"), Value::str(peer_id)),
+                ]
+                .into_iter()
+                .collect();
+                Ok(Value::Map(Rc::new(map)))
+            }
+            ("public-key", _) => Err(self.arity("(perform signer :public-key)")),
+            ("sign", [data]) => {
+                let mut request = cap.sign_request();
+                request.get().set_data(&self.bytes(data)?);
+                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let signature = response
+                    .get()
+                    .and_then(|r| r.get_signature())
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::Bytes(Rc::new(signature.to_vec())))
+            }
+            ("sign", _) => Err(self.arity("(perform signer :sign bytes-or-string)")),
             _ => Err(self.unbound()),
         }
     }

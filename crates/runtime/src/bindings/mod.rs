@@ -66,21 +66,31 @@ impl<H: Host> Host for CapHost<H> {
 
 /// Binds the root capabilities of an evaluation in this process:
 /// `runtime` (load cells and run them here; the cell host is made on
-/// first use, caching compiled cells in `~/.ww/cache/wasm`).
+/// first use, caching compiled cells in `~/.ww/cache/wasm`) and
+/// `identity` (signatures by a key made for this process: a node's own
+/// identity comes with the node). They are bound in `user`, where the
+/// program runs, not in `glia.core`: `identity` there stays the core fn
+/// the libraries call.
 pub fn bind_roots(
     glia: &mut glia_eval::Glia,
     registry: &mut Registry,
     epoch: &crate::membrane::Epoch,
 ) {
+    use crate::schema::{identity_capnp::identity, runtime_capnp::runtime};
     use capnp::traits::HasTypeId;
     let runtime =
         crate::membrane::RuntimeServer::lazy(crate::cells::CellHost::default_cache(), epoch)
             .client();
-    glia.define(
+    glia.define_in(
+        "user",
         "runtime",
-        registry.value(
-            runtime.client,
-            Some(crate::schema::runtime_capnp::runtime::Client::TYPE_ID),
-        ),
+        registry.value(runtime.client, Some(runtime::Client::TYPE_ID)),
+    );
+    let identity =
+        crate::membrane::IdentityServer::new(libp2p_identity::Keypair::generate_ed25519()).client();
+    glia.define_in(
+        "user",
+        "identity",
+        registry.value(identity.client, Some(identity::Client::TYPE_ID)),
     );
 }

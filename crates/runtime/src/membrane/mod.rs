@@ -11,6 +11,8 @@
 //!   cell into an `Executor`, which spawns `Process`es: a vat-mode one
 //!   connected through a membrane of the grants it was given, a raw one
 //!   with its stdio as `ByteStream`s.
+//! - `identity.rs`: `Identity` ([`IdentityServer`]) and the `Signer`s
+//!   it makes, over the host's key pair, which no method returns.
 //! - `policy.rs`, `epoch.rs`, `guard.rs`: attenuation and revocation. A
 //!   [`guard`]ed capability checks every call's (interface id, method
 //!   ordinal) against a [`Policy`] and its issuing [`Epoch`] before
@@ -21,6 +23,7 @@ mod epoch;
 mod executor;
 mod grants;
 mod guard;
+mod identity;
 mod policy;
 mod process;
 mod stream;
@@ -30,6 +33,7 @@ pub use epoch::Epoch;
 pub use executor::RuntimeServer;
 pub use grants::{DuplicateGrant, Grant, Membrane};
 pub use guard::{DENIED, REVOKED, guard};
+pub use identity::IdentityServer;
 pub use policy::{Policy, PolicyError};
 pub use stream::ByteStream;
 pub use vat::Vat;

@@ -6,6 +6,10 @@
 
 #![allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 
+pub mod identity_capnp {
+    include!(concat!(env!("OUT_DIR"), "/identity_capnp.rs"));
+}
+
 pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
 }
