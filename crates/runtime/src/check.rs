@@ -23,12 +23,10 @@ pub fn run(files: &[PathBuf]) -> ExitCode {
         };
         let name = path.display().to_string();
         let mut load = |module: &str| module_text(module, path);
-        let findings = glia_eval::Glia::new().check(
-            &name,
-            &text,
-            &glia_effects::std_effects::NAMES,
-            &mut load,
-        );
+        // Checked as `ww eval` runs it: with the root capabilities bound.
+        let mut glia = glia_eval::Glia::new();
+        runtime::bindings::describe_roots(&mut glia);
+        let findings = glia.check(&name, &text, &glia_effects::std_effects::NAMES, &mut load);
         let source: Arc<str> = text.into();
         for f in &findings {
             print!("{}", render(&name, &source, f));

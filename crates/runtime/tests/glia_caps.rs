@@ -153,3 +153,27 @@ fn bad_spawn_options_and_calls_are_explained() {
         assert!(err.contains(expected), "{script}: {err}");
     }
 }
+
+#[test]
+fn check_knows_the_roots_a_program_runs_with() {
+    let dir = TempDir::new("caps");
+    let file = dir.0.join("uses-roots.glia");
+    std::fs::write(
+        &file,
+        "(perform runtime :load (perform :load \"echo.wasm\"))\n(perform identity :signer \"x\")\n(perform hots :id)\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .expect("ww runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // `runtime` and `identity` are known; a misspelt name is still caught.
+    assert!(stdout.contains("`hots`"), "{stdout}");
+    assert!(
+        !stdout.contains("`runtime`") && !stdout.contains("`identity`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 error"), "{stdout}");
+}

@@ -64,6 +64,29 @@ impl<H: Host> Host for CapHost<H> {
     }
 }
 
+/// Makes a root capability's client, under the evaluation's epoch.
+type MakeRoot = fn(&crate::membrane::Epoch) -> capnp::capability::Client;
+
+/// The root capabilities an evaluation in this process is given: their
+/// names, interfaces and how each is made.
+fn roots() -> [(&'static str, u64, MakeRoot); 2] {
+    use crate::membrane::{IdentityServer, RuntimeServer};
+    use crate::schema::{identity_capnp::identity, runtime_capnp::runtime};
+    use capnp::traits::HasTypeId;
+    [
+        ("runtime", runtime::Client::TYPE_ID, |epoch| {
+            RuntimeServer::lazy(crate::cells::CellHost::default_cache(), epoch)
+                .client()
+                .client
+        }),
+        ("identity", identity::Client::TYPE_ID, |_| {
+            IdentityServer::new(libp2p_identity::Keypair::generate_ed25519())
+                .client()
+                .client
+        }),
+    ]
+}
+
 /// Binds the root capabilities of an evaluation in this process:
 /// `runtime` (load cells and run them here; the cell host is made on
 /// first use, caching compiled cells in `~/.ww/cache/wasm`) and
@@ -76,21 +99,18 @@ pub fn bind_roots(
     registry: &mut Registry,
     epoch: &crate::membrane::Epoch,
 ) {
-    use crate::schema::{identity_capnp::identity, runtime_capnp::runtime};
-    use capnp::traits::HasTypeId;
-    let runtime =
-        crate::membrane::RuntimeServer::lazy(crate::cells::CellHost::default_cache(), epoch)
-            .client();
-    glia.define_in(
-        "user",
-        "runtime",
-        registry.value(runtime.client, Some(runtime::Client::TYPE_ID)),
-    );
-    let identity =
-        crate::membrane::IdentityServer::new(libp2p_identity::Keypair::generate_ed25519()).client();
-    glia.define_in(
-        "user",
-        "identity",
-        registry.value(identity.client, Some(identity::Client::TYPE_ID)),
-    );
+    for (name, interface, make) in roots() {
+        glia.define_in("user", name, registry.value(make(epoch), Some(interface)));
+    }
+}
+
+/// Binds the root capabilities' names as [`bind_roots`] does, to values
+/// with their methods but nothing behind them: for checking a program
+/// (`ww check`) that will run with the roots, without running anything.
+pub fn describe_roots(glia: &mut glia_eval::Glia) {
+    for (name, interface, _) in roots() {
+        // Id 0 is never a registry's: a perform on it is unhandled.
+        let cap = registry::capability(0, Some(interface));
+        glia.define_in("user", name, Value::Cap(std::rc::Rc::new(cap)));
+    }
 }

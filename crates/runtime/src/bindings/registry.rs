@@ -52,22 +52,7 @@ impl Registry {
         let id = self.next;
         self.next += 1;
         self.held.insert(id, Held { client, interface });
-        let known = interface.and_then(|i| schema::interfaces().get(&i));
-        let (name, methods) = match known {
-            Some(i) => (
-                i.name.clone(),
-                i.methods.iter().map(|m| schema::kebab_case(m)).collect(),
-            ),
-            None => ("capability".to_string(), Vec::new()),
-        };
-        let methods: Vec<&str> = methods.iter().map(String::as_str).collect();
-        let doc = known.map(|i| format!("Cap'n Proto interface {} ({:#x})", i.name, i.id));
-        Value::Cap(Rc::new(Capability::host(
-            id,
-            &name,
-            doc.as_deref(),
-            &methods,
-        )))
+        Value::Cap(Rc::new(capability(id, interface)))
     }
 
     /// The client and interface behind a Glia capability value, if it is
@@ -113,6 +98,23 @@ impl Registry {
             &self.epoch,
         ))
     }
+}
+
+/// The Glia capability with host id `id` for a capability of
+/// `interface`: named as the interface, its methods the schema's in kebab
+/// case (none for an interface the host does not know).
+pub fn capability(id: u64, interface: Option<u64>) -> Capability {
+    let known = interface.and_then(|i| schema::interfaces().get(&i));
+    let (name, methods) = match known {
+        Some(i) => (
+            i.name.clone(),
+            i.methods.iter().map(|m| schema::kebab_case(m)).collect(),
+        ),
+        None => ("capability".to_string(), Vec::new()),
+    };
+    let methods: Vec<&str> = methods.iter().map(String::as_str).collect();
+    let doc = known.map(|i| format!("Cap'n Proto interface {} ({:#x})", i.name, i.id));
+    Capability::host(id, &name, doc.as_deref(), &methods)
 }
 
 /// The ordinal of a method given as a Glia keyword (`:find-providers`).
