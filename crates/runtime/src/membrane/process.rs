@@ -1,6 +1,5 @@
 //! `Process`: a spawned cell over Cap'n Proto.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use capnp::capability::Client;
@@ -11,12 +10,8 @@ use crate::cells::{Ended, KillSwitch, Mode, Outcome, Process};
 use crate::schema::runtime_capnp::process;
 use crate::schema::stream_capnp::byte_stream;
 
-/// A process's end, once known, and who waits for it.
-#[derive(Default)]
-struct Ending {
-    outcome: Option<Result<Outcome, String>>,
-    waiters: Vec<futures::channel::oneshot::Sender<()>>,
-}
+/// A process's end: `None` until it is known.
+type Ending = tokio::sync::watch::Receiver<Option<Result<Outcome, String>>>;
 
 /// The `Process` capability of one spawned cell. Dropping the last
 /// reference to it stops the cell.
@@ -24,7 +19,7 @@ pub(super) struct ProcessServer {
     stdin: Option<byte_stream::Client>,
     stdout: Option<byte_stream::Client>,
     bootstrap: Option<Client>,
-    ending: Rc<RefCell<Ending>>,
+    ending: Ending,
     kill: KillSwitch,
 }
 
@@ -70,15 +65,9 @@ impl ProcessServer {
                 (Some(writer), Some(reader), None)
             }
         };
-        let ending = Rc::new(RefCell::new(Ending::default()));
-        let record = ending.clone();
+        let (record, ending) = tokio::sync::watch::channel(None);
         tokio::task::spawn_local(async move {
-            let outcome = exit.wait().await.map_err(|e| e.to_string());
-            let mut ending = record.borrow_mut();
-            ending.outcome = Some(outcome);
-            for waiter in ending.waiters.drain(..) {
-                let _ = waiter.send(());
-            }
+            record.send_replace(Some(exit.wait().await.map_err(|e| e.to_string())));
         });
         Ok(ProcessServer {
             stdin,
@@ -90,28 +79,17 @@ impl ProcessServer {
     }
 
     async fn outcome(&self) -> Result<Outcome, capnp::Error> {
-        let wait = {
-            let mut ending = self.ending.borrow_mut();
-            if ending.outcome.is_none() {
-                let (tx, rx) = futures::channel::oneshot::channel();
-                ending.waiters.push(tx);
-                Some(rx)
-            } else {
-                None
-            }
-        };
-        if let Some(rx) = wait {
-            rx.await
-                .map_err(|_| capnp::Error::failed("the process's waiter is gone".into()))?;
-        }
-        match &self.ending.borrow().outcome {
+        let mut ending = self.ending.clone();
+        let ended = ending
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| capnp::Error::failed("the process's waiter is gone".into()))?;
+        match &*ended {
             Some(Ok(outcome)) => Ok(outcome.clone()),
             Some(Err(e)) => Err(capnp::Error::failed(format!(
                 "the cell could not start: {e}"
             ))),
-            None => Err(capnp::Error::failed(
-                "the process ended without an outcome".into(),
-            )),
+            None => unreachable!("wait_for returns once the outcome is there"),
         }
     }
 }
