@@ -24,14 +24,6 @@ const TARGET: &str = "wasm32-wasip2";
 /// Every binary of the cells workspace, as `WW_CELL_<NAME>` is derived.
 const CELLS: [&str; 6] = ["status", "echo", "counter", "envdump", "escape", "shout"];
 
-/// The Cap'n Proto schema files, in `schema/` at the repository's root.
-const SCHEMAS: [&str; 4] = [
-    "identity.capnp",
-    "membrane.capnp",
-    "runtime.capnp",
-    "stream.capnp",
-];
-
 /// What to tell someone whose toolchain lacks the guest target.
 const MISSING_TARGET: &str = "the Rust target wasm32-wasip2 is not installed: run `rustup target add wasm32-wasip2` (./scripts/test does)";
 
@@ -162,8 +154,16 @@ fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
     println!("cargo:rerun-if-changed={}", schema_dir.display());
     let mut command = capnpc_embedded::CompileCommand::new();
     command.src_prefix(schema_dir);
-    for file in SCHEMAS {
-        command.file(schema_dir.join(file));
+    // Every `.capnp` file there, so a new schema needs no list kept here.
+    let mut files: Vec<_> = std::fs::read_dir(schema_dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", schema_dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "capnp"))
+        .collect();
+    files.sort();
+    for file in files {
+        command.file(file);
     }
     let request = command.compile().unwrap_or_else(|e| {
         panic!(

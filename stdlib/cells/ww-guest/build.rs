@@ -4,13 +4,6 @@
 
 use std::path::PathBuf;
 
-const SCHEMAS: [&str; 4] = [
-    "identity.capnp",
-    "membrane.capnp",
-    "runtime.capnp",
-    "stream.capnp",
-];
-
 fn main() {
     let manifest_dir = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
@@ -20,8 +13,16 @@ fn main() {
     println!("cargo:rerun-if-changed={}", schema_dir.display());
     let mut command = capnpc_embedded::CompileCommand::new();
     command.src_prefix(&schema_dir);
-    for file in SCHEMAS {
-        command.file(schema_dir.join(file));
+    // Every `.capnp` file there, so a new schema needs no list kept here.
+    let mut files: Vec<_> = std::fs::read_dir(&schema_dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", schema_dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "capnp"))
+        .collect();
+    files.sort();
+    for file in files {
+        command.file(file);
     }
     let request = command.compile().unwrap_or_else(|e| {
         panic!(
