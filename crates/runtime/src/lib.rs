@@ -1,11 +1,13 @@
 //! The runtime's library: what the `ww` binary and its tests and benches
-//! share. Only this crate touches wasmtime, capnp (and, as they land,
-//! libp2p, HTTP and disk).
+//! share. Only this crate touches wasmtime, capnp, libp2p, HTTP (and, as
+//! they land, the disk).
 //!
 //! - [`cid`]: the IPFS CID of a blob, as `ipfs add --cid-version=1` prints it.
 //! - [`cells`]: running WebAssembly cells in their sandbox.
 //! - [`membrane`]: capabilities over Cap'n Proto: a cell's grants, and RPC
 //!   with a cell in `vat` mode.
+//! - [`p2p`]: the node's libp2p network.
+//! - [`bindings`]: Cap'n Proto capabilities as Glia capability values.
 //! - [`schema`]: the code generated from the Cap'n Proto schemas in
 //!   `schema/`.
 //! - [`std_cells`]: the standard cells (and test fixtures) `ww` embeds, built
@@ -15,5 +17,6 @@ pub mod bindings;
 pub mod cells;
 pub mod cid;
 pub mod membrane;
+pub mod p2p;
 pub mod schema;
 pub mod std_cells;

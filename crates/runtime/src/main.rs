@@ -259,12 +259,8 @@ fn eval(
         runtime.block_on(glia_effects::eval(&mut glia, &name, &text, &mut host))
     } else {
         // Capabilities are Cap'n Proto objects, which live on one thread.
-        let epoch = runtime::membrane::Epoch::new();
-        let mut host = runtime::bindings::CapHost {
-            inner: host::CliHost,
-            registry: runtime::bindings::Registry::new(&epoch),
-        };
-        runtime::bindings::bind_roots(&mut glia, &mut host.registry, &epoch);
+        let roots = runtime::bindings::Roots::in_process();
+        let mut host = runtime::bindings::CapHost::with_roots(host::CliHost, &mut glia, &roots);
         let local = tokio::task::LocalSet::new();
         runtime.block_on(local.run_until(glia_effects::eval(&mut glia, &name, &text, &mut host)))
     };

@@ -12,6 +12,16 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod host_capnp {
+    include!(concat!(env!("OUT_DIR"), "/host_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod http_capnp {
+    include!(concat!(env!("OUT_DIR"), "/http_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 pub mod identity_capnp {
     include!(concat!(env!("OUT_DIR"), "/identity_capnp.rs"));
 }
@@ -19,6 +29,11 @@ pub mod identity_capnp {
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod routing_capnp {
+    include!(concat!(env!("OUT_DIR"), "/routing_capnp.rs"));
 }
 
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]

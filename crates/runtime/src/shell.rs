@@ -40,7 +40,9 @@ struct Session {
 
 impl Session {
     fn new() -> Result<Session, String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // A worker thread keeps the node's network running between inputs.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
@@ -48,12 +50,8 @@ impl Session {
         for name in ["*1", "*2", "*3", "*e"] {
             glia.define(name, Value::Nil);
         }
-        let epoch = runtime::membrane::Epoch::new();
-        let mut host = runtime::bindings::CapHost {
-            inner: crate::host::CliHost,
-            registry: runtime::bindings::Registry::new(&epoch),
-        };
-        runtime::bindings::bind_roots(&mut glia, &mut host.registry, &epoch);
+        let roots = runtime::bindings::Roots::in_process();
+        let host = runtime::bindings::CapHost::with_roots(crate::host::CliHost, &mut glia, &roots);
         Ok(Session {
             glia,
             runtime,

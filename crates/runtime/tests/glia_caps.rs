@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::TempDir;
 use runtime::std_cells::{self, fixtures};
 
@@ -16,17 +14,7 @@ fn eval(dir: &TempDir, script: &str) -> (bool, String, String) {
     std::fs::write(dir.0.join("echo.wasm"), std_cells::ECHO).unwrap();
     std::fs::write(dir.0.join("shout.wasm"), fixtures::SHOUT).unwrap();
     std::fs::write(dir.0.join("not.wasm"), "hello").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args(["eval", "-e", script])
-        .current_dir(&dir.0)
-        .env("HOME", &dir.0)
-        .output()
-        .expect("ww runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::ww_eval(dir, script)
 }
 
 #[test]

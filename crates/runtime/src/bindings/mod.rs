@@ -64,51 +64,77 @@ impl<H: Host> Host for CapHost<H> {
     }
 }
 
-/// Makes a root capability's client, under the evaluation's epoch.
-type MakeRoot = fn(&crate::membrane::Epoch) -> capnp::capability::Client;
-
-/// The root capabilities an evaluation in this process is given: their
-/// names, interfaces and how each is made.
-fn roots() -> [(&'static str, u64, MakeRoot); 2] {
-    use crate::membrane::{IdentityServer, RuntimeServer};
-    use crate::schema::{identity_capnp::identity, runtime_capnp::runtime};
-    use capnp::traits::HasTypeId;
-    [
-        ("runtime", runtime::Client::TYPE_ID, |epoch| {
-            RuntimeServer::lazy(crate::cells::CellHost::default_cache(), epoch)
-                .client()
-                .client
-        }),
-        ("identity", identity::Client::TYPE_ID, |_| {
-            IdentityServer::new(libp2p_identity::Keypair::generate_ed25519())
-                .client()
-                .client
-        }),
-    ]
+/// What the root capabilities of an evaluation are made from.
+#[derive(Clone, Debug)]
+pub struct Roots {
+    /// The epoch they are issued in.
+    pub epoch: crate::membrane::Epoch,
+    /// The key `identity` signs with; its peer id is `host`'s.
+    pub key: libp2p_identity::Keypair,
+    /// The node `host` describes.
+    pub network: crate::p2p::LazyNetwork,
 }
 
-/// Binds the root capabilities of an evaluation in this process:
-/// `runtime` (load cells and run them here; the cell host is made on
-/// first use, caching compiled cells in `~/.ww/cache/wasm`) and
-/// `identity` (signatures by a key made for this process: a node's own
-/// identity comes with the node). They are bound in `user`, where the
-/// program runs, not in `glia.core`: `identity` there stays the core fn
-/// the libraries call.
-pub fn bind_roots(
-    glia: &mut glia_eval::Glia,
-    registry: &mut Registry,
-    epoch: &crate::membrane::Epoch,
-) {
-    for (name, interface, make) in roots() {
-        glia.define_in("user", name, registry.value(make(epoch), Some(interface)));
+impl Roots {
+    /// The roots of an evaluation with no node to attach to (`ww eval`):
+    /// a key made for this process, and a node of its own, on loopback
+    /// only, started when a program first touches the network.
+    pub fn in_process() -> Roots {
+        let key = libp2p_identity::Keypair::generate_ed25519();
+        let loopback = "/ip4/127.0.0.1/tcp/0".parse().expect("a valid multiaddr");
+        Roots {
+            epoch: crate::membrane::Epoch::new(),
+            network: crate::p2p::LazyNetwork::new(key.clone(), vec![loopback]),
+            key,
+        }
     }
 }
 
-/// Binds the root capabilities' names as [`bind_roots`] does, to values
-/// with their methods but nothing behind them: for checking a program
-/// (`ww check`) that will run with the roots, without running anything.
+impl<H> CapHost<H> {
+    /// A host over `inner` answering for the root capabilities made from
+    /// `roots`, which it binds in `glia`'s `user` namespace (where the
+    /// program runs; not in `glia.core`, so `identity` there stays the core
+    /// fn the libraries call).
+    pub fn with_roots(inner: H, glia: &mut glia_eval::Glia, roots: &Roots) -> CapHost<H> {
+        let mut registry = Registry::new(&roots.epoch);
+        for (name, interface, make) in ROOTS {
+            glia.define_in("user", name, registry.value(make(roots), Some(interface)));
+        }
+        CapHost { inner, registry }
+    }
+}
+
+/// Makes a root capability's client.
+type MakeRoot = fn(&Roots) -> capnp::capability::Client;
+
+/// The root capabilities: their names, interfaces and how each is made.
+/// `runtime` makes its cell host on first use, caching compiled cells in
+/// `~/.ww/cache/wasm`.
+const ROOTS: [(&str, u64, MakeRoot); 3] = {
+    use crate::membrane::{HostServer, IdentityServer, RuntimeServer};
+    use crate::schema::{host_capnp::host, identity_capnp::identity, runtime_capnp::runtime};
+    use capnp::traits::HasTypeId;
+    [
+        ("host", host::Client::TYPE_ID, |roots| {
+            HostServer::new(roots.network.clone()).client().client
+        }),
+        ("runtime", runtime::Client::TYPE_ID, |roots| {
+            RuntimeServer::lazy(crate::cells::CellHost::default_cache(), &roots.epoch)
+                .client()
+                .client
+        }),
+        ("identity", identity::Client::TYPE_ID, |roots| {
+            IdentityServer::new(roots.key.clone()).client().client
+        }),
+    ]
+};
+
+/// Binds the root capabilities' names as [`CapHost::with_roots`] does, to
+/// values with their methods but nothing behind them: for checking a
+/// program (`ww check`) that will run with the roots, without running
+/// anything.
 pub fn describe_roots(glia: &mut glia_eval::Glia) {
-    for (name, interface, _) in roots() {
+    for (name, interface, _) in ROOTS {
         // Id 0 is never a registry's: a perform on it is unhandled.
         let cap = registry::capability(0, Some(interface));
         glia.define_in("user", name, Value::Cap(std::rc::Rc::new(cap)));

@@ -13,27 +13,40 @@
 //!   with its stdio as `ByteStream`s.
 //! - `identity.rs`: `Identity` ([`IdentityServer`]) and the `Signer`s
 //!   it makes, over the host's key pair, which no method returns.
+//! - `host.rs`, `routing.rs`: `Host` ([`HostServer`]) and `Routing`
+//!   ([`RoutingServer`]) over the node's libp2p network.
+//! - `http.rs`, `allow_list.rs`: `HttpClient` ([`HttpClientServer`]),
+//!   outbound HTTP to the hosts of an [`AllowList`], re-checked at every
+//!   redirect.
 //! - `policy.rs`, `epoch.rs`, `guard.rs`: attenuation and revocation. A
 //!   [`guard`]ed capability checks every call's (interface id, method
 //!   ordinal) against a [`Policy`] and its issuing [`Epoch`] before
 //!   forwarding it, and guards every capability the call returns the same
 //!   way.
 
+mod allow_list;
 mod epoch;
 mod executor;
 mod grants;
 mod guard;
+mod host;
+mod http;
 mod identity;
 mod policy;
 mod process;
+mod routing;
 mod stream;
 mod vat;
 
+pub use allow_list::AllowList;
 pub use epoch::Epoch;
 pub use executor::RuntimeServer;
 pub use grants::{DuplicateGrant, Grant, Membrane};
 pub use guard::{DENIED, REVOKED, guard};
+pub use host::HostServer;
+pub use http::HttpClientServer;
 pub use identity::IdentityServer;
 pub use policy::{Policy, PolicyError};
+pub use routing::RoutingServer;
 pub use stream::ByteStream;
 pub use vat::Vat;

@@ -88,3 +88,20 @@ pub fn write_data(i: usize, len: usize) -> String {
         256 * (i + 1)
     )
 }
+
+/// `ww eval -e script` run in `dir` with HOME there (so the cell cache and
+/// anything else under `~` stay in it): whether it succeeded, its stdout
+/// and its stderr.
+pub fn ww_eval(dir: &TempDir, script: &str) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(["eval", "-e", script])
+        .current_dir(&dir.0)
+        .env("HOME", &dir.0)
+        .output()
+        .expect("ww runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

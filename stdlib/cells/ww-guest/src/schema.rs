@@ -6,12 +6,24 @@
 
 #![allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 
+pub mod host_capnp {
+    include!(concat!(env!("OUT_DIR"), "/host_capnp.rs"));
+}
+
+pub mod http_capnp {
+    include!(concat!(env!("OUT_DIR"), "/http_capnp.rs"));
+}
+
 pub mod identity_capnp {
     include!(concat!(env!("OUT_DIR"), "/identity_capnp.rs"));
 }
 
 pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
+}
+
+pub mod routing_capnp {
+    include!(concat!(env!("OUT_DIR"), "/routing_capnp.rs"));
 }
 
 pub mod runtime_capnp {

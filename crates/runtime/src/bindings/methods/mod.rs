@@ -5,6 +5,9 @@
 //! schemas compiled into the program, and each method's arguments deserve a
 //! Glia-shaped signature and messages anyway.
 
+mod http;
+mod network;
+
 use std::rc::Rc;
 
 use capnp::capability::{Client, FromClientHook};
@@ -14,8 +17,11 @@ use glia_eval::{Error, ErrorType, Value};
 
 use super::registry::Registry;
 use crate::membrane::{DENIED, REVOKED};
+use crate::schema::host_capnp::host;
+use crate::schema::http_capnp::http_client;
 use crate::schema::identity_capnp::{identity, signer};
 use crate::schema::membrane_capnp::membrane;
+use crate::schema::routing_capnp::routing;
 use crate::schema::runtime_capnp::{Mode, executor, process, runtime};
 use crate::schema::stream_capnp::byte_stream;
 
@@ -50,6 +56,9 @@ pub async fn call(
         runtime::Client::TYPE_ID => call.runtime(registry, typed(client)).await,
         executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,
         process::Client::TYPE_ID => call.process(registry, typed(client)).await,
+        host::Client::TYPE_ID => call.host(registry, typed(client)).await,
+        routing::Client::TYPE_ID => call.routing(typed(client)).await,
+        http_client::Client::TYPE_ID => call.http_client(registry, typed(client)).await,
         _ => Err(call.unbound()),
     }
 }
@@ -173,6 +182,18 @@ impl Call<'_> {
                 ),
             )
         })
+    }
+
+    /// Strings from a string or a vector of them.
+    fn strings(&self, v: &Value, what: &str) -> Result<Vec<String>, Error> {
+        match v {
+            Value::Vector(items) => items
+                .items
+                .iter()
+                .map(|item| self.text(item, what).map(str::to_string))
+                .collect(),
+            other => Ok(vec![self.text(other, what)?.to_string()]),
+        }
     }
 
     async fn identity(

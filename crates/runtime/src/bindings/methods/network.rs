@@ -1,0 +1,182 @@
+//! `Host` and `Routing` as Glia calls.
+
+use std::rc::Rc;
+
+use capnp::traits::HasTypeId;
+use glia_eval::{Error, Value};
+
+use super::Call;
+use crate::bindings::Registry;
+use crate::schema::host_capnp::{host, peer_info};
+use crate::schema::http_capnp::http_client;
+use crate::schema::routing_capnp::routing;
+
+/// A text of a result as a Glia string.
+fn text(t: capnp::Result<capnp::text::Reader<'_>>) -> capnp::Result<Value> {
+    Ok(Value::str(t?.to_string()?))
+}
+
+fn texts(list: capnp::Result<capnp::text_list::Reader<'_>>) -> capnp::Result<Value> {
+    list?
+        .iter()
+        .map(text)
+        .collect::<capnp::Result<Vec<_>>>()
+        .map(Value::vector)
+}
+
+/// `{:peer-id "12D3KooW..." :addrs ["/ip4/..."]}`
+fn peer(p: peer_info::Reader<'_>) -> capnp::Result<Value> {
+    let map: glia_eval::value::Map = [
+        (Value::keyword(None, "peer-id"), text(p.get_peer_id())?),
+        (Value::keyword(None, "addrs"), texts(p.get_addrs())?),
+    ]
+    .into_iter()
+    .collect();
+    Ok(Value::Map(Rc::new(map)))
+}
+
+fn peers(
+    list: capnp::Result<capnp::struct_list::Reader<'_, peer_info::Owned>>,
+) -> capnp::Result<Value> {
+    list?
+        .iter()
+        .map(peer)
+        .collect::<capnp::Result<Vec<_>>>()
+        .map(Value::vector)
+}
+
+impl Call<'_> {
+    pub(super) async fn host(
+        &self,
+        registry: &mut Registry,
+        cap: host::Client,
+    ) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("id", []) => {
+                let r = cap
+                    .id_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                r.get()
+                    .and_then(|r| text(r.get_peer_id()))
+                    .map_err(|e| self.failed(e))
+            }
+            ("addrs", []) => {
+                let r = cap
+                    .addrs_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                r.get()
+                    .and_then(|r| texts(r.get_addrs()))
+                    .map_err(|e| self.failed(e))
+            }
+            ("peers", []) => {
+                let r = cap
+                    .peers_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                r.get()
+                    .and_then(|r| peers(r.get_peers()))
+                    .map_err(|e| self.failed(e))
+            }
+            ("connect", [peer] | [peer, _]) => {
+                // A peer as `:peers` and `:find-providers` give it, or an
+                // id and its addresses.
+                let (id, addrs) = match (peer, self.args.get(1)) {
+                    (Value::Map(m), None) => {
+                        let get = |k: &str| m.get(&Value::keyword(None, k)).cloned();
+                        let id = get("peer-id").ok_or_else(|| self.arity(CONNECT_USAGE))?;
+                        (id, get("addrs").unwrap_or(Value::vector([])))
+                    }
+                    (id, addrs) => (id.clone(), addrs.cloned().unwrap_or(Value::vector([]))),
+                };
+                let mut request = cap.connect_request();
+                {
+                    let mut p = request.get();
+                    p.set_peer_id(self.text(&id, "the peer id")?);
+                    let addrs = self.strings(&addrs, "an address")?;
+                    let mut list = p.init_addrs(addrs.len() as u32);
+                    for (i, a) in addrs.iter().enumerate() {
+                        list.set(i as u32, a);
+                    }
+                }
+                request.send().promise.await.map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            ("connect", _) => Err(self.arity(CONNECT_USAGE)),
+            ("network", []) => {
+                let r = cap
+                    .network_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                let r = r.get().map_err(|e| self.failed(e))?;
+                let routing = r.get_routing().map_err(|e| self.failed(e))?;
+                let http = r.get_http().map_err(|e| self.failed(e))?;
+                let map: glia_eval::value::Map = [
+                    (
+                        Value::keyword(None, "routing"),
+                        registry.value(routing.client, Some(routing::Client::TYPE_ID)),
+                    ),
+                    (
+                        Value::keyword(None, "http"),
+                        registry.value(http.client, Some(http_client::Client::TYPE_ID)),
+                    ),
+                ]
+                .into_iter()
+                .collect();
+                Ok(Value::Map(Rc::new(map)))
+            }
+            ("id" | "addrs" | "peers" | "network", _) => {
+                Err(self.arity(&format!("(perform host :{})", self.method)))
+            }
+            _ => Err(self.unbound()),
+        }
+    }
+
+    pub(super) async fn routing(&self, cap: routing::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("provide", [cid]) => {
+                let mut request = cap.provide_request();
+                request.get().set_cid(self.text(cid, "the CID")?);
+                request.send().promise.await.map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            ("provide", _) => Err(self.arity("(perform routing :provide \"bafy...\")")),
+            ("find-providers", [cid] | [cid, Value::Int(_)]) => {
+                let limit = match self.args.get(1) {
+                    Some(Value::Int(n)) => u32::try_from(*n).map_err(|_| {
+                        Error::illegal_argument(format!("cannot find {n} providers"))
+                            .with_hint("give a count from 0 to 256")
+                    })?,
+                    _ => 20,
+                };
+                let mut request = cap.find_providers_request();
+                request.get().set_cid(self.text(cid, "the CID")?);
+                request.get().set_limit(limit);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                r.get().and_then(|r| peers(r.get_providers())).map_err(|e| self.failed(e))
+            }
+            ("find-providers", _) => Err(self.arity(
+                "(perform routing :find-providers \"bafy...\") or (perform routing :find-providers \"bafy...\" limit)",
+            )),
+            ("hash", [data]) => {
+                let mut request = cap.hash_request();
+                request.get().set_data(&self.bytes(data)?);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                r.get().and_then(|r| text(r.get_cid())).map_err(|e| self.failed(e))
+            }
+            ("hash", _) => Err(self.arity("(perform routing :hash bytes-or-string)")),
+            _ => Err(self.unbound()),
+        }
+    }
+}
+
+const CONNECT_USAGE: &str = "(perform host :connect \"12D3KooW...\" [\"/ip4/.../tcp/2025\"]) or (perform host :connect {:peer-id ... :addrs [...]})";

@@ -1,0 +1,165 @@
+//! [`Network`]: a handle to a running node's swarm.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use libp2p::identity::Keypair;
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, PeerId, noise, tcp, yamux};
+use tokio::sync::{mpsc, oneshot};
+
+use super::behaviour::Behaviour;
+use super::driver::{Command, Driver};
+use super::{NetworkError, Peer};
+
+/// How long a connection with no stream open is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running libp2p node: TCP with Noise and Yamux, identify, ping and
+/// Kademlia. Clones share the node; it stops when the last is dropped.
+#[derive(Clone, Debug)]
+pub struct Network {
+    id: PeerId,
+    commands: mpsc::Sender<Command>,
+}
+
+impl Network {
+    /// Starts a node with identity `key`, listening on every address in
+    /// `listen` (`/ip4/127.0.0.1/tcp/0` picks a free port). Returns once
+    /// each is listened on, or with the first that cannot be.
+    ///
+    /// Call it inside a tokio runtime: the node runs as a task of it.
+    pub async fn start(key: Keypair, listen: &[Multiaddr]) -> Result<Network, NetworkError> {
+        let id = key.public().to_peer_id();
+        let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
+            .with_tokio()
+            .with_tcp(
+                tcp::Config::default().nodelay(true),
+                noise::Config::new,
+                yamux::Config::default,
+            )
+            .map_err(|e| NetworkError::Start(e.to_string()))?
+            .with_behaviour(Behaviour::new)
+            .map_err(|e| NetworkError::Start(e.to_string()))?
+            .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
+            .build();
+
+        let mut pending = Vec::new();
+        for addr in listen {
+            refuse_taken_port(addr)?;
+            let listener = swarm
+                .listen_on(addr.clone())
+                .map_err(|e| NetworkError::Listen(addr.clone(), e.to_string()))?;
+            pending.push((listener, addr.clone()));
+        }
+        // Bound once each listener reports an address (or fails to).
+        while !pending.is_empty() {
+            match swarm.select_next_some().await {
+                SwarmEvent::NewListenAddr { listener_id, .. } => {
+                    pending.retain(|(l, _)| *l != listener_id);
+                }
+                SwarmEvent::ListenerClosed {
+                    listener_id,
+                    reason,
+                    ..
+                } => {
+                    if let Some((_, addr)) = pending.iter().find(|(l, _)| *l == listener_id) {
+                        let why = match reason {
+                            Err(e) => e.to_string(),
+                            Ok(()) => "the listener closed".into(),
+                        };
+                        return Err(NetworkError::Listen(addr.clone(), why));
+                    }
+                }
+                SwarmEvent::ListenerError { listener_id, error } => {
+                    if let Some((_, addr)) = pending.iter().find(|(l, _)| *l == listener_id) {
+                        return Err(NetworkError::Listen(addr.clone(), error.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        let (commands, receiver) = mpsc::channel(64);
+        tokio::spawn(Driver::new(swarm, receiver).run());
+        Ok(Network { id, commands })
+    }
+
+    /// This node's peer id.
+    pub fn peer_id(&self) -> PeerId {
+        self.id
+    }
+
+    async fn ask<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, NetworkError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| NetworkError::Stopped)?;
+        answer.await.map_err(|_| NetworkError::Stopped)
+    }
+
+    /// The addresses this node listens on.
+    pub async fn listen_addrs(&self) -> Result<Vec<Multiaddr>, NetworkError> {
+        self.ask(Command::ListenAddrs).await
+    }
+
+    /// The peers connected now, with the addresses they are connected at.
+    pub async fn peers(&self) -> Result<Vec<Peer>, NetworkError> {
+        self.ask(Command::Peers).await
+    }
+
+    /// Connects to `peer` at one of `addrs` (or an address the node already
+    /// knows it at); returns once connected, at once if it already is.
+    pub async fn connect(&self, peer: PeerId, addrs: Vec<Multiaddr>) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Connect { peer, addrs, reply })
+            .await?
+    }
+
+    /// Announces in the DHT that this node provides `key`.
+    pub async fn provide(&self, key: Vec<u8>) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Provide { key, reply }).await?
+    }
+
+    /// Up to `limit` providers of `key` the DHT knows of (this node too, if
+    /// it provides it).
+    pub async fn find_providers(
+        &self,
+        key: Vec<u8>,
+        limit: usize,
+    ) -> Result<Vec<Peer>, NetworkError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.ask(|reply| Command::FindProviders { key, limit, reply })
+            .await?
+    }
+}
+
+/// Fails if `addr` is a TCP address whose port another socket listens on.
+///
+/// libp2p's TCP listeners set `SO_REUSEPORT` (so dials can reuse their
+/// port), so binding a second node to a taken port would succeed and the
+/// kernel would split incoming connections between the two. A plain bind
+/// is refused while any socket holds the port: try one first.
+fn refuse_taken_port(addr: &Multiaddr) -> Result<(), NetworkError> {
+    use libp2p::multiaddr::Protocol;
+    let mut parts = addr.iter();
+    let ip: std::net::IpAddr = match parts.next() {
+        Some(Protocol::Ip4(ip)) => ip.into(),
+        Some(Protocol::Ip6(ip)) => ip.into(),
+        _ => return Ok(()),
+    };
+    let Some(Protocol::Tcp(port)) = parts.next() else {
+        return Ok(());
+    };
+    if port == 0 {
+        return Ok(());
+    }
+    std::net::TcpListener::bind((ip, port))
+        .map(drop)
+        .map_err(|e| NetworkError::Listen(addr.clone(), e.to_string()))
+}

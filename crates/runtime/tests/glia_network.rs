@@ -1,0 +1,139 @@
+//! The network capabilities from Glia, through the `ww` binary: `host`
+//! (its identity, connecting to a peer), `routing` across two nodes, and
+//! `http` against a server; all on loopback.
+
+mod common;
+
+use common::TempDir;
+use libp2p::identity::Keypair;
+use runtime::p2p::Network;
+
+fn eval(script: &str) -> (bool, String, String) {
+    common::ww_eval(&TempDir::new("net"), script)
+}
+
+/// A runtime whose worker keeps a node or server running while `ww` runs.
+fn background() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn host_is_this_process_node_and_attenuates_per_method() {
+    let (ok, out, err) = eval(
+        r#"(let [id (perform host :id)
+                 addrs (perform host :addrs)]
+             [(= id (:peer-id (perform (perform identity :signer "d") :public-key)))
+              (subs id 0 8)
+              (count addrs)
+              (re-find #"^/ip4/127\.0\.0\.1/tcp/\d+$" (first addrs))
+              (perform host :peers)
+              (methods host)])"#,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with(r#"[true "12D3KooW" 1 "/ip4/127.0.0.1/tcp/"#)
+            && out
+                .trim_end()
+                .ends_with(r#" [] [:id :addrs :peers :connect :network]]"#),
+        "{out}"
+    );
+
+    let (ok, out, err) = eval(
+        "(let [h (attenuate host [:id :addrs])] [(string? (perform h :id)) (perform h :peers)])",
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("glia::error::permission-denied") && err.contains(":peers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_glia_program_connects_and_finds_providers_across_nodes() {
+    let rt = background();
+    let (peer, addr, cid) = rt.block_on(async {
+        let node = Network::start(
+            Keypair::generate_ed25519(),
+            &["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+        )
+        .await
+        .unwrap();
+        let cid = runtime::cid::cid_string(b"provided by the test's node");
+        node.provide(libp2p_key(&cid)).await.unwrap();
+        let addr = node.listen_addrs().await.unwrap()[0].to_string();
+        let peer = node.peer_id().to_string();
+        // The node runs as long as the runtime does.
+        std::mem::forget(node);
+        (peer, addr, cid)
+    });
+    let script = format!(
+        r#"(perform host :connect "{peer}" ["{addr}"])
+           (let [routing (:routing (perform host :network))
+                 providers (perform routing :find-providers "{cid}")]
+             [(mapv :peer-id (perform host :peers))
+              (mapv :peer-id providers)
+              (perform routing :hash "provided by the test's node")])"#
+    );
+    let (ok, out, err) = eval(&script);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), format!(r#"[["{peer}"] ["{peer}"] "{cid}"]"#));
+
+    let (ok, _, err) = eval(r#"(perform host :connect "nope" [])"#);
+    assert!(!ok);
+    assert!(err.contains(r#""nope" is not a peer id"#), "{err}");
+    let (ok, _, err) = eval(&format!(
+        r#"(perform host :connect "{}")"#,
+        libp2p::PeerId::random()
+    ));
+    assert!(!ok);
+    assert!(err.contains("no address is known for"), "{err}");
+}
+
+/// The DHT key of a CID, as the Routing capability makes it.
+fn libp2p_key(cid: &str) -> Vec<u8> {
+    cid.parse::<cid::Cid>().unwrap().hash().to_bytes()
+}
+
+#[test]
+fn http_requests_from_glia_respect_the_allow_list() {
+    let rt = background();
+    let port = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route(
+            "/greet",
+            axum::routing::post(|body: String| async move {
+                ([("content-type", "text/plain")], format!("hello, {body}"))
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        port
+    });
+    let script = format!(
+        r#"(let [http (perform (:http (perform host :network)) :restrict ["127.0.0.1"])
+                 r (perform http :request {{:url "http://127.0.0.1:{port}/greet" :method :post :body "glia"}})]
+             [(:status r) (get-in r [:headers "content-type"]) (:body r) (perform http :hosts)])"#
+    );
+    let (ok, out, err) = eval(&script);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim(),
+        r#"[200 "text/plain" "hello, glia" ["127.0.0.1"]]"#
+    );
+
+    let script = format!(
+        r#"(let [http (perform (:http (perform host :network)) :restrict ["example.com"])]
+             (perform http :request "http://127.0.0.1:{port}/greet"))"#
+    );
+    let (ok, _, err) = eval(&script);
+    assert!(!ok);
+    assert!(
+        err.contains("glia::error::permission-denied")
+            && err.contains("127.0.0.1 is not on this client's"),
+        "{err}"
+    );
+}
