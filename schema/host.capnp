@@ -4,6 +4,7 @@
 
 using Routing = import "routing.capnp";
 using Http = import "http.capnp";
+using Runtime = import "runtime.capnp";
 
 interface Host {
   # This node's peer id (`12D3KooW...`).
@@ -21,6 +22,20 @@ interface Host {
 
   # The node's network capabilities: the DHT, and outbound HTTP.
   network @4 () -> (routing :Routing.Routing, http :Http.HttpClient);
+
+  # Serves the HTTP requests whose path is `path` or below it (`/status`
+  # takes `/status` and `/status/...`, not `/statusx`; the longest route
+  # wins) with `cell`, spawned in `http` mode for each request (WAGI).
+  # The route stays until the listener is closed; a path already taken is
+  # refused.
+  listen @5 (cell :Runtime.Cell, path :Text) -> (listener :Listener);
+}
+
+interface Listener {
+  # Where the route is served (`http://127.0.0.1:2080/status`).
+  url @0 () -> (url :Text);
+  # Stops serving the route: later requests get 404.
+  close @1 () -> ();
 }
 
 struct PeerInfo {

@@ -24,6 +24,18 @@ interface Executor {
 enum Mode {
   vat @0;   # stdio carries Cap'n Proto RPC; `Process.bootstrap` is its export
   raw @1;   # stdio is a byte stream: `Process.stdin` and `Process.stdout`
+  http @2;  # WAGI: a CGI request in `env` and on stdin, the response on stdout
+}
+
+struct Cell {
+  # A loaded cell and how to run each of its processes: what
+  # `Executor.spawn` takes but the mode, which whoever runs it decides (a
+  # listener for HTTP runs it in `http` mode, once per request).
+  executor @0 :Executor;
+  args @1 :List(Text);
+  env @2 :List(EnvVar);
+  grants @3 :List(Membrane.Export);
+  limits @4 :Limits;
 }
 
 struct EnvVar {

@@ -20,3 +20,4 @@ pub mod membrane;
 pub mod p2p;
 pub mod schema;
 pub mod std_cells;
+pub mod web;

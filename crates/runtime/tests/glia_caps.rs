@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::process::Command;
+
 use common::TempDir;
 use runtime::std_cells::{self, fixtures};
 
@@ -115,8 +117,8 @@ fn bad_spawn_options_and_calls_are_explained() {
     let dir = TempDir::new("caps");
     let cases = [
         (
-            r#"(perform (perform runtime :load (perform :load "echo.wasm")) :spawn {:mode :http})"#,
-            "`:mode` is :vat or :raw",
+            r#"(perform (perform runtime :load (perform :load "echo.wasm")) :spawn {:mode :kernel})"#,
+            "`:mode` is :vat, :raw or :http, not :kernel",
         ),
         (
             r#"(perform (perform runtime :load (perform :load "echo.wasm")) :spawn {:limits {:disk 1}})"#,

@@ -38,7 +38,7 @@ fn host_is_this_process_node_and_attenuates_per_method() {
         out.starts_with(r#"[true "12D3KooW" 1 "/ip4/127.0.0.1/tcp/"#)
             && out
                 .trim_end()
-                .ends_with(r#" [] [:id :addrs :peers :connect :network]]"#),
+                .ends_with(r#" [] [:id :addrs :peers :connect :network :listen]]"#),
         "{out}"
     );
 
@@ -136,4 +136,56 @@ fn http_requests_from_glia_respect_the_allow_list() {
             && err.contains("127.0.0.1 is not on this client's"),
         "{err}"
     );
+}
+
+#[test]
+fn a_glia_program_serves_a_route_with_a_cell() {
+    let dir = TempDir::new("listen");
+    std::fs::write(dir.0.join("counter.wasm"), runtime::std_cells::COUNTER).unwrap();
+    let script = r#"
+      (let [counter (perform runtime :load (perform :load "counter.wasm"))
+            listener (perform host :listen (cell counter :limits {:timeout-ms 5000}) "/counter")
+            http (:http (perform host :network))
+            url (perform listener :url)
+            r (perform http :request (str url "?n=1"))]
+        (perform listener :close)
+        [(re-find #"^http://127\.0\.0\.1:\d+/counter$" url)
+         (:status r) (:body r)
+         (:status (perform http :request url))])"#;
+    let (ok, out, err) = common::ww_eval(&dir, script);
+    assert!(ok, "{err}");
+    assert!(
+        out.trim_end()
+            .ends_with(r#"200 "{\"count\":2,\"next\":\"/counter?n=2\"}\n" 404]"#),
+        "{out}"
+    );
+
+    let (ok, _, err) = common::ww_eval(&dir, r#"(perform host :listen (cell runtime) "/x")"#);
+    assert!(!ok);
+    assert!(err.contains("Host.listen failed"), "{err}");
+    let (ok, _, err) = common::ww_eval(&dir, r#"(perform host :listen {:args []} "/x")"#);
+    assert!(!ok);
+    assert!(err.contains("the cell has no `:executor`"), "{err}");
+}
+
+#[test]
+fn the_status_cell_reports_the_node_through_its_host_grant() {
+    let dir = TempDir::new("status");
+    std::fs::write(dir.0.join("status.wasm"), runtime::std_cells::STATUS).unwrap();
+    // The line of `etc/init.d/05-status.glia`.
+    let script = r#"
+      (let [l (perform host :listen (cell (perform :load "status.wasm") :grants {:host (attenuate host [:id :addrs :peers])}) "/status")
+            r (perform (:http (perform host :network)) :request (perform l :url))]
+        [(:status r) (glia.json/read-str (:body r))])"#;
+    let (ok, out, err) = common::ww_eval(&dir, &format!("(require 'glia.json) {script}"));
+    assert!(ok, "{err}");
+    for want in [
+        "[200 {",
+        r#""status" "ok""#,
+        r#""peer_id" "12D3KooW"#,
+        r#""listen_addrs" ["/ip4/127.0.0.1/tcp/"#,
+        r#""peer_count" 0"#,
+    ] {
+        assert!(out.contains(want), "{want} in {out}");
+    }
 }

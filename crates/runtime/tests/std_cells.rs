@@ -22,7 +22,7 @@ fn run(mode: Mode, args: &[&str], stdin: &[u8], limits: Limits) -> Run {
         env: Vec::new(),
         stdin: stdin.to_vec(),
         limits,
-        image: None,
+        ..Run::default()
     }
 }
 

@@ -73,18 +73,22 @@ pub struct Roots {
     pub key: libp2p_identity::Keypair,
     /// The node `host` describes.
     pub network: crate::p2p::LazyNetwork,
+    /// The HTTP routes `host` serves.
+    pub http: crate::web::LazyHttp,
 }
 
 impl Roots {
     /// The roots of an evaluation with no node to attach to (`ww eval`):
     /// a key made for this process, and a node of its own, on loopback
-    /// only, started when a program first touches the network.
+    /// only, started when a program first touches the network (its HTTP
+    /// routes when it first listens, on a free port).
     pub fn in_process() -> Roots {
         let key = libp2p_identity::Keypair::generate_ed25519();
         let loopback = "/ip4/127.0.0.1/tcp/0".parse().expect("a valid multiaddr");
         Roots {
             epoch: crate::membrane::Epoch::new(),
             network: crate::p2p::LazyNetwork::new(key.clone(), vec![loopback]),
+            http: crate::web::LazyHttp::new((std::net::Ipv4Addr::LOCALHOST, 0).into()),
             key,
         }
     }
@@ -100,6 +104,7 @@ impl<H> CapHost<H> {
         for (name, interface, make) in ROOTS {
             glia.define_in("user", name, registry.value(make(roots), Some(interface)));
         }
+        define_prelude(glia);
         CapHost { inner, registry }
     }
 }
@@ -116,7 +121,10 @@ const ROOTS: [(&str, u64, MakeRoot); 3] = {
     use capnp::traits::HasTypeId;
     [
         ("host", host::Client::TYPE_ID, |roots| {
-            HostServer::new(roots.network.clone()).client().client
+            HostServer::new(roots.network.clone())
+                .serving(roots.http.clone())
+                .client()
+                .client
         }),
         ("runtime", runtime::Client::TYPE_ID, |roots| {
             RuntimeServer::lazy(crate::cells::CellHost::default_cache(), &roots.epoch)
@@ -138,5 +146,14 @@ pub fn describe_roots(glia: &mut glia_eval::Glia) {
         // Id 0 is never a registry's: a perform on it is unhandled.
         let cap = registry::capability(0, Some(interface));
         glia.define_in("user", name, Value::Cap(std::rc::Rc::new(cap)));
+    }
+    define_prelude(glia);
+}
+
+/// The Glia functions that go with the roots (`cell`), defined in `user`.
+fn define_prelude(glia: &mut glia_eval::Glia) {
+    const PRELUDE: &str = include_str!("prelude.glia");
+    if let Err(e) = glia.eval_str("<ww prelude>", PRELUDE) {
+        unreachable!("the prelude is valid Glia: {}", e.message());
     }
 }

@@ -68,6 +68,7 @@ impl CellHost {
         let engine = Engine::new(&config).map_err(CellError::engine)?;
         let mut p2 = wasmtime::component::Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut p2).map_err(CellError::engine)?;
+        super::channel::add_to_linker(&mut p2).map_err(CellError::engine)?;
         let mut p1 = wasmtime::Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_async(&mut p1, |s: &mut P1State| &mut s.wasi)
             .map_err(CellError::engine)?;

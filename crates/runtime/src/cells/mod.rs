@@ -12,6 +12,8 @@
 //! time. No host environment, no host directory, no socket, no name
 //! lookup.
 //!
+//! - `channel.rs`: the membrane channel, a second pair of streams for the
+//!   RPC connection of a spawned cell whose stdio its mode takes.
 //! - `engine.rs`: the engine's configuration and its epoch ticker.
 //! - `sandbox.rs`: the per-run state (WASI context, resource limiter).
 //! - `run.rs`: loading, running and how a run ended.
@@ -19,12 +21,14 @@
 //!   ([`CellHost::spawn`]), for the `vat` and `raw` modes.
 //! - [`wagi`]: serving an HTTP request with a cell in `http` mode.
 
+mod channel;
 mod engine;
 mod process;
 mod run;
 mod sandbox;
 pub mod wagi;
 
+pub use channel::HostEnds;
 pub use engine::CellHost;
 pub use process::{Exit, KillSwitch, Process};
 pub use run::{Cell, CellError, Ended, Limits, Mode, Outcome, Run};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, DuplexStream};
 use tokio::task::JoinHandle;
 
+use super::channel::{self, HostEnds};
 use super::engine::CellHost;
 use super::run::{Cell, CellError, Ended, Outcome, Run, execute};
 use super::sandbox::Stdio;
@@ -17,7 +18,7 @@ const PIPE_CAPACITY: usize = 64 << 10;
 
 /// A spawned cell.
 ///
-/// Take the streams apart (`let Process { stdin, stdout, exit } = ...`):
+/// Take the streams apart (`let Process { stdin, stdout, exit, .. } = ...`):
 /// what the host writes to `stdin` the cell reads from its stdin (after
 /// [`Run::stdin`]); what the cell writes to its stdout the host reads from
 /// `stdout`. Dropping `stdin` is the end of the cell's input.
@@ -25,6 +26,9 @@ const PIPE_CAPACITY: usize = 64 << 10;
 pub struct Process {
     pub stdin: DuplexStream,
     pub stdout: DuplexStream,
+    /// The host's ends of the membrane channel, if [`Run::channel`] asked
+    /// for one.
+    pub channel: Option<HostEnds>,
     pub exit: Exit,
 }
 
@@ -51,12 +55,21 @@ impl CellHost {
             stdin: Box::new(first.chain(cell_stdin)),
             stdout: cell_stdout,
         };
+        let (channel, cell_ends) = match run.channel {
+            true => {
+                let (host, cell) = channel::pair();
+                (Some(host), Some(cell))
+            }
+            false => (None, None),
+        };
         let engine = self.engine.clone();
         let tmp = self.tmp.clone();
-        let task = tokio::spawn(async move { execute(&engine, &tmp, &cell, run, stdio).await });
+        let task =
+            tokio::spawn(async move { execute(&engine, &tmp, &cell, run, stdio, cell_ends).await });
         Process {
             stdin,
             stdout,
+            channel,
             exit: Exit { task },
         }
     }

@@ -98,6 +98,9 @@ pub struct Run {
     pub limits: Limits,
     /// A directory the cell sees, read-only, as `/` (its image's files).
     pub image: Option<std::path::PathBuf>,
+    /// Whether a spawned cell gets a membrane channel (`channel.rs`), whose
+    /// host ends its [`super::Process`] holds. [`CellHost::run`] gives none.
+    pub channel: bool,
 }
 
 /// How a run ended.
@@ -135,6 +138,24 @@ impl Ended {
             Ended::Output => "output",
             Ended::Trap(_) => "trap",
             Ended::Killed => "killed",
+        }
+    }
+}
+
+impl Ended {
+    /// How a run ended, from what `Process.wait` says of it: its
+    /// [`kind`](Ended::kind), exit code and reason (a trap's, or a kind
+    /// this host does not know).
+    pub fn from_wire(kind: &str, code: i32, reason: &str) -> Ended {
+        match kind {
+            "exit" => Ended::Exit(code),
+            "memory" => Ended::Memory,
+            "cpu" => Ended::Cpu,
+            "timeout" => Ended::Timeout,
+            "fuel" => Ended::Fuel,
+            "output" => Ended::Output,
+            "killed" => Ended::Killed,
+            _ => Ended::Trap(reason.to_string()),
         }
     }
 }
@@ -240,7 +261,7 @@ impl CellHost {
             stdin: std::mem::take(&mut run.stdin),
             stdout_limit: run.limits.stdout,
         };
-        execute(&self.engine, &self.tmp, cell, run, stdio).await
+        execute(&self.engine, &self.tmp, cell, run, stdio, None).await
     }
 }
 
@@ -252,6 +273,7 @@ pub(super) async fn execute(
     cell: &Cell,
     run: Run,
     stdio: Stdio,
+    channel: Option<super::channel::CellEnds>,
 ) -> Result<Outcome, CellError> {
     let limits = run.limits;
     if limits.memory > MAX_CELL_MEMORY {
@@ -281,6 +303,7 @@ pub(super) async fn execute(
                 ctx: builder.build(),
                 table: wasmtime::component::ResourceTable::new(),
                 limiter,
+                channel,
             };
             let mut store = Store::new(engine, state);
             prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;

@@ -17,6 +17,8 @@ pub struct P2State {
     pub ctx: WasiCtx,
     pub table: ResourceTable,
     pub limiter: Limiter,
+    /// The cell's ends of its membrane channel, until it connects.
+    pub channel: Option<super::channel::CellEnds>,
 }
 
 impl WasiView for P2State {

@@ -46,38 +46,77 @@ pub async fn serve(
     request: Request<Vec<u8>>,
     wagi: &Wagi,
 ) -> Response<Vec<u8>> {
-    let (parts, body) = request.into_parts();
-    if body.len() > wagi.max_body {
-        return error(
-            cell,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the request body is larger than this route takes",
-        );
+    if request.body().len() > wagi.max_body {
+        return too_large(&cell.cid);
     }
+    let env = environment(&request, request.body().len(), "", wagi);
+    let run = Run {
+        mode: Some(Mode::Http),
+        args: Vec::new(),
+        env,
+        stdin: request.into_body(),
+        limits: wagi.limits.clone(),
+        image: None,
+        channel: false,
+    };
+    match host.run(cell, run).await {
+        Ok(outcome) => {
+            log_stderr(&cell.cid, &outcome.stderr);
+            response(&cell.cid, &outcome.ended, &outcome.stdout)
+        }
+        Err(e) => error(
+            &cell.cid,
+            StatusCode::BAD_GATEWAY,
+            &format!("the cell could not start: {e}"),
+        ),
+    }
+}
+
+/// The answer to a request whose body is over the limit.
+pub fn too_large(cid: &str) -> Response<Vec<u8>> {
+    error(
+        cid,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the request body is larger than this route takes",
+    )
+}
+
+/// The CGI environment of a request with a body of `body_len` bytes, to a
+/// cell mounted at `script_name` (`/status`; empty for none): `PATH_INFO`
+/// is the rest of the path.
+pub fn environment<B>(
+    request: &Request<B>,
+    body_len: usize,
+    script_name: &str,
+    wagi: &Wagi,
+) -> Vec<(String, String)> {
+    let path = request.uri().path();
+    let path_info = path.strip_prefix(script_name).unwrap_or(path);
     let mut env = vec![
-        ("REQUEST_METHOD".to_string(), parts.method.to_string()),
-        ("PATH_INFO".to_string(), parts.uri.path().to_string()),
+        ("REQUEST_METHOD".to_string(), request.method().to_string()),
+        ("SCRIPT_NAME".to_string(), script_name.to_string()),
+        ("PATH_INFO".to_string(), path_info.to_string()),
         (
             "QUERY_STRING".to_string(),
-            parts.uri.query().unwrap_or("").to_string(),
+            request.uri().query().unwrap_or("").to_string(),
         ),
         ("SERVER_NAME".to_string(), wagi.server_name.clone()),
         ("SERVER_PORT".to_string(), wagi.server_port.to_string()),
         (
             "SERVER_PROTOCOL".to_string(),
-            format!("{:?}", parts.version),
+            format!("{:?}", request.version()),
         ),
         ("GATEWAY_INTERFACE".to_string(), "CGI/1.1".to_string()),
-        ("CONTENT_LENGTH".to_string(), body.len().to_string()),
+        ("CONTENT_LENGTH".to_string(), body_len.to_string()),
     ];
-    if let Some(t) = parts
-        .headers
+    if let Some(t) = request
+        .headers()
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
     {
         env.push(("CONTENT_TYPE".to_string(), t.to_string()));
     }
-    for (name, value) in &parts.headers {
+    for (name, value) in request.headers() {
         // CGI passes the others as HTTP_NAME (content type and length
         // have variables of their own).
         if name == http::header::CONTENT_TYPE || name == http::header::CONTENT_LENGTH {
@@ -91,49 +130,37 @@ pub async fn serve(
             env.push((var, v.to_string()));
         }
     }
-    let run = Run {
-        mode: Some(Mode::Http),
-        args: Vec::new(),
-        env,
-        stdin: body,
-        limits: wagi.limits.clone(),
-        image: None,
-    };
-    let outcome = match host.run(cell, run).await {
-        Ok(o) => o,
-        Err(e) => {
-            return error(
-                cell,
-                StatusCode::BAD_GATEWAY,
-                &format!("the cell could not start: {e}"),
-            );
-        }
-    };
-    log_stderr(cell, &outcome.stderr);
-    match outcome.ended {
+    env
+}
+
+/// The response of the cell `cid` that ended as `ended` having written
+/// `stdout`: its CGI output if it exited 0 with a valid one, else 504 (out
+/// of time) or 502.
+pub fn response(cid: &str, ended: &Ended, stdout: &[u8]) -> Response<Vec<u8>> {
+    match ended {
         Ended::Exit(0) => {}
         Ended::Timeout | Ended::Cpu => {
             return error(
-                cell,
+                cid,
                 StatusCode::GATEWAY_TIMEOUT,
                 "the cell did not answer in time",
             );
         }
         other => {
             return error(
-                cell,
+                cid,
                 StatusCode::BAD_GATEWAY,
                 &format!("the cell failed: {other}"),
             );
         }
     }
-    match parse(&outcome.stdout) {
+    match parse(stdout) {
         Ok(mut response) => {
-            stamp(cell, &mut response);
+            stamp(cid, &mut response);
             response
         }
         Err(why) => error(
-            cell,
+            cid,
             StatusCode::BAD_GATEWAY,
             &format!("the cell's output is not a CGI response: {why}"),
         ),
@@ -198,28 +225,29 @@ fn parse(out: &[u8]) -> Result<Response<Vec<u8>>, String> {
     Ok(response)
 }
 
-fn stamp(cell: &Cell, response: &mut Response<Vec<u8>>) {
-    if let Ok(v) = HeaderValue::from_str(&cell.cid) {
+fn stamp(cid: &str, response: &mut Response<Vec<u8>>) {
+    if let Ok(v) = HeaderValue::from_str(cid) {
         response.headers_mut().insert(CELL_HEADER, v);
     }
 }
 
-fn error(cell: &Cell, status: StatusCode, message: &str) -> Response<Vec<u8>> {
+/// An answer of the host's for the cell `cid`: `message` as text.
+pub fn error(cid: &str, status: StatusCode, message: &str) -> Response<Vec<u8>> {
     let mut response = Response::new(format!("{message}\n").into_bytes());
     *response.status_mut() = status;
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain"),
     );
-    stamp(cell, &mut response);
+    stamp(cid, &mut response);
     response
 }
 
 /// Writes what the cell wrote to stderr to the host's log, a line at a
 /// time, tagged with its CID.
-pub fn log_stderr(cell: &Cell, stderr: &[u8]) {
+pub fn log_stderr(cid: &str, stderr: &[u8]) {
     for line in String::from_utf8_lossy(stderr).lines() {
-        eprintln!("cell {}: {line}", cell.cid);
+        eprintln!("cell {cid}: {line}");
     }
 }
 

@@ -143,6 +143,7 @@ impl executor::Server for ExecutorServer {
         let mode = match params.get_mode()? {
             Wire::Vat => Mode::Vat,
             Wire::Raw => Mode::Raw,
+            Wire::Http => Mode::Http,
         };
         let args = params
             .get_args()?
@@ -174,6 +175,8 @@ impl executor::Server for ExecutorServer {
             args,
             env,
             limits,
+            // Outside vat mode, grants travel on a channel of their own.
+            channel: mode != Mode::Vat && !grants.is_empty(),
             ..Run::default()
         };
         let process = self.host.spawn(self.cell.clone(), run);

@@ -4,19 +4,32 @@ use std::rc::Rc;
 
 use libp2p::{Multiaddr, PeerId};
 
+use super::listener::{CellSpec, ListenerServer, serve_route};
 use super::{HttpClientServer, RoutingServer};
 use crate::p2p::{LazyNetwork, NetworkError, Peer};
 use crate::schema::host_capnp::{host, peer_info};
+use crate::web::{LazyHttp, check_path};
 
-/// The `Host` capability over a node's network.
+/// The `Host` capability over a node's network and HTTP routes.
 #[derive(Debug)]
 pub struct HostServer {
     network: LazyNetwork,
+    http: Option<LazyHttp>,
 }
 
 impl HostServer {
+    /// A host of `network` that serves no HTTP (`listen` fails).
     pub fn new(network: LazyNetwork) -> HostServer {
-        HostServer { network }
+        HostServer {
+            network,
+            http: None,
+        }
+    }
+
+    /// This host, serving HTTP routes on `http`.
+    pub fn serving(mut self, http: LazyHttp) -> HostServer {
+        self.http = Some(http);
+        self
     }
 
     pub fn client(self) -> host::Client {
@@ -109,6 +122,37 @@ impl host::Server for HostServer {
         let mut r = results.get();
         r.set_routing(RoutingServer::new(self.network.clone()).client());
         r.set_http(HttpClientServer::any_host()?.client());
+        Ok(())
+    }
+
+    async fn listen(
+        self: Rc<Self>,
+        params: host::ListenParams,
+        mut results: host::ListenResults,
+    ) -> Result<(), capnp::Error> {
+        let params = params.get()?;
+        let path = params.get_path()?.to_str()?.to_string();
+        let http = self
+            .http
+            .as_ref()
+            .ok_or_else(|| capnp::Error::failed("this host serves no HTTP routes".into()))?;
+        check_path(&path).map_err(capnp::Error::failed)?;
+        let cell = CellSpec::read(params.get_cell()?)?;
+        let cid = cell.cid().await?;
+        let addr = http
+            .addr()
+            .await
+            .map_err(|e| capnp::Error::failed(format!("cannot start the HTTP server: {e}")))?;
+        http.routes()
+            .add(&path, serve_route(cell, cid, addr))
+            .map_err(capnp::Error::failed)?;
+        results
+            .get()
+            .set_listener(capnp_rpc::new_client(ListenerServer {
+                routes: http.routes().clone(),
+                url: format!("http://{addr}{path}"),
+                path,
+            }));
         Ok(())
     }
 }

@@ -15,6 +15,8 @@
 //!   it makes, over the host's key pair, which no method returns.
 //! - `host.rs`, `routing.rs`: `Host` ([`HostServer`]) and `Routing`
 //!   ([`RoutingServer`]) over the node's libp2p network.
+//! - `listener.rs`: HTTP routes `Host.listen` serves with a cell, spawned
+//!   through its `Executor` in `http` mode for each request.
 //! - `http.rs`, `allow_list.rs`: `HttpClient` ([`HttpClientServer`]),
 //!   outbound HTTP to the hosts of an [`AllowList`], re-checked at every
 //!   redirect.
@@ -32,6 +34,7 @@ mod guard;
 mod host;
 mod http;
 mod identity;
+mod listener;
 mod policy;
 mod process;
 mod routing;

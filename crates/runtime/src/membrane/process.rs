@@ -24,9 +24,10 @@ pub(super) struct ProcessServer {
 }
 
 impl ProcessServer {
-    /// Serves `process`: in `vat` mode, by connecting to it with a
-    /// membrane of `grants` (under `epoch`); in `raw` mode, by serving its
-    /// stdio as streams. Must run on a `LocalSet`.
+    /// Serves `process`: in `vat` mode, by connecting to it over its stdio
+    /// with a membrane of `grants` (under `epoch`); in `raw` and `http`
+    /// mode, by serving its stdio as streams, and connecting over its
+    /// membrane channel if it has grants. Must run on a `LocalSet`.
     pub(super) fn start(
         process: Process,
         mode: Mode,
@@ -36,33 +37,23 @@ impl ProcessServer {
         let Process {
             stdin,
             stdout,
+            channel,
             exit,
         } = process;
         let kill = exit.kill_switch();
-        let (stdin, stdout, bootstrap) = match mode {
-            Mode::Vat => {
-                let membrane = Membrane::new(epoch, grants)
-                    .map_err(|e| capnp::Error::failed(e.to_string()))?
-                    .client();
-                let mut vat = Vat::connect(stdin, stdout, membrane);
-                let export: Client = vat.export();
-                tokio::task::spawn_local(async move {
-                    if let Err(e) = vat.run().await {
-                        eprintln!("ww: the connection with a vat cell failed: {e}");
-                    }
-                });
-                (None, None, Some(export))
-            }
-            _ => {
-                if !grants.is_empty() {
-                    return Err(capnp::Error::failed(
-                        "only a cell in vat mode can receive grants (it grafts them over RPC)"
-                            .into(),
-                    ));
-                }
+        let (stdin, stdout, bootstrap) = match (mode, channel) {
+            (Mode::Vat, _) => (None, None, Some(connect(stdin, stdout, grants, epoch)?)),
+            (_, channel) => {
+                // The membrane is on the channel, if there are grants (the
+                // executor asks for one then).
+                let bootstrap = match channel {
+                    Some(ends) => Some(connect(ends.writer, ends.reader, grants, epoch)?),
+                    None if grants.is_empty() => None,
+                    None => return Err(capnp::Error::failed(NO_CHANNEL.into())),
+                };
                 let writer = ByteStream::new(None::<DuplexStream>, Some(stdin)).client();
                 let reader = ByteStream::new(Some(stdout), None::<DuplexStream>).client();
-                (Some(writer), Some(reader), None)
+                (Some(writer), Some(reader), bootstrap)
             }
         };
         let (record, ending) = tokio::sync::watch::channel(None);
@@ -100,6 +91,31 @@ impl Drop for ProcessServer {
     }
 }
 
+/// Why grants cannot reach a process spawned without a membrane channel.
+const NO_CHANNEL: &str = "this process has no membrane channel to graft its grants over";
+
+/// Connects to a cell, writing to `to_cell` and reading `from_cell`, with
+/// a membrane of `grants` (under `epoch`) as the host's side; returns what
+/// the cell serves. The connection runs as a task of the `LocalSet`.
+fn connect(
+    to_cell: DuplexStream,
+    from_cell: DuplexStream,
+    grants: Vec<Grant>,
+    epoch: &Epoch,
+) -> Result<Client, capnp::Error> {
+    let membrane = Membrane::new(epoch, grants)
+        .map_err(|e| capnp::Error::failed(e.to_string()))?
+        .client();
+    let mut vat = Vat::connect(to_cell, from_cell, membrane);
+    let export: Client = vat.export();
+    tokio::task::spawn_local(async move {
+        if let Err(e) = vat.run().await {
+            eprintln!("ww: the connection with a cell failed: {e}");
+        }
+    });
+    Ok(export)
+}
+
 fn not_in_this_mode(what: &str, mode: &str) -> capnp::Error {
     capnp::Error::failed(format!(
         "this process has no {what}: that is for a cell spawned in {mode} mode"
@@ -115,7 +131,7 @@ impl process::Server for ProcessServer {
         let stream = self
             .stdin
             .clone()
-            .ok_or_else(|| not_in_this_mode("stdin stream", "raw"))?;
+            .ok_or_else(|| not_in_this_mode("stdin stream", "raw or http"))?;
         results.get().set_stream(stream);
         Ok(())
     }
@@ -128,7 +144,7 @@ impl process::Server for ProcessServer {
         let stream = self
             .stdout
             .clone()
-            .ok_or_else(|| not_in_this_mode("stdout stream", "raw"))?;
+            .ok_or_else(|| not_in_this_mode("stdout stream", "raw or http"))?;
         results.get().set_stream(stream);
         Ok(())
     }

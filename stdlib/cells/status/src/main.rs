@@ -4,31 +4,84 @@
 //! `GET` (or `HEAD`) answers `200` with JSON:
 //!
 //! ```json
-//! {"status":"ok","cell":"status","version":"0.1.0","mode":"http"}
+//! {"status":"ok","cell":"status","version":"0.1.0","mode":"http",
+//!  "peer_id":"12D3KooW...","listen_addrs":["/ip4/127.0.0.1/tcp/2025"],"peer_count":0}
 //! ```
 //!
 //! - `version` is the node's: taken from `SERVER_SOFTWARE` when the host sets
 //!   it to `ww/<version>`, else this cell's own crate version.
 //! - `mode` is `WW_CELL_MODE` as the cell saw it (`null` if unset).
+//! - `peer_id`, `listen_addrs` and `peer_count` come from the `host`
+//!   capability (its `id`, `addrs` and `peers`), grafted over the membrane
+//!   channel, when the cell is granted one as `host`; a cell granted none
+//!   leaves them out rather than fake them. A host that fails to answer
+//!   makes the answer `503` with `{"status":"error","error":...}`.
 //!
-//! The node facts the upstream cell also reports (`peer_id`, `listen_addrs`,
-//! `peer_count`) need the `host` capability, which cells receive over Cap'n
-//! Proto (vat mode) in a later issue; until then they are left out rather than
-//! faked. Any other method answers `405` with `Allow: GET, HEAD`.
+//! Any other method answers `405` with `Allow: GET, HEAD`.
 
-use ww_guest::json::Object;
+use ww_guest::json::{Array, Object};
+use ww_guest::schema::host_capnp::host;
 use ww_guest::wagi::{Request, Response};
+
+/// What the node says of itself through the `host` grant.
+struct Node {
+    peer_id: String,
+    listen_addrs: Vec<String>,
+    peer_count: u32,
+}
+
+/// The node's facts, if the cell was granted `host`.
+fn node() -> Result<Option<Node>, capnp::Error> {
+    let facts = ww_guest::vat::run(|grants| async move {
+        if !grants.names().any(|n| n == "host") {
+            return Ok(None);
+        }
+        let host: host::Client = grants.get("host")?;
+        let (id, addrs, peers) = futures::try_join!(
+            host.id_request().send().promise,
+            host.addrs_request().send().promise,
+            host.peers_request().send().promise,
+        )?;
+        let mut listen_addrs = Vec::new();
+        for addr in addrs.get()?.get_addrs()? {
+            listen_addrs.push(addr?.to_string()?);
+        }
+        Ok(Some(Node {
+            peer_id: id.get()?.get_peer_id()?.to_string()?,
+            listen_addrs,
+            peer_count: peers.get()?.get_peers()?.len(),
+        }))
+    });
+    match facts {
+        // No membrane channel: the cell was granted nothing.
+        Err(e) if e.kind == capnp::ErrorKind::Unimplemented => Ok(None),
+        other => other,
+    }
+}
 
 fn main() {
     let req = Request::from_env();
-    let resp = respond(&req, ww_guest::mode().as_value());
+    let mode = ww_guest::mode();
+    let resp = match req.method.as_str() {
+        "GET" | "HEAD" => match node() {
+            Ok(node) => respond(&req, mode.as_value(), node),
+            Err(e) => {
+                let body = Object::new()
+                    .str("status", "error")
+                    .str("error", &format!("the host did not answer: {e}"))
+                    .build();
+                Response::json(503, body + "\n")
+            }
+        },
+        _ => respond(&req, mode.as_value(), None),
+    };
     if let Err(e) = resp.send() {
         eprintln!("status: cannot write the response: {e}");
         std::process::exit(1);
     }
 }
 
-fn respond(req: &Request, mode: Option<&str>) -> Response {
+fn respond(req: &Request, mode: Option<&str>, node: Option<Node>) -> Response {
     if req.method != "GET" && req.method != "HEAD" {
         let body = Object::new()
             .str("status", "error")
@@ -43,13 +96,23 @@ fn respond(req: &Request, mode: Option<&str>) -> Response {
         .map(|v| v.split_whitespace().next().unwrap_or(v))
         .filter(|v| !v.is_empty())
         .unwrap_or(env!("CARGO_PKG_VERSION"));
-    let body = Object::new()
+    let mut body = Object::new()
         .str("status", "ok")
         .str("cell", "status")
         .str("version", version)
-        .opt_str("mode", mode)
-        .build();
-    Response::json(200, body + "\n")
+        .opt_str("mode", mode);
+    if let Some(node) = node {
+        let addrs = node
+            .listen_addrs
+            .iter()
+            .fold(Array::new(), |a, addr| a.str(addr))
+            .build();
+        body = body
+            .str("peer_id", &node.peer_id)
+            .raw("listen_addrs", &addrs)
+            .num("peer_count", node.peer_count);
+    }
+    Response::json(200, body.build() + "\n")
 }
 
 #[cfg(test)]
@@ -58,7 +121,25 @@ mod tests {
 
     fn answer(vars: &[(&str, &str)], mode: Option<&str>) -> String {
         let req = Request::from_vars(vars.iter().copied());
-        String::from_utf8(respond(&req, mode).to_bytes().unwrap()).unwrap()
+        String::from_utf8(respond(&req, mode, None).to_bytes().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_node_facts_come_after_the_cells() {
+        let req = Request::from_vars([("REQUEST_METHOD", "GET")]);
+        let node = Node {
+            peer_id: "12D3KooWx".into(),
+            listen_addrs: vec!["/ip4/127.0.0.1/tcp/2025".into(), "/ip6/::1/tcp/2025".into()],
+            peer_count: 2,
+        };
+        let out =
+            String::from_utf8(respond(&req, Some("http"), Some(node)).to_bytes().unwrap()).unwrap();
+        assert!(
+            out.ends_with(
+                ",\"mode\":\"http\",\"peer_id\":\"12D3KooWx\",\"listen_addrs\":[\"/ip4/127.0.0.1/tcp/2025\",\"/ip6/::1/tcp/2025\"],\"peer_count\":2}\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

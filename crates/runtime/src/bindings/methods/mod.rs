@@ -7,6 +7,7 @@
 
 mod http;
 mod network;
+mod run_options;
 
 use std::rc::Rc;
 
@@ -17,13 +18,14 @@ use glia_eval::{Error, ErrorType, Value};
 
 use super::registry::Registry;
 use crate::membrane::{DENIED, REVOKED};
-use crate::schema::host_capnp::host;
+use crate::schema::host_capnp::{host, listener};
 use crate::schema::http_capnp::http_client;
 use crate::schema::identity_capnp::{identity, signer};
 use crate::schema::membrane_capnp::membrane;
 use crate::schema::routing_capnp::routing;
-use crate::schema::runtime_capnp::{Mode, executor, process, runtime};
+use crate::schema::runtime_capnp::{executor, process, runtime};
 use crate::schema::stream_capnp::byte_stream;
+use run_options::{Purpose, RunOptions};
 
 /// What `(perform cap :method args...)` does for a Cap'n Proto `client`
 /// of `interface`.
@@ -57,6 +59,7 @@ pub async fn call(
         executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,
         process::Client::TYPE_ID => call.process(registry, typed(client)).await,
         host::Client::TYPE_ID => call.host(registry, typed(client)).await,
+        listener::Client::TYPE_ID => call.listener(typed(client)).await,
         routing::Client::TYPE_ID => call.routing(typed(client)).await,
         http_client::Client::TYPE_ID => call.http_client(registry, typed(client)).await,
         _ => Err(call.unbound()),
@@ -363,9 +366,11 @@ impl Call<'_> {
             }
             ("spawn", [] | [_]) => {
                 let mut request = cap.spawn_request();
-                if let [options] = self.args {
-                    spawn_options(registry, options, request.get())?;
-                }
+                let options = match self.args {
+                    [options] => RunOptions::parse(registry, options, Purpose::Spawn)?,
+                    _ => RunOptions::default(),
+                };
+                options.write_spawn(request.get());
                 let response = request.send().promise.await.map_err(|e| self.failed(e))?;
                 let process = response
                     .get()
@@ -373,7 +378,7 @@ impl Call<'_> {
                     .map_err(|e| self.failed(e))?;
                 Ok(registry.value(process.client, Some(process::Client::TYPE_ID)))
             }
-            ("spawn", _) => Err(self.arity(SPAWN_USAGE)),
+            ("spawn", _) => Err(self.arity(run_options::SPAWN_USAGE)),
             _ => Err(self.unbound()),
         }
     }
@@ -502,117 +507,10 @@ impl Call<'_> {
     }
 }
 
-const SPAWN_USAGE: &str = "(perform executor :spawn {:mode :vat, :args [\"a\"], :env {\"K\" \"v\"}, :grants {:name cap}, :limits {:memory bytes, :cpu-ms n, :timeout-ms n, :fuel n}})";
-
-fn option_error(message: String) -> Error {
-    Error::illegal_argument(message).with_hint(format!("usage: {SPAWN_USAGE}"))
-}
-
+/// A keyword's name, if `k` is a keyword without a namespace.
 fn key_name(k: &Value) -> Option<&str> {
     match k {
         Value::Keyword(k) if k.ns().is_none() => Some(k.name()),
         _ => None,
     }
-}
-
-/// Fills `Executor.spawn`'s parameters from a Glia options map.
-fn spawn_options(
-    registry: &Registry,
-    options: &Value,
-    mut params: executor::spawn_params::Builder<'_>,
-) -> Result<(), Error> {
-    let Value::Map(options) = options.map_view().into_owned() else {
-        return Err(option_error(format!(
-            "Executor :spawn takes an options map, not {}",
-            options.type_name()
-        )));
-    };
-    params.set_mode(Mode::Vat);
-    for (key, value) in options.iter() {
-        match (key_name(key), value) {
-            (Some("mode"), v) => params.set_mode(match key_name(v) {
-                Some("vat") => Mode::Vat,
-                Some("raw") => Mode::Raw,
-                _ => {
-                    return Err(option_error(format!(
-                        "`:mode` is :vat or :raw, not {}",
-                        glia_eval::value::pr_str(v)
-                    )));
-                }
-            }),
-            (Some("args"), v) => {
-                let Value::Vector(args) = v else {
-                    return Err(option_error("`:args` is a vector of strings".into()));
-                };
-                let args: Vec<&Value> = args.items.iter().collect();
-                let mut list = params.reborrow().init_args(args.len() as u32);
-                for (i, arg) in args.iter().enumerate() {
-                    let s = arg.as_str().ok_or_else(|| {
-                        option_error(format!("`:args` holds strings, not {}", arg.type_name()))
-                    })?;
-                    list.set(i as u32, s);
-                }
-            }
-            (Some("env"), Value::Map(env)) => {
-                let mut list = params.reborrow().init_env(env.len() as u32);
-                for (i, (k, v)) in env.iter().enumerate() {
-                    let (Some(k), Some(v)) = (k.as_str(), v.as_str()) else {
-                        return Err(option_error("`:env` maps strings to strings".into()));
-                    };
-                    let mut var = list.reborrow().get(i as u32);
-                    var.set_name(k);
-                    var.set_value(v);
-                }
-            }
-            (Some("grants"), Value::Map(grants)) => {
-                let mut list = params.reborrow().init_grants(grants.len() as u32);
-                for (i, (k, v)) in grants.iter().enumerate() {
-                    let name = key_name(k).ok_or_else(|| {
-                        option_error(format!(
-                            "grant names are keywords, not {}",
-                            glia_eval::value::pr_str(k)
-                        ))
-                    })?;
-                    let client = registry.wire(v, &format!("the grant :{name}"))?;
-                    let mut export = list.reborrow().get(i as u32);
-                    export.set_name(name);
-                    export.init_cap().set_as_capability(client.hook);
-                }
-            }
-            (Some("limits"), Value::Map(limits)) => {
-                let mut out = params.reborrow().init_limits();
-                for (k, v) in limits.iter() {
-                    let n = match v {
-                        Value::Int(n) if *n > 0 => *n as u64,
-                        _ => {
-                            return Err(option_error(format!(
-                                "limits are positive integers, not {}",
-                                glia_eval::value::pr_str(v)
-                            )));
-                        }
-                    };
-                    match key_name(k) {
-                        Some("memory") => out.set_memory_bytes(n),
-                        Some("cpu-ms") => out.set_cpu_millis(n),
-                        Some("timeout-ms") => out.set_timeout_millis(n),
-                        Some("fuel") => out.set_fuel(n),
-                        _ => {
-                            return Err(option_error(format!(
-                                "unknown limit {}; the limits are :memory :cpu-ms :timeout-ms :fuel",
-                                glia_eval::value::pr_str(k)
-                            )));
-                        }
-                    }
-                }
-            }
-            _ => {
-                return Err(option_error(format!(
-                    "unknown or malformed spawn option {} {}",
-                    glia_eval::value::pr_str(key),
-                    glia_eval::value::pr_str(value)
-                )));
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `Host` and `Routing` as Glia calls.
+//! `Host`, `Listener` and `Routing` as Glia calls.
 
 use std::rc::Rc;
 
@@ -6,8 +6,9 @@ use capnp::traits::HasTypeId;
 use glia_eval::{Error, Value};
 
 use super::Call;
+use super::run_options::{Purpose, RunOptions};
 use crate::bindings::Registry;
-use crate::schema::host_capnp::{host, peer_info};
+use crate::schema::host_capnp::{host, listener, peer_info};
 use crate::schema::http_capnp::http_client;
 use crate::schema::routing_capnp::routing;
 
@@ -134,6 +135,20 @@ impl Call<'_> {
                 .collect();
                 Ok(Value::Map(Rc::new(map)))
             }
+            ("listen", [cell, path]) => {
+                let options = RunOptions::parse(registry, cell, Purpose::Cell)?;
+                let mut request = cap.listen_request();
+                options.write_cell(request.get().init_cell());
+                request.get().set_path(self.text(path, "the route")?);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let listener = r
+                    .get()
+                    .and_then(|r| r.get_listener())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
+            }
+            ("listen", _) => Err(self
+                .arity("(perform host :listen (cell (perform runtime :load bytes)) \"/route\")")),
             ("id" | "addrs" | "peers" | "network", _) => {
                 Err(self.arity(&format!("(perform host :{})", self.method)))
             }
@@ -174,6 +189,34 @@ impl Call<'_> {
                 r.get().and_then(|r| text(r.get_cid())).map_err(|e| self.failed(e))
             }
             ("hash", _) => Err(self.arity("(perform routing :hash bytes-or-string)")),
+            _ => Err(self.unbound()),
+        }
+    }
+
+    pub(super) async fn listener(&self, cap: listener::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("url", []) => {
+                let r = cap
+                    .url_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                r.get()
+                    .and_then(|r| text(r.get_url()))
+                    .map_err(|e| self.failed(e))
+            }
+            ("close", []) => {
+                cap.close_request()
+                    .send()
+                    .promise
+                    .await
+                    .map_err(|e| self.failed(e))?;
+                Ok(Value::Nil)
+            }
+            ("url" | "close", _) => {
+                Err(self.arity(&format!("(perform listener :{})", self.method)))
+            }
             _ => Err(self.unbound()),
         }
     }

@@ -1,5 +1,7 @@
-//! Vat mode (`WW_CELL_MODE=vat`): stdin and stdout carry Cap'n Proto RPC
-//! with the host.
+//! Cap'n Proto RPC with the host: over stdin and stdout in vat mode
+//! (`WW_CELL_MODE=vat`), over the membrane channel in the others (a cell
+//! in `http` or `raw` mode that was granted capabilities: its stdio is
+//! the request or the data).
 //!
 //! At the host's end of the connection is the cell's [`Membrane`]; grafting
 //! it gives the capabilities the cell's parent granted, by name
@@ -19,11 +21,14 @@
 //! }
 //! ```
 //!
-//! Nothing else may write to stdout while the connection is up: it would
-//! corrupt the RPC stream. Log to stderr (the host's log) instead.
+//! In vat mode nothing else may write to stdout while the connection is
+//! up: it would corrupt the RPC stream. Log to stderr (the host's log)
+//! instead.
 
 #[cfg(target_os = "wasi")]
-mod stdio;
+mod channel;
+#[cfg(target_os = "wasi")]
+mod streams;
 
 use capnp::capability::{Client, FromClientHook};
 
@@ -122,7 +127,7 @@ where
                 ))
             })
         });
-        let (membrane, system) = connect(Some(export));
+        let (membrane, system) = connect(Some(export))?;
         let system = wstd::runtime::spawn(system);
         let made = match graft(&membrane).await {
             Ok(grants) => cell(grants).await,
@@ -164,7 +169,7 @@ where
     return Err(outside_a_cell(cell));
     #[cfg(target_os = "wasi")]
     wstd::runtime::block_on(async move {
-        let (membrane, system) = connect(None);
+        let (membrane, system) = connect(None)?;
         let disconnect = system.get_disconnector();
         let system = wstd::runtime::spawn(system);
         let result = cell(graft(&membrane).await?).await;
@@ -179,30 +184,38 @@ where
 #[cfg(not(target_os = "wasi"))]
 fn outside_a_cell<F>(_cell: F) -> capnp::Error {
     capnp::Error::unimplemented(
-        "vat mode runs only inside a cell (wasm32-wasip2), where stdio is the host's connection"
+        "RPC with the host runs only inside a cell (wasm32-wasip2), where the host is at the other end"
             .into(),
     )
 }
 
-/// A two-party RPC system over stdio, the cell being the server side:
+/// A two-party RPC system with the host, the cell being the server side:
 /// its bootstrap capability is `export` and the host's is the membrane.
+/// Over stdio in vat mode, else over the membrane channel.
 #[cfg(target_os = "wasi")]
 fn connect(
     export: Option<Client>,
-) -> (
-    Membrane,
-    capnp_rpc::RpcSystem<capnp_rpc::rpc_twoparty_capnp::Side>,
-) {
+) -> Result<
+    (
+        Membrane,
+        capnp_rpc::RpcSystem<capnp_rpc::rpc_twoparty_capnp::Side>,
+    ),
+    capnp::Error,
+> {
     use capnp_rpc::rpc_twoparty_capnp::Side;
+    let (input, output) = match crate::mode() {
+        crate::Mode::Vat => (streams::Input::stdin(), streams::Output::stdout()),
+        _ => channel::connect()?,
+    };
     let network = capnp_rpc::twoparty::VatNetwork::new(
-        stdio::Input::stdin(),
-        stdio::Output::stdout(),
+        input,
+        output,
         Side::Server,
         capnp::message::ReaderOptions::default(),
     );
     let mut system = capnp_rpc::RpcSystem::new(Box::new(network), export);
     let membrane = system.bootstrap(Side::Client);
-    (membrane, system)
+    Ok((membrane, system))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The process's stdin and stdout as `futures` streams, for Cap'n Proto RPC.
+//! WASI streams (stdin and stdout, or the membrane channel's) as
+//! `futures` streams, for Cap'n Proto RPC.
 //!
 //! Written here rather than taken from `wstd::io`: wstd's streams offer
 //! `async fn`s, while `capnp-futures` needs the poll-based `futures::io`
@@ -45,7 +46,10 @@ pub(crate) struct Input {
 
 impl Input {
     pub(crate) fn stdin() -> Input {
-        let stream = wasip2::cli::stdin::get_stdin();
+        Input::new(wasip2::cli::stdin::get_stdin())
+    }
+
+    pub(crate) fn new(stream: InputStream) -> Input {
         Input {
             waiting: None,
             ready: AsyncPollable::new(stream.subscribe()),
@@ -90,7 +94,10 @@ pub(crate) struct Output {
 
 impl Output {
     pub(crate) fn stdout() -> Output {
-        let stream = wasip2::cli::stdout::get_stdout();
+        Output::new(wasip2::cli::stdout::get_stdout())
+    }
+
+    pub(crate) fn new(stream: OutputStream) -> Output {
         Output {
             waiting: None,
             flushing: false,
