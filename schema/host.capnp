@@ -5,6 +5,7 @@
 using Routing = import "routing.capnp";
 using Http = import "http.capnp";
 using Runtime = import "runtime.capnp";
+using Stream = import "stream.capnp";
 
 interface Host {
   # This node's peer id (`12D3KooW...`).
@@ -23,18 +24,38 @@ interface Host {
   # The node's network capabilities: the DHT, and outbound HTTP.
   network @4 () -> (routing :Routing.Routing, http :Http.HttpClient);
 
-  # Serves the HTTP requests whose path is `path` or below it (`/status`
-  # takes `/status` and `/status/...`, not `/statusx`; the longest route
-  # wins) with `cell`, spawned in `http` mode for each request (WAGI).
-  # The route stays until the listener is closed; a path already taken is
-  # refused.
+  # Serves `path` with `cell`, a fresh process of it for each request or
+  # stream, until the listener is closed; a path already served is
+  # refused. `path` is
+  # - an HTTP route of the node (`/status`): it takes the requests whose
+  #   path is the route or below it (`/status/...`, not `/statusx`; the
+  #   longest route wins), each served by a process in `http` mode (WAGI);
+  # - `/ww/0.1.0/stream/<name>`: each stream a peer opens on that libp2p
+  #   protocol is the stdio of a process in `raw` mode;
+  # - `/ww/0.1.0/vat/<name>`: each stream is a Cap'n Proto connection whose
+  #   bootstrap capability is what a process in `vat` mode serves.
+  # A process ends with its stream.
   listen @5 (cell :Runtime.Cell, path :Text) -> (listener :Listener);
+
+  # Serves `cap` to peers on `/ww/0.1.0/vat/<name>`: each stream a peer
+  # opens there is a Cap'n Proto connection whose bootstrap is `cap`, as
+  # this caller holds it (attenuated, it stays so for the peers).
+  export @6 (name :Text, cap :Capability) -> (listener :Listener);
+
+  # The capability the peer `peerId` serves on `/ww/0.1.0/vat/<name>`.
+  dial @7 (peerId :Text, name :Text) -> (cap :Capability);
+
+  # A byte stream to what the peer `peerId` serves on
+  # `/ww/0.1.0/stream/<name>`: writes go to it, reads come from it.
+  openStream @8 (peerId :Text, name :Text) -> (stream :Stream.ByteStream);
 }
 
 interface Listener {
-  # Where the route is served (`http://127.0.0.1:2080/status`).
+  # Where it is served: an HTTP route's URL (`http://127.0.0.1:2080/status`),
+  # or the libp2p protocol (`/ww/0.1.0/vat/greeter`).
   url @0 () -> (url :Text);
-  # Stops serving the route: later requests get 404.
+  # Stops serving: later requests to a route get 404, later streams of a
+  # protocol are refused (connections already made go on).
   close @1 () -> ();
 }
 

@@ -104,9 +104,13 @@ struct Node {
 
 /// The CIDv1 of a block of codec `codec` holding `block`.
 fn block_cid(codec: u64, block: &[u8]) -> Cid {
-    let digest = Sha256::digest(block);
-    let hash = Multihash::<64>::wrap(SHA2_256, &digest).expect("a 32-byte digest fits");
-    Cid::new_v1(codec, hash)
+    Cid::new_v1(codec, sha256(block))
+}
+
+/// The sha2-256 multihash of `bytes`.
+pub fn sha256(bytes: &[u8]) -> Multihash<64> {
+    let digest = Sha256::digest(bytes);
+    Multihash::<64>::wrap(SHA2_256, &digest).expect("a 32-byte digest fits")
 }
 
 /// The `dag-pb` node over `children`, in order.

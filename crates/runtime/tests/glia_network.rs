@@ -36,9 +36,9 @@ fn host_is_this_process_node_and_attenuates_per_method() {
     assert!(ok, "{err}");
     assert!(
         out.starts_with(r#"[true "12D3KooW" 1 "/ip4/127.0.0.1/tcp/"#)
-            && out
-                .trim_end()
-                .ends_with(r#" [] [:id :addrs :peers :connect :network :listen]]"#),
+            && out.trim_end().ends_with(
+                r#" [] [:id :addrs :peers :connect :network :listen :export :dial :open-stream]]"#
+            ),
         "{out}"
     );
 
@@ -74,13 +74,19 @@ fn a_glia_program_connects_and_finds_providers_across_nodes() {
         r#"(perform host :connect "{peer}" ["{addr}"])
            (let [routing (:routing (perform host :network))
                  providers (perform routing :find-providers "{cid}")]
+             (perform routing :provide "greeter")
              [(mapv :peer-id (perform host :peers))
               (mapv :peer-id providers)
-              (perform routing :hash "provided by the test's node")])"#
+              (perform routing :hash "provided by the test's node")
+              (= (perform routing :resolve "{peer}") {{:peer-id "{peer}" :addrs ["{addr}"]}})
+              (= [(perform host :id)] (mapv :peer-id (perform routing :find-providers "greeter")))])"#
     );
     let (ok, out, err) = eval(&script);
     assert!(ok, "{err}");
-    assert_eq!(out.trim(), format!(r#"[["{peer}"] ["{peer}"] "{cid}"]"#));
+    assert_eq!(
+        out.trim(),
+        format!(r#"[["{peer}"] ["{peer}"] "{cid}" true true]"#)
+    );
 
     let (ok, _, err) = eval(r#"(perform host :connect "nope" [])"#);
     assert!(!ok);
@@ -188,4 +194,83 @@ fn the_status_cell_reports_the_node_through_its_host_grant() {
     ] {
         assert!(out.contains(want), "{want} in {out}");
     }
+}
+
+#[test]
+fn a_glia_program_dials_a_peers_services() {
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    use capnp::traits::HasTypeId;
+    use runtime::membrane::{HostServer, IdentityServer, Policy, RuntimeServer, guard};
+    use runtime::p2p::LazyNetwork;
+    use runtime::schema::identity_capnp::identity;
+
+    let rt = background();
+    let local = tokio::task::LocalSet::new();
+    let dir = TempDir::new("dial");
+    let (ok, out, err) = local.block_on(&rt, async {
+        let key = Keypair::generate_ed25519();
+        let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
+            .await
+            .unwrap();
+        let (peer, addr) = (
+            network.peer_id(),
+            network.listen_addrs().await.unwrap()[0].clone(),
+        );
+        let host = HostServer::new(LazyNetwork::ready(network, key.clone())).client();
+        let epoch = runtime::membrane::Epoch::new();
+
+        // An identity of this node's key, only `signer` of it, as "ident".
+        let signer_only = Rc::new(Policy::named(identity::Client::TYPE_ID, &["signer"]).unwrap());
+        let ident = guard(IdentityServer::new(key).client(), signer_only, &epoch);
+        let mut export = host.export_request();
+        export.get().set_name("ident");
+        export.get().init_cap().set_as_capability(ident.client.hook);
+        export.send().promise.await.unwrap();
+
+        // The echo cell for every stream of "echo".
+        let runtime = RuntimeServer::new(
+            Arc::new(runtime::cells::CellHost::new(None).unwrap()),
+            &epoch,
+        )
+        .client();
+        let mut load = runtime.load_request();
+        load.get().set_wasm(runtime::std_cells::ECHO);
+        let mut listen = host.listen_request();
+        listen
+            .get()
+            .init_cell()
+            .set_executor(load.send().pipeline.get_executor());
+        listen.get().set_path("/ww/0.1.0/stream/echo");
+        listen.send().promise.await.unwrap();
+
+        let script = format!(
+            r#"(perform host :connect "{peer}" ["{addr}"])
+               (let [ident (perform host :dial "{peer}" "ident" :Identity)
+                     echo (perform host :open-stream "{peer}" "echo")]
+                 (perform echo :write "hello, peer")
+                 (perform echo :close)
+                 [(:peer-id (perform (perform ident :signer "d") :public-key))
+                  (apply str (map char (seq (perform echo :read))))
+                  (try (perform ident :verify "k" "d" "x" "y")
+                       (catch :glia.error/permission-denied e :denied))])"#
+        );
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["eval", "-e", &script])
+            .env("HOME", &dir.0)
+            .output()
+            .await
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    });
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(r#""hello, peer" :denied]"#) && out.contains("[\"12D3KooW"),
+        "{out}"
+    );
 }

@@ -123,3 +123,40 @@ async fn a_provider_is_found_through_the_dht() {
     let own = a.find_providers(key, 5).await.unwrap();
     assert_eq!(own.iter().map(|p| p.id).collect::<Vec<_>>(), [a.peer_id()]);
 }
+
+#[tokio::test]
+async fn a_peer_is_found_through_the_dht() {
+    let (a, b, c) = (node().await, node().await, node().await);
+    b.connect(a.peer_id(), a.listen_addrs().await.unwrap())
+        .await
+        .unwrap();
+    c.connect(b.peer_id(), b.listen_addrs().await.unwrap())
+        .await
+        .unwrap();
+    // c has never heard of a: b, which c asks, knows where a listens once
+    // identify has told it.
+    let mut found = None;
+    for _ in 0..50 {
+        if let Ok(peer) = c.find_peer(a.peer_id()).await {
+            found = Some(peer);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let found = found.expect("c finds a through b");
+    assert_eq!(found.id, a.peer_id());
+    assert_eq!(found.addrs, a.listen_addrs().await.unwrap());
+
+    // Itself and a connected peer it knows at once.
+    assert_eq!(
+        c.find_peer(c.peer_id()).await.unwrap().addrs,
+        c.listen_addrs().await.unwrap()
+    );
+    assert_eq!(c.find_peer(b.peer_id()).await.unwrap().id, b.peer_id());
+
+    let err = c.find_peer(PeerId::random()).await.unwrap_err();
+    assert!(
+        err.to_string().contains("no peer in the DHT knows where"),
+        "{err}"
+    );
+}

@@ -4,10 +4,14 @@ use std::rc::Rc;
 
 use libp2p::{Multiaddr, PeerId};
 
-use super::listener::{CellSpec, ListenerServer, serve_route};
-use super::{HttpClientServer, RoutingServer};
-use crate::p2p::{LazyNetwork, NetworkError, Peer};
+use capnp::capability::Client;
+
+use super::listener::{ListenerServer, Serving};
+use super::route::serve_route;
+use super::{CellSpec, HttpClientServer, RoutingServer, services};
+use crate::p2p::{LazyNetwork, NetworkError, PROTOCOL_VERSION, Peer, protocol};
 use crate::schema::host_capnp::{host, peer_info};
+use crate::schema::runtime_capnp::Mode;
 use crate::web::{LazyHttp, check_path};
 
 /// The `Host` capability over a node's network and HTTP routes.
@@ -97,10 +101,7 @@ impl host::Server for HostServer {
         _: host::ConnectResults,
     ) -> Result<(), capnp::Error> {
         let params = params.get()?;
-        let id = params.get_peer_id()?.to_str()?;
-        let peer: PeerId = id
-            .parse()
-            .map_err(|e| capnp::Error::failed(format!("{id:?} is not a peer id: {e}")))?;
+        let peer = peer_id(params.get_peer_id()?.to_str()?)?;
         let mut addrs = Vec::new();
         for addr in params.get_addrs()? {
             let addr = addr?.to_str()?;
@@ -132,12 +133,110 @@ impl host::Server for HostServer {
     ) -> Result<(), capnp::Error> {
         let params = params.get()?;
         let path = params.get_path()?.to_str()?.to_string();
+        let cell = CellSpec::read(params.get_cell()?)?;
+        let listener = match service(&path) {
+            Some((kind, name)) => {
+                let mode = if kind == "vat" { Mode::Vat } else { Mode::Raw };
+                let protocol = protocol(kind, name).map_err(failed)?;
+                let network = self.network.get().await.map_err(failed)?;
+                let incoming = network.accept(protocol).map_err(failed)?;
+                let cell = Rc::new(cell);
+                let task = services::accept(incoming, move |peer, stream| {
+                    let cell = cell.clone();
+                    async move { services::serve_cell(peer, stream, &cell, mode).await }
+                });
+                ListenerServer {
+                    serving: Serving::Protocol(task),
+                    url: path,
+                }
+            }
+            None => self.route(cell, path).await?,
+        };
+        results.get().set_listener(capnp_rpc::new_client(listener));
+        Ok(())
+    }
+
+    async fn export(
+        self: Rc<Self>,
+        params: host::ExportParams,
+        mut results: host::ExportResults,
+    ) -> Result<(), capnp::Error> {
+        let params = params.get()?;
+        let name = params.get_name()?.to_str()?;
+        let cap: Client = params.get_cap().get_as_capability()?;
+        let protocol = protocol("vat", name).map_err(failed)?;
+        let network = self.network.get().await.map_err(failed)?;
+        let incoming = network.accept(protocol.clone()).map_err(failed)?;
+        let task = services::accept(incoming, move |peer, stream| {
+            services::serve_capability(peer, stream, Client::new(cap.hook.add_ref()))
+        });
+        results
+            .get()
+            .set_listener(capnp_rpc::new_client(ListenerServer {
+                serving: Serving::Protocol(task),
+                url: protocol.to_string(),
+            }));
+        Ok(())
+    }
+
+    async fn dial(
+        self: Rc<Self>,
+        params: host::DialParams,
+        mut results: host::DialResults,
+    ) -> Result<(), capnp::Error> {
+        let stream = self
+            .open(
+                params.get()?.get_peer_id()?.to_str()?,
+                "vat",
+                params.get()?.get_name()?.to_str()?,
+            )
+            .await?;
+        results
+            .get()
+            .init_cap()
+            .set_as_capability(services::dial(stream).hook);
+        Ok(())
+    }
+
+    async fn open_stream(
+        self: Rc<Self>,
+        params: host::OpenStreamParams,
+        mut results: host::OpenStreamResults,
+    ) -> Result<(), capnp::Error> {
+        let stream = self
+            .open(
+                params.get()?.get_peer_id()?.to_str()?,
+                "stream",
+                params.get()?.get_name()?.to_str()?,
+            )
+            .await?;
+        results.get().set_stream(services::byte_stream(stream));
+        Ok(())
+    }
+}
+
+/// The kind (`stream`, `vat`) and name of a libp2p service path
+/// (`/ww/0.1.0/vat/greeter`), or `None` for anything else (an HTTP route).
+fn service(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(PROTOCOL_VERSION)?.strip_prefix('/')?;
+    let (kind, name) = rest.split_once('/')?;
+    matches!(kind, "stream" | "vat").then_some((kind, name))
+}
+
+/// A peer id, parsed.
+fn peer_id(id: &str) -> Result<PeerId, capnp::Error> {
+    id.parse()
+        .map_err(|e| capnp::Error::failed(format!("{id:?} is not a peer id: {e}")))
+}
+
+impl HostServer {
+    /// Serves the HTTP route `path` with `cell`.
+    async fn route(&self, cell: CellSpec, path: String) -> Result<ListenerServer, capnp::Error> {
         let http = self
             .http
             .as_ref()
             .ok_or_else(|| capnp::Error::failed("this host serves no HTTP routes".into()))?;
         check_path(&path).map_err(capnp::Error::failed)?;
-        let cell = CellSpec::read(params.get_cell()?)?;
         let cid = cell.cid().await?;
         let addr = http
             .addr()
@@ -146,13 +245,20 @@ impl host::Server for HostServer {
         http.routes()
             .add(&path, serve_route(cell, cid, addr))
             .map_err(capnp::Error::failed)?;
-        results
-            .get()
-            .set_listener(capnp_rpc::new_client(ListenerServer {
+        Ok(ListenerServer {
+            url: format!("http://{addr}{path}"),
+            serving: Serving::Route {
                 routes: http.routes().clone(),
-                url: format!("http://{addr}{path}"),
                 path,
-            }));
-        Ok(())
+            },
+        })
+    }
+
+    /// A stream of the service `kind`/`name` on the peer `id`.
+    async fn open(&self, id: &str, kind: &str, name: &str) -> Result<libp2p::Stream, capnp::Error> {
+        let peer = peer_id(id)?;
+        let protocol = protocol(kind, name).map_err(failed)?;
+        let network = self.network.get().await.map_err(failed)?;
+        network.open_stream(peer, protocol).await.map_err(failed)
     }
 }

@@ -15,8 +15,12 @@
 //!   it makes, over the host's key pair, which no method returns.
 //! - `host.rs`, `routing.rs`: `Host` ([`HostServer`]) and `Routing`
 //!   ([`RoutingServer`]) over the node's libp2p network.
-//! - `listener.rs`: HTTP routes `Host.listen` serves with a cell, spawned
-//!   through its `Executor` in `http` mode for each request.
+//! - `cell_spec.rs`, `route.rs`, `services.rs`, `listener.rs`: what
+//!   `Host.listen` and `Host.export` serve: an HTTP route with a cell
+//!   spawned (through its `Executor`) in `http` mode for each request, a
+//!   libp2p protocol with a cell for each stream or a capability for
+//!   every peer; the `Listener` that closes them. `services.rs` also dials
+//!   peers' vats and streams.
 //! - `http.rs`, `allow_list.rs`: `HttpClient` ([`HttpClientServer`]),
 //!   outbound HTTP to the hosts of an [`AllowList`], re-checked at every
 //!   redirect.
@@ -27,6 +31,7 @@
 //!   way.
 
 mod allow_list;
+mod cell_spec;
 mod epoch;
 mod executor;
 mod grants;
@@ -37,11 +42,14 @@ mod identity;
 mod listener;
 mod policy;
 mod process;
+mod route;
 mod routing;
+mod services;
 mod stream;
 mod vat;
 
 pub use allow_list::AllowList;
+use cell_spec::CellSpec;
 pub use epoch::Epoch;
 pub use executor::RuntimeServer;
 pub use grants::{DuplicateGrant, Grant, Membrane};

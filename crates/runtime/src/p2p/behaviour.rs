@@ -1,4 +1,6 @@
-//! What a node speaks besides its transports: identify, ping, Kademlia.
+//! What a node speaks besides its transports: identify, ping, Kademlia,
+//! and the generic stream protocols (`/ww/0.1.0/stream/<name>`,
+//! `/ww/0.1.0/vat/<name>`) of `libp2p-stream`.
 
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ pub struct Behaviour {
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
     pub kad: kad::Behaviour<kad::store::MemoryStore>,
+    pub stream: libp2p_stream::Behaviour,
 }
 
 impl Behaviour {
@@ -39,6 +42,7 @@ impl Behaviour {
             )),
             ping: ping::Behaviour::default(),
             kad,
+            stream: libp2p_stream::Behaviour::new(),
         }
     }
 }

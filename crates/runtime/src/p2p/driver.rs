@@ -32,6 +32,10 @@ pub(super) enum Command {
         limit: usize,
         reply: Reply<Vec<Peer>>,
     },
+    FindPeer {
+        peer: PeerId,
+        reply: Reply<Peer>,
+    },
 }
 
 /// A provider search under way: who was found so far.
@@ -52,6 +56,8 @@ pub(super) struct Driver {
     listening: HashMap<PeerId, Vec<Multiaddr>>,
     providing: HashMap<QueryId, Reply<()>>,
     searches: HashMap<QueryId, Search>,
+    /// Peers looked for in the DHT, by query.
+    finding: HashMap<QueryId, (PeerId, Reply<Peer>)>,
 }
 
 impl Driver {
@@ -64,6 +70,7 @@ impl Driver {
             listening: HashMap::new(),
             providing: HashMap::new(),
             searches: HashMap::new(),
+            finding: HashMap::new(),
         }
     }
 
@@ -112,6 +119,18 @@ impl Driver {
                         let _ = reply.send(Err(NetworkError::Routing(e.to_string())));
                     }
                 }
+            }
+            Command::FindPeer { peer, reply } => {
+                // What this node knows already is the answer; the DHT is
+                // for peers it does not.
+                if let Some(known) = self.describe(std::iter::once(peer)).pop()
+                    && !known.addrs.is_empty()
+                {
+                    let _ = reply.send(Ok(known));
+                    return;
+                }
+                let query = self.swarm.behaviour_mut().kad.get_closest_peers(peer);
+                self.finding.insert(query, (peer, reply));
             }
             Command::FindProviders { key, limit, reply } => {
                 let query = self
@@ -242,6 +261,39 @@ impl Driver {
                             .map_err(|e| NetworkError::Routing(e.to_string())),
                     );
                 }
+            }
+            QueryResult::GetClosestPeers(outcome) => {
+                if !last {
+                    return;
+                }
+                let Some((peer, reply)) = self.finding.remove(&id) else {
+                    return;
+                };
+                let peers = match outcome {
+                    Ok(ok) => ok.peers,
+                    Err(kad::GetClosestPeersError::Timeout { peers, .. }) => peers,
+                };
+                let found = peers
+                    .into_iter()
+                    .find(|p| p.peer_id == peer && !p.addrs.is_empty())
+                    .map(|p| {
+                        let mut addrs: Vec<Multiaddr> = Vec::new();
+                        for addr in p.addrs.iter().map(without_peer_id) {
+                            if !addrs.contains(&addr) {
+                                addrs.push(addr);
+                            }
+                        }
+                        Peer {
+                            id: p.peer_id,
+                            addrs,
+                        }
+                    })
+                    .ok_or_else(|| {
+                        NetworkError::Routing(format!(
+                            "no peer in the DHT knows where {peer} listens"
+                        ))
+                    });
+                let _ = reply.send(found);
             }
             QueryResult::GetProviders(outcome) => {
                 let Some(search) = self.searches.get_mut(&id) else {

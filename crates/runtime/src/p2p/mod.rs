@@ -1,6 +1,6 @@
 //! The node's libp2p side: a swarm (TCP + Noise + Yamux, identify, ping,
-//! Kademlia) driven by one task, and [`Network`], the handle the `Host`
-//! and `Routing` capabilities use.
+//! Kademlia, stream protocols) driven by one task, and [`Network`], the
+//! handle the `Host` and `Routing` capabilities use.
 //!
 //! - `behaviour.rs`: the protocols a node speaks.
 //! - `driver.rs`: the task owning the swarm; commands in, events handled.
@@ -16,7 +16,7 @@ use libp2p::{Multiaddr, PeerId};
 
 pub use behaviour::PROTOCOL_VERSION;
 pub use lazy::LazyNetwork;
-pub use network::Network;
+pub use network::{Network, protocol};
 
 /// A peer and the addresses it is known at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub enum NetworkError {
     Dial(String),
     #[error("routing failed: {0}")]
     Routing(String),
+    #[error("{0}")]
+    Protocol(String),
     #[error("the node has stopped")]
     Stopped,
 }

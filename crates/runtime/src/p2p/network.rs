@@ -5,10 +5,10 @@ use std::time::Duration;
 use futures::StreamExt;
 use libp2p::identity::Keypair;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, PeerId, noise, tcp, yamux};
+use libp2p::{Multiaddr, PeerId, StreamProtocol, noise, tcp, yamux};
 use tokio::sync::{mpsc, oneshot};
 
-use super::behaviour::Behaviour;
+use super::behaviour::{Behaviour, PROTOCOL_VERSION};
 use super::driver::{Command, Driver};
 use super::{NetworkError, Peer};
 
@@ -17,10 +17,39 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running libp2p node: TCP with Noise and Yamux, identify, ping and
 /// Kademlia. Clones share the node; it stops when the last is dropped.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Network {
     id: PeerId,
     commands: mpsc::Sender<Command>,
+    streams: libp2p_stream::Control,
+}
+
+impl std::fmt::Debug for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Network")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The protocol of the stream service `name`: `/ww/0.1.0/stream/<name>`
+/// (`kind` `stream`) or `/ww/0.1.0/vat/<name>` (`kind` `vat`). A name is 1
+/// to 64 letters, digits, `-`, `_` or `.`.
+pub fn protocol(kind: &str, name: &str) -> Result<StreamProtocol, NetworkError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name != "."
+        && name != "..";
+    if !valid {
+        return Err(NetworkError::Protocol(format!(
+            "{name:?} cannot name a service: use 1 to 64 letters, digits, -, _ or ."
+        )));
+    }
+    StreamProtocol::try_from_owned(format!("{PROTOCOL_VERSION}/{kind}/{name}"))
+        .map_err(|e| NetworkError::Protocol(e.to_string()))
 }
 
 impl Network {
@@ -80,9 +109,14 @@ impl Network {
             }
         }
 
+        let streams = swarm.behaviour().stream.new_control();
         let (commands, receiver) = mpsc::channel(64);
         tokio::spawn(Driver::new(swarm, receiver).run());
-        Ok(Network { id, commands })
+        Ok(Network {
+            id,
+            commands,
+            streams,
+        })
     }
 
     /// This node's peer id.
@@ -122,6 +156,39 @@ impl Network {
     /// Announces in the DHT that this node provides `key`.
     pub async fn provide(&self, key: Vec<u8>) -> Result<(), NetworkError> {
         self.ask(|reply| Command::Provide { key, reply }).await?
+    }
+
+    /// Opens a stream of `protocol` to `peer` (connecting to it if need
+    /// be, at an address the node knows).
+    pub async fn open_stream(
+        &self,
+        peer: PeerId,
+        protocol: StreamProtocol,
+    ) -> Result<libp2p::Stream, NetworkError> {
+        self.streams
+            .clone()
+            .open_stream(peer, protocol.clone())
+            .await
+            .map_err(|e| NetworkError::Dial(format!("cannot open {protocol} on {peer}: {e}")))
+    }
+
+    /// The streams peers open with `protocol`, until the returned handle is
+    /// dropped; refused while another handle takes them.
+    pub fn accept(
+        &self,
+        protocol: StreamProtocol,
+    ) -> Result<libp2p_stream::IncomingStreams, NetworkError> {
+        self.streams.clone().accept(protocol.clone()).map_err(|_| {
+            NetworkError::Protocol(format!(
+                "{protocol} is served already: close its listener first"
+            ))
+        })
+    }
+
+    /// Where `peer` listens: what this node knows of it, else what the
+    /// DHT's peers closest to it know.
+    pub async fn find_peer(&self, peer: PeerId) -> Result<Peer, NetworkError> {
+        self.ask(|reply| Command::FindPeer { peer, reply }).await?
     }
 
     /// Up to `limit` providers of `key` the DHT knows of (this node too, if

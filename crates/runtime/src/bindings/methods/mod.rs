@@ -460,6 +460,22 @@ impl Call<'_> {
         }
     }
 
+    /// The id of the schemas' interface named `k` (`:ByteStream`): how a
+    /// caller says what a capability the host cannot know the type of is.
+    fn interface(&self, k: &Keyword) -> Result<u64, Error> {
+        crate::schema::interface_named(k.name())
+            .map(|i| i.id)
+            .ok_or_else(|| {
+                let mut known: Vec<String> = crate::schema::interfaces()
+                    .values()
+                    .map(|i| format!(":{}", i.name))
+                    .collect();
+                known.sort();
+                Error::illegal_argument(format!("no interface of the schemas is called {k}"))
+                    .with_hint(format!("the interfaces are {}", known.join(" ")))
+            })
+    }
+
     /// `(perform process :bootstrap)`: what the cell serves, an opaque
     /// capability (to grant onwards); `(perform process :bootstrap
     /// :ByteStream)` sees it as that interface of the schemas, so Glia can
@@ -472,21 +488,7 @@ impl Call<'_> {
     ) -> Result<Value, Error> {
         let interface = match self.args {
             [] => None,
-            [Value::Keyword(k)] if k.ns().is_none() => Some(
-                crate::schema::interface_named(k.name())
-                    .ok_or_else(|| {
-                        let mut known: Vec<String> = crate::schema::interfaces()
-                            .values()
-                            .map(|i| format!(":{}", i.name))
-                            .collect();
-                        known.sort();
-                        Error::illegal_argument(format!(
-                            "no interface of the schemas is called {k}"
-                        ))
-                        .with_hint(format!("the interfaces are {}", known.join(" ")))
-                    })?
-                    .id,
-            ),
+            [Value::Keyword(k)] if k.ns().is_none() => Some(self.interface(k)?),
             _ => {
                 return Err(self.arity(
                     "(perform process :bootstrap) or (perform process :bootstrap :Interface)",

@@ -11,6 +11,7 @@ use crate::bindings::Registry;
 use crate::schema::host_capnp::{host, listener, peer_info};
 use crate::schema::http_capnp::http_client;
 use crate::schema::routing_capnp::routing;
+use crate::schema::stream_capnp::byte_stream;
 
 /// A text of a result as a Glia string.
 fn text(t: capnp::Result<capnp::text::Reader<'_>>) -> capnp::Result<Value> {
@@ -149,6 +150,51 @@ impl Call<'_> {
             }
             ("listen", _) => Err(self
                 .arity("(perform host :listen (cell (perform runtime :load bytes)) \"/route\")")),
+            ("export", [name, exported]) => {
+                let client = registry.wire(exported, "the exported capability")?;
+                let mut request = cap.export_request();
+                request.get().set_name(self.text(name, "the service's name")?);
+                request.get().init_cap().set_as_capability(client.hook);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let listener = r
+                    .get()
+                    .and_then(|r| r.get_listener())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
+            }
+            ("export", _) => Err(self.arity("(perform host :export \"name\" capability)")),
+            ("dial", [id, name] | [id, name, Value::Keyword(_)]) => {
+                let interface = match self.args.get(2) {
+                    Some(Value::Keyword(k)) if k.ns().is_none() => Some(self.interface(k)?),
+                    _ => None,
+                };
+                let mut request = cap.dial_request();
+                request.get().set_peer_id(self.text(id, "the peer id")?);
+                request.get().set_name(self.text(name, "the service's name")?);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let client: capnp::capability::Client = r
+                    .get()
+                    .and_then(|r| r.get_cap().get_as_capability())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(client, interface))
+            }
+            ("dial", _) => Err(self.arity(
+                "(perform host :dial \"12D3KooW...\" \"name\") or (perform host :dial \"12D3KooW...\" \"name\" :Interface)",
+            )),
+            ("open-stream", [id, name]) => {
+                let mut request = cap.open_stream_request();
+                request.get().set_peer_id(self.text(id, "the peer id")?);
+                request.get().set_name(self.text(name, "the service's name")?);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                let stream = r
+                    .get()
+                    .and_then(|r| r.get_stream())
+                    .map_err(|e| self.failed(e))?;
+                Ok(registry.value(stream.client, Some(byte_stream::Client::TYPE_ID)))
+            }
+            ("open-stream", _) => {
+                Err(self.arity("(perform host :open-stream \"12D3KooW...\" \"name\")"))
+            }
             ("id" | "addrs" | "peers" | "network", _) => {
                 Err(self.arity(&format!("(perform host :{})", self.method)))
             }
@@ -158,14 +204,16 @@ impl Call<'_> {
 
     pub(super) async fn routing(&self, cap: routing::Client) -> Result<Value, Error> {
         match (self.method, self.args) {
-            ("provide", [cid]) => {
+            ("provide", [key]) => {
                 let mut request = cap.provide_request();
-                request.get().set_cid(self.text(cid, "the CID")?);
+                request.get().set_key(self.text(key, "the key")?);
                 request.send().promise.await.map_err(|e| self.failed(e))?;
                 Ok(Value::Nil)
             }
-            ("provide", _) => Err(self.arity("(perform routing :provide \"bafy...\")")),
-            ("find-providers", [cid] | [cid, Value::Int(_)]) => {
+            ("provide", _) => Err(self.arity(
+                "(perform routing :provide \"bafy...\") or (perform routing :provide \"service-name\")",
+            )),
+            ("find-providers", [key] | [key, Value::Int(_)]) => {
                 let limit = match self.args.get(1) {
                     Some(Value::Int(n)) => u32::try_from(*n).map_err(|_| {
                         Error::illegal_argument(format!("cannot find {n} providers"))
@@ -174,7 +222,7 @@ impl Call<'_> {
                     _ => 20,
                 };
                 let mut request = cap.find_providers_request();
-                request.get().set_cid(self.text(cid, "the CID")?);
+                request.get().set_key(self.text(key, "the key")?);
                 request.get().set_limit(limit);
                 let r = request.send().promise.await.map_err(|e| self.failed(e))?;
                 r.get().and_then(|r| peers(r.get_providers())).map_err(|e| self.failed(e))
@@ -189,6 +237,15 @@ impl Call<'_> {
                 r.get().and_then(|r| text(r.get_cid())).map_err(|e| self.failed(e))
             }
             ("hash", _) => Err(self.arity("(perform routing :hash bytes-or-string)")),
+            ("resolve", [id]) => {
+                let mut request = cap.resolve_request();
+                request.get().set_peer_id(self.text(id, "the peer id")?);
+                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
+                r.get()
+                    .and_then(|r| peer(r.get_peer()?))
+                    .map_err(|e| self.failed(e))
+            }
+            ("resolve", _) => Err(self.arity("(perform routing :resolve \"12D3KooW...\")")),
             _ => Err(self.unbound()),
         }
     }

@@ -1,0 +1,238 @@
+//! Services between two real nodes on loopback: a capability exported on
+//! `/ww/0.1.0/vat/<name>` and dialled by a peer (attenuation and epochs
+//! holding across the wire), a vat cell and a raw cell per stream.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use capnp::capability::{Client, FromClientHook};
+use capnp::traits::HasTypeId;
+use libp2p::identity::Keypair;
+use runtime::cells::CellHost;
+use runtime::membrane::{
+    ByteStream, DENIED, Epoch, HostServer, IdentityServer, Policy, REVOKED, RuntimeServer, guard,
+};
+use runtime::p2p::{LazyNetwork, Network};
+use runtime::schema::host_capnp::{host, listener};
+use runtime::schema::identity_capnp::{identity, signer};
+use runtime::schema::runtime_capnp::executor;
+use runtime::schema::stream_capnp::byte_stream;
+use runtime::std_cells::{self, fixtures};
+use tokio::io::AsyncReadExt;
+
+struct Node {
+    host: host::Client,
+    id: String,
+    addr: String,
+}
+
+async fn node() -> Node {
+    let key = Keypair::generate_ed25519();
+    let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
+        .await
+        .unwrap();
+    let addr = network.listen_addrs().await.unwrap()[0].to_string();
+    Node {
+        id: network.peer_id().to_string(),
+        host: HostServer::new(LazyNetwork::ready(network, key)).client(),
+        addr,
+    }
+}
+
+/// `b` connected to `a`.
+async fn pair() -> (Node, Node) {
+    let (a, b) = (node().await, node().await);
+    let mut connect = b.host.connect_request();
+    connect.get().set_peer_id(&a.id);
+    connect.get().init_addrs(1).set(0, &a.addr);
+    connect.send().promise.await.unwrap();
+    (a, b)
+}
+
+async fn dial(from: &Node, to: &Node, name: &str) -> Result<Client, capnp::Error> {
+    let mut dial = from.host.dial_request();
+    dial.get().set_peer_id(&to.id);
+    dial.get().set_name(name);
+    let response = dial.send().promise.await?;
+    response.get()?.get_cap().get_as_capability()
+}
+
+async fn export(node: &Node, name: &str, cap: Client) -> Result<listener::Client, capnp::Error> {
+    let mut export = node.host.export_request();
+    export.get().set_name(name);
+    export.get().init_cap().set_as_capability(cap.hook);
+    export.send().promise.await?.get()?.get_listener()
+}
+
+async fn listen(
+    node: &Node,
+    executor: executor::Client,
+    path: &str,
+    grants: &[(&str, Client)],
+) -> listener::Client {
+    let mut listen = node.host.listen_request();
+    {
+        let mut cell = listen.get().init_cell();
+        cell.set_executor(executor);
+        let mut list = cell.init_grants(grants.len() as u32);
+        for (i, (name, cap)) in grants.iter().enumerate() {
+            let mut g = list.reborrow().get(i as u32);
+            g.set_name(name);
+            g.init_cap().set_as_capability(cap.hook.add_ref());
+        }
+    }
+    listen.get().set_path(path);
+    listen
+        .send()
+        .promise
+        .await
+        .unwrap()
+        .get()
+        .unwrap()
+        .get_listener()
+        .unwrap()
+}
+
+fn local(test: impl AsyncFnOnce()) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    tokio::task::LocalSet::new().block_on(&rt, test());
+}
+
+async fn sign(identity: &identity::Client) -> Result<(), capnp::Error> {
+    let mut request = identity.signer_request();
+    request.get().set_domain("test");
+    let signer: signer::Client = request.send().pipeline.get_signer();
+    let mut sign = signer.sign_request();
+    sign.get().set_data(b"data");
+    sign.send().promise.await.map(drop)
+}
+
+#[test]
+fn an_exported_capability_is_called_by_a_peer_as_attenuated() {
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        let signer_only = Rc::new(Policy::named(identity::Client::TYPE_ID, &["signer"]).unwrap());
+        let ident = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let exported = guard(ident, signer_only, &epoch);
+        let listener = export(&a, "ident", exported.client).await.unwrap();
+        let url = listener.url_request().send().promise.await.unwrap();
+        assert_eq!(
+            url.get().unwrap().get_url().unwrap().to_str().unwrap(),
+            "/ww/0.1.0/vat/ident"
+        );
+
+        let remote = identity::Client::new(dial(&b, &a, "ident").await.unwrap().hook);
+        sign(&remote)
+            .await
+            .expect("signer is granted, and what it returns works");
+        let mut verify = remote.verify_request();
+        verify.get().set_domain("test");
+        let err = verify.send().promise.await.err().unwrap();
+        assert!(
+            err.to_string()
+                .contains(&format!("{DENIED}: Identity.verify is not granted")),
+            "{err}"
+        );
+
+        // The exporter's epoch ends: the peer's reference is revoked.
+        epoch.advance();
+        let err = sign(&remote).await.err().unwrap();
+        assert!(err.to_string().contains(REVOKED), "{err}");
+
+        // Closed, the name is no longer served; exported again, it is.
+        listener.close_request().send().promise.await.unwrap();
+        let err = dial(&b, &a, "ident").await.err().unwrap();
+        assert!(
+            err.to_string().contains("cannot open /ww/0.1.0/vat/ident"),
+            "{err}"
+        );
+        let fresh = IdentityServer::new(Keypair::generate_ed25519()).client();
+        export(&a, "ident", fresh.client).await.unwrap();
+        let remote = identity::Client::new(dial(&b, &a, "ident").await.unwrap().hook);
+        sign(&remote).await.unwrap();
+
+        // Taken and malformed names are refused.
+        let again = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let err = export(&a, "ident", again.client).await.err().unwrap();
+        assert!(err.to_string().contains("is served already"), "{err}");
+        let bad = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let err = export(&a, "no/slash", bad.client).await.err().unwrap();
+        assert!(err.to_string().contains("cannot name a service"), "{err}");
+    });
+}
+
+#[test]
+fn a_vat_cell_per_stream_serves_each_peer() {
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
+        let mut load = runtime.load_request();
+        load.get().set_wasm(fixtures::SHOUT);
+        let shout = load.send().pipeline.get_executor();
+        // What the cell writes to its `out` grant, A reads here.
+        let (mut seen, out_end) = tokio::io::duplex(1 << 16);
+        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        listen(&a, shout, "/ww/0.1.0/vat/shout", &[("out", out.client)]).await;
+
+        let remote = byte_stream::Client::new(dial(&b, &a, "shout").await.unwrap().hook);
+        let mut write = remote.write_request();
+        write.get().set_data(b"across the wire\n");
+        write.send().promise.await.unwrap();
+        remote.close_request().send().promise.await.unwrap();
+        let mut got = String::new();
+        seen.read_to_string(&mut got).await.unwrap();
+        assert_eq!(got, "hello from a vat cell\nACROSS THE WIRE\n");
+    });
+}
+
+#[test]
+fn a_raw_cell_per_stream_is_the_stream() {
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
+        let mut load = runtime.load_request();
+        load.get().set_wasm(std_cells::ECHO);
+        let echo = load.send().pipeline.get_executor();
+        listen(&a, echo, "/ww/0.1.0/stream/echo", &[]).await;
+
+        for text in ["one stream", "another"] {
+            let mut open = b.host.open_stream_request();
+            open.get().set_peer_id(&a.id);
+            open.get().set_name("echo");
+            let stream = open.send().pipeline.get_stream();
+            let mut write = stream.write_request();
+            write.get().set_data(text.as_bytes());
+            write.send().promise.await.unwrap();
+            stream.close_request().send().promise.await.unwrap();
+            let mut got = Vec::new();
+            loop {
+                let mut read = stream.read_request();
+                read.get().set_max(1024);
+                let r = read.send().promise.await.unwrap();
+                let data = r.get().unwrap().get_data().unwrap();
+                if data.is_empty() {
+                    break;
+                }
+                got.extend_from_slice(data);
+            }
+            assert_eq!(String::from_utf8(got).unwrap(), text);
+        }
+
+        let mut open = b.host.open_stream_request();
+        open.get().set_peer_id(&a.id);
+        open.get().set_name("nothing-here");
+        let err = open.send().promise.await.err().unwrap();
+        assert!(
+            err.to_string()
+                .contains("cannot open /ww/0.1.0/stream/nothing-here"),
+            "{err}"
+        );
+    });
+}
