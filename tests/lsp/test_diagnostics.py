@@ -245,3 +245,17 @@ async def test_closing_a_document_clears_its_diagnostics(client, workspace):
     await wait_for_diagnostics(client, uri, until=lambda ds: len(ds) == 1)
     close_document(client, uri)
     await wait_for_diagnostics(client, uri, until=no_diagnostics)
+
+
+async def test_the_root_capabilities_are_bound(client, workspace):
+    """A document is checked as `ww eval` runs it: `host`, `runtime`,
+    `identity` and `cell` are defined, so an init script using them is
+    clean."""
+    text = (
+        '(perform host :listen (cell (perform :load "bin/status.wasm")'
+        " :grants {:host (attenuate host [:id :addrs :peers])}) \"/status\")\n"
+        "(perform runtime :load (perform :load \"x.wasm\"))\n"
+        "(perform identity :signer \"d\")\n"
+    )
+    _, diagnostics = await open_and_wait(client, workspace / "init.glia", text)
+    assert diagnostics == [], summary(diagnostics, text)

@@ -146,7 +146,7 @@ fn main() {
     };
     let text = big_file(5_000);
     let (server, client) = Connection::memory();
-    let thread = std::thread::spawn(move || glia_lsp::server::run(server));
+    let thread = std::thread::spawn(move || glia_lsp::server::run(server, |_| {}));
     let mut client = Client {
         conn: client,
         next_id: 0,

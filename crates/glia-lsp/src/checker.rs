@@ -55,6 +55,8 @@ struct Cached {
 
 pub struct Checker {
     glia: Glia,
+    /// What a fresh session starts with.
+    prelude: crate::Prelude,
     forms: Vec<Cached>,
     /// Whether the last check was complete (a first check has run).
     primed: bool,
@@ -81,18 +83,33 @@ fn limits() -> Limits {
     }
 }
 
+/// A fresh session, as `prelude` leaves it.
+fn session(prelude: crate::Prelude) -> Glia {
+    let mut glia = Glia::with_limits(limits());
+    prelude(&mut glia);
+    glia
+}
+
 impl Default for Checker {
     fn default() -> Self {
+        Checker::new(|_| {})
+    }
+}
+
+impl Checker {
+    /// A checker whose session starts as `prelude` leaves a fresh one:
+    /// with the names the embedding binds before a program runs (`ww`
+    /// binds its root capabilities), so that they are not unbound.
+    pub fn new(prelude: crate::Prelude) -> Checker {
         Checker {
-            glia: Glia::with_limits(limits()),
+            glia: session(prelude),
+            prelude,
             forms: Vec::new(),
             primed: false,
             incremental_checks: 0,
         }
     }
-}
 
-impl Checker {
     /// The session of the last check (its vars describe the document's
     /// definitions and what it requires).
     pub fn glia(&mut self) -> &mut Glia {
@@ -133,7 +150,7 @@ impl Checker {
                 .all(Interface::is_local);
         let mut checked = Checked::default();
         if !incremental {
-            self.glia = Glia::with_limits(limits());
+            self.glia = session(self.prelude);
             self.forms.clear();
             for ((form, own), interface) in forms.iter().zip(texts).zip(keys) {
                 let ns = self.glia.vm.current_ns.name.to_string();

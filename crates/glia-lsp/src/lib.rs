@@ -31,10 +31,15 @@ mod symbols;
 mod syntax;
 pub mod workspace;
 
+/// What the embedding binds in a fresh evaluation before a program runs
+/// (the names a document may use without defining them).
+pub type Prelude = fn(&mut glia_eval::Glia);
+
 /// Serves the language server protocol on stdin and stdout until the
-/// client exits.
-pub fn run_stdio() -> Result<(), String> {
+/// client exits, checking documents as evaluations that start as
+/// `prelude` leaves them.
+pub fn run_stdio(prelude: Prelude) -> Result<(), String> {
     let (connection, io) = lsp_server::Connection::stdio();
-    server::run(connection)?;
+    server::run(connection, prelude)?;
     io.join().map_err(|e| e.to_string())
 }

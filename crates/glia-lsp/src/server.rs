@@ -75,6 +75,8 @@ pub struct Server {
     /// The keyword effects the host serves (no handler needed in the file).
     pub host_effects: Vec<&'static str>,
     pub library: crate::library::Library,
+    /// What every document's evaluation starts with.
+    prelude: crate::Prelude,
     shutting_down: bool,
 }
 
@@ -88,7 +90,7 @@ impl std::fmt::Debug for Server {
 }
 
 /// Runs a server on `connection` until the client says `exit`.
-pub fn run(connection: Connection) -> Result<(), String> {
+pub fn run(connection: Connection, prelude: crate::Prelude) -> Result<(), String> {
     let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
     let params: InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("bad initialize params: {e}"))?;
@@ -132,6 +134,7 @@ pub fn run(connection: Connection) -> Result<(), String> {
         encoding,
         host_effects: glia_effects::std_effects::NAMES.to_vec(),
         library: Default::default(),
+        prelude,
         shutting_down: false,
     };
     server.main_loop()
@@ -300,7 +303,7 @@ impl Server {
     fn open_document(&mut self, uri: Uri, text: String, version: i32) {
         let path = workspace::path_of(&uri);
         let doc = Document::new(text, version, self.encoding);
-        let mut checker = Checker::default();
+        let mut checker = Checker::new(self.prelude);
         let analysis = self.analyse(&uri, path.as_deref(), &doc.text, &mut checker);
         let open = Open {
             uri,
@@ -399,7 +402,7 @@ impl Server {
             else {
                 continue;
             };
-            let mut checker = Checker::default();
+            let mut checker = Checker::new(self.prelude);
             let analysis = self.analyse(&uri, Some(&path), &text, &mut checker);
             let doc = Document::new(text, 0, self.encoding);
             self.closed.insert(

@@ -146,7 +146,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Lsp => match glia_lsp::run_stdio() {
+        // Documents are checked as `ww eval` runs them: with the roots bound.
+        Command::Lsp => match glia_lsp::run_stdio(runtime::bindings::describe_roots) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("ww lsp: {e}");

@@ -84,7 +84,12 @@ impl Guard {
     /// collects them, they are wrapped in place, and the copy is read with
     /// the wrapped table.
     fn wrapped(&self, response: any_pointer::Reader<'_>) -> capnp::Result<Wrapped> {
-        let mut message = capnp::message::Builder::new_default();
+        // One segment the size of the copy (and its root pointer): the
+        // default first segment, 8 KiB zeroed, cost more than the copy.
+        let words = response.target_size()?.word_count + 1;
+        let allocator = capnp::message::HeapAllocator::new()
+            .first_segment_words(u32::try_from(words).unwrap_or(u32::MAX));
+        let mut message = capnp::message::Builder::new(allocator);
         let mut caps: Vec<Option<Box<dyn ClientHook>>> = Vec::new();
         {
             let mut root: any_pointer::Builder = message.get_root()?;

@@ -1,10 +1,10 @@
-//! `Host`: the node a cell runs on, as its libp2p network sees it.
+//! `Host`: the node a cell runs on: who it is on its libp2p network, its
+//! peers, and what it serves (HTTP routes, services on libp2p protocols).
 
 use std::rc::Rc;
 
-use libp2p::{Multiaddr, PeerId};
-
 use capnp::capability::Client;
+use libp2p::{Multiaddr, PeerId};
 
 use super::listener::{ListenerServer, Serving};
 use super::route::serve_route;
@@ -22,7 +22,8 @@ pub struct HostServer {
 }
 
 impl HostServer {
-    /// A host of `network` that serves no HTTP (`listen` fails).
+    /// A host of `network` that serves no HTTP routes (`listen` on a route
+    /// fails; on a libp2p protocol it works).
     pub fn new(network: LazyNetwork) -> HostServer {
         HostServer {
             network,
