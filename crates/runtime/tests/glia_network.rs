@@ -274,3 +274,20 @@ fn a_glia_program_dials_a_peers_services() {
         "{out}"
     );
 }
+
+#[test]
+fn a_glia_attenuation_holds_inside_the_cell_it_is_granted_to() {
+    let dir = TempDir::new("narrow");
+    std::fs::write(dir.0.join("status.wasm"), runtime::std_cells::STATUS).unwrap();
+    let script = r#"
+      (let [l (perform host :listen (cell (perform :load "status.wasm") :grants {:host (attenuate host [:id :addrs])}) "/status")
+            r (perform (:http (perform host :network)) :request (perform l :url))]
+        [(:status r) (:body r)])"#;
+    let (ok, out, err) = common::ww_eval(&dir, script);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("[503 ")
+            && out.contains("ww.membrane.denied: Host.peers is not granted to this capability"),
+        "{out}"
+    );
+}
