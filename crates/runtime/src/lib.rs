@@ -17,6 +17,7 @@ pub mod bindings;
 pub mod cells;
 pub mod cid;
 pub mod membrane;
+pub mod node;
 pub mod p2p;
 pub mod schema;
 pub mod std_cells;

@@ -40,9 +40,40 @@ struct Cli {
 enum Command {
     /// Boot a node on the embedded defaults.
     ///
-    /// The node (libp2p, WAGI HTTP, admin plane, init.d) is not built yet:
-    /// for now this reports the version of every layer that exists and exits.
-    Run,
+    /// Reads (or makes) the identity, listens on libp2p and serves HTTP
+    /// routes, then runs the image's init scripts (`etc/init.d/*.glia`, in
+    /// name order) with `host`, `runtime` and `identity` bound: the
+    /// embedded default serves the status cell at `/status`. Runs until
+    /// SIGINT or SIGTERM.
+    Run {
+        /// Image layers (directories) over the embedded default, later
+        /// ones winning.
+        #[arg(value_name = "IMAGE")]
+        images: Vec<PathBuf>,
+        /// A libp2p address to listen on (repeatable); default
+        /// /ip4/0.0.0.0/tcp/PORT.
+        #[arg(long, value_name = "MULTIADDR")]
+        listen: Vec<libp2p::Multiaddr>,
+        /// The libp2p TCP port when no --listen is given.
+        #[arg(long, default_value_t = 2025)]
+        port: u16,
+        /// Where to serve the HTTP routes cells serve (WAGI).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
+        http_listen: std::net::SocketAddr,
+        /// The identity file (made, mode 0600, if missing); default
+        /// ~/.ww/identity.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+    /// Make a new identity (an Ed25519 key pair) and print its peer id.
+    Keygen {
+        /// Where to write it; default ~/.ww/identity.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace an existing identity.
+        #[arg(long)]
+        force: bool,
+    },
     /// Evaluate Glia code.
     ///
     /// `-e EXPR` prints the last value readably; `FILE` or `-` (stdin) runs
@@ -154,11 +185,43 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Run => {
-            println!("ww {}", env!("CARGO_PKG_VERSION"));
-            println!("layers: glia-syntax (reader, printer, formatter)");
-            eprintln!("ww run: the node is not built yet; nothing to boot");
-            ExitCode::SUCCESS
+        Command::Run {
+            images,
+            listen,
+            port,
+            http_listen,
+            identity,
+        } => {
+            let listen = if listen.is_empty() {
+                vec![
+                    format!("/ip4/0.0.0.0/tcp/{port}")
+                        .parse()
+                        .expect("a valid multiaddr"),
+                ]
+            } else {
+                listen
+            };
+            let config = runtime::node::Config {
+                identity: identity.unwrap_or_else(default_identity),
+                listen,
+                http: http_listen,
+                images,
+            };
+            run(config)
+        }
+        Command::Keygen { output, force } => {
+            let path = output.unwrap_or_else(default_identity);
+            match runtime::node::create_identity(&path, force) {
+                Ok(key) => {
+                    println!("{}", key.public().to_peer_id());
+                    eprintln!("ww keygen: wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("ww keygen: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Eval {
             expr,
@@ -290,5 +353,75 @@ fn eval(
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// `~/.ww/identity`.
+fn default_identity() -> PathBuf {
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".ww").join("identity")
+}
+
+/// `ww run`: boots the node, runs its init scripts, and serves until
+/// SIGINT or SIGTERM.
+fn run(config: runtime::node::Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ww run: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Capabilities, the kernel and the routes' handlers live on this
+    // thread; the network and the cells run on the runtime's workers.
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async {
+        let node = match runtime::node::boot(&config).await {
+            Ok(node) => node,
+            Err(e) => {
+                eprintln!("ww run: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let peer = node.roots.network.peer_id();
+        eprintln!("ww: peer id {peer}");
+        for addr in &node.addrs {
+            eprintln!("ww: libp2p on {addr}");
+        }
+        eprintln!("ww: http on http://{}", node.http);
+        let mut glia = glia_eval::Glia::new();
+        let kernel = runtime::node::KernelHost {
+            inner: host::CliHost,
+            image: std::rc::Rc::new(node.image),
+        };
+        let image = kernel.image.clone();
+        let mut host = runtime::bindings::CapHost::with_roots(kernel, &mut glia, &node.roots);
+        let failed = runtime::node::run_init(&mut glia, &image, &mut host).await;
+        if failed > 0 {
+            eprintln!("ww: {failed} init script(s) failed; the node runs without what they set up");
+        }
+        eprintln!("ww: ready");
+        shutdown_signal().await;
+        eprintln!("ww: shutting down");
+        ExitCode::SUCCESS
+    })
+}
+
+/// Waits for SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

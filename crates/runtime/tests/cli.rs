@@ -20,11 +20,20 @@ fn version_names_the_release() {
 }
 
 #[test]
-fn run_reports_the_layers_that_exist() {
-    let out = ww(&["run"]);
+fn run_explains_its_flags() {
+    // `ww run` itself boots a node (tests/node.rs, on loopback).
+    let out = ww(&["run", "--help"]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("glia-syntax"), "{stdout}");
+    for flag in [
+        "--listen",
+        "--port",
+        "--http-listen",
+        "--identity",
+        "[IMAGE]...",
+    ] {
+        assert!(stdout.contains(flag), "{flag} in {stdout}");
+    }
 }
 
 #[test]

@@ -1,0 +1,167 @@
+//! A node's image: layers of files merged into one read-only tree, later
+//! layers winning. The first layer is the embedded default (the status
+//! cell and its init script); the others are directories on the host.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// The embedded default layer: path in the image, and contents.
+fn default_layer() -> BTreeMap<&'static str, &'static [u8]> {
+    BTreeMap::from([
+        ("bin/status.wasm", crate::std_cells::STATUS),
+        (
+            "etc/init.d/05-status.glia",
+            include_bytes!("../../../../stdlib/image/etc/init.d/05-status.glia").as_slice(),
+        ),
+    ])
+}
+
+/// Where init scripts live in an image.
+const INIT_D: &str = "etc/init.d";
+
+#[derive(Debug)]
+enum Layer {
+    Embedded(BTreeMap<&'static str, &'static [u8]>),
+    /// A directory, canonical.
+    Dir(PathBuf),
+}
+
+/// The merged layers.
+#[derive(Debug)]
+pub struct Image {
+    layers: Vec<Layer>,
+}
+
+/// A path inside an image, checked: relative to its root (a leading `/` is
+/// allowed), no `..`, not empty.
+fn inside(path: &str) -> Result<PathBuf, String> {
+    let mut out = PathBuf::new();
+    for part in Path::new(path).components() {
+        match part {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(p) => out.push(p),
+            Component::ParentDir | Component::Prefix(_) => {
+                return Err(format!(
+                    "{path:?} leaves the image (no `..` in an image path)"
+                ));
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        return Err(format!("{path:?} names no file of the image"));
+    }
+    Ok(out)
+}
+
+impl Image {
+    /// The default layer, then `dirs` in order.
+    pub fn new(dirs: &[PathBuf]) -> Result<Image, String> {
+        let mut layers = vec![Layer::Embedded(default_layer())];
+        for dir in dirs {
+            let canonical = dir
+                .canonicalize()
+                .map_err(|e| format!("the image layer {} cannot be read: {e}", dir.display()))?;
+            if !canonical.is_dir() {
+                return Err(format!(
+                    "the image layer {} is not a directory",
+                    dir.display()
+                ));
+            }
+            layers.push(Layer::Dir(canonical));
+        }
+        Ok(Image { layers })
+    }
+
+    /// The file at `path`, from the last layer that has it. A directory
+    /// layer's symbolic links may not lead out of it.
+    pub fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let rel = inside(path)?;
+        for layer in self.layers.iter().rev() {
+            match layer {
+                Layer::Embedded(files) => {
+                    if let Some(bytes) = rel.to_str().and_then(|p| files.get(p)) {
+                        return Ok(bytes.to_vec());
+                    }
+                }
+                Layer::Dir(root) => {
+                    let Ok(real) = root.join(&rel).canonicalize() else {
+                        continue;
+                    };
+                    if !real.starts_with(root) {
+                        return Err(format!(
+                            "{path:?} leads out of the image layer {}",
+                            root.display()
+                        ));
+                    }
+                    if real.is_file() {
+                        return std::fs::read(&real).map_err(|e| format!("{path}: {e}"));
+                    }
+                }
+            }
+        }
+        Err(format!("{path}: no such file in the image"))
+    }
+
+    /// The init scripts (`etc/init.d/*.glia`) of every layer, a later
+    /// layer's replacing an earlier one's of the same name, in name order.
+    pub fn init_scripts(&self) -> Vec<String> {
+        let mut names = std::collections::BTreeSet::new();
+        for layer in &self.layers {
+            match layer {
+                Layer::Embedded(files) => names.extend(
+                    files
+                        .keys()
+                        .filter_map(|p| p.strip_prefix(INIT_D)?.strip_prefix('/'))
+                        .map(str::to_string),
+                ),
+                Layer::Dir(root) => {
+                    if let Ok(entries) = std::fs::read_dir(root.join(INIT_D)) {
+                        names.extend(
+                            entries
+                                .flatten()
+                                .filter_map(|e| e.file_name().into_string().ok()),
+                        );
+                    }
+                }
+            }
+        }
+        names
+            .into_iter()
+            .filter(|n| n.ends_with(".glia"))
+            .map(|n| format!("{INIT_D}/{n}"))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_layers_win_and_paths_stay_inside() {
+        let dir = std::env::temp_dir().join(format!("ww-image-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("etc/init.d")).unwrap();
+        std::fs::write(dir.join("etc/init.d/05-status.glia"), "(+ 1 2)").unwrap();
+        std::fs::write(dir.join("etc/init.d/10-more.glia"), "(+ 3 4)").unwrap();
+        std::fs::write(dir.join("etc/init.d/README"), "not a script").unwrap();
+        let image = Image::new(std::slice::from_ref(&dir)).unwrap();
+        assert_eq!(
+            image.init_scripts(),
+            ["etc/init.d/05-status.glia", "etc/init.d/10-more.glia"]
+        );
+        assert_eq!(
+            image.read("/etc/init.d/05-status.glia").unwrap(),
+            b"(+ 1 2)"
+        );
+        assert_eq!(
+            image.read("bin/status.wasm").unwrap(),
+            crate::std_cells::STATUS
+        );
+        assert!(image.read("../x").unwrap_err().contains("leaves the image"));
+        assert!(image.read("nope").unwrap_err().contains("no such file"));
+        std::os::unix::fs::symlink("/etc/hostname", dir.join("escape")).unwrap();
+        assert!(image.read("escape").unwrap_err().contains("leads out"));
+        assert!(Image::new(&[dir.join("missing")]).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,79 @@
+//! The node `ww run` boots: its identity, its libp2p network, the HTTP
+//! routes cells serve, and the Glia kernel that sets them up from the
+//! image's init scripts.
+//!
+//! - `identity.rs`: the key pair file (`~/.ww/identity`, mode 0600).
+//! - `image.rs`: the image, layers merged (the embedded default first).
+//! - `kernel.rs`: running the init scripts with the roots bound.
+
+mod identity;
+mod image;
+mod kernel;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use libp2p::Multiaddr;
+
+pub use identity::{IdentityError, create as create_identity, load_or_create};
+pub use image::Image;
+pub use kernel::{KernelHost, run_init};
+
+use crate::bindings::Roots;
+use crate::membrane::Epoch;
+use crate::p2p::{LazyNetwork, Network};
+use crate::web::{LazyHttp, Routes};
+
+/// How to boot a node.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub identity: PathBuf,
+    /// libp2p listen addresses.
+    pub listen: Vec<Multiaddr>,
+    /// Where the HTTP routes are served.
+    pub http: SocketAddr,
+    /// Image layers (directories) over the embedded default.
+    pub images: Vec<PathBuf>,
+}
+
+/// A booted node: what its kernel is given.
+#[derive(Debug)]
+pub struct Node {
+    pub roots: Roots,
+    pub image: Image,
+    /// The addresses libp2p listens on.
+    pub addrs: Vec<Multiaddr>,
+    /// Where the HTTP routes are served.
+    pub http: SocketAddr,
+}
+
+/// Boots a node: reads (or makes) its identity, starts libp2p and the HTTP
+/// server. Fails promptly, saying why, if an address cannot be bound.
+/// Call it inside a tokio runtime; the node runs as its tasks.
+pub async fn boot(config: &Config) -> Result<Node, String> {
+    let image = Image::new(&config.images)?;
+    let (key, created) = load_or_create(&config.identity).map_err(|e| e.to_string())?;
+    if created {
+        eprintln!("ww: made a new identity at {}", config.identity.display());
+    }
+    let network = Network::start(key.clone(), &config.listen)
+        .await
+        .map_err(|e| e.to_string())?;
+    let addrs = network.listen_addrs().await.map_err(|e| e.to_string())?;
+    let routes = Routes::new();
+    let (http, _server) = crate::web::start(config.http, routes.clone())
+        .await
+        .map_err(|e| format!("cannot serve HTTP on {}: {e}", config.http))?;
+    let roots = Roots {
+        epoch: Epoch::new(),
+        network: LazyNetwork::ready(network, key.clone()),
+        http: LazyHttp::ready(routes, http),
+        key,
+    };
+    Ok(Node {
+        roots,
+        image,
+        addrs,
+        http,
+    })
+}

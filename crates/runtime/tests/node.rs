@@ -1,0 +1,252 @@
+//! `ww run` end to end, on loopback: the README's flow (a fresh node, then
+//! `curl /status`), init scripts in order with a failing one isolated,
+//! bind failures, shutdown on SIGTERM; and `ww keygen`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TempDir;
+
+/// A running `ww run`, and what it said while booting.
+struct Running {
+    child: Child,
+    http: String,
+    peer_id: String,
+    libp2p: String,
+    /// Boot lines (stderr) up to `ww: ready`.
+    log: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ww run` on loopback with HOME in `dir` and `args` after the
+/// addresses; waits (at most 60 s) until it is ready.
+fn run(dir: &TempDir, args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args([
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--http-listen",
+            "127.0.0.1:0",
+        ])
+        .args(args)
+        .env("HOME", &dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ww runs");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut log = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut http, mut peer_id, mut libp2p) = (None, None, None);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("ww run never got ready:\n{log}"));
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(a) = line.strip_prefix("ww: http on http://") {
+            http = Some(a.to_string());
+        } else if let Some(p) = line.strip_prefix("ww: peer id ") {
+            peer_id = Some(p.to_string());
+        } else if let Some(a) = line.strip_prefix("ww: libp2p on ") {
+            libp2p = Some(a.to_string());
+        } else if line == "ww: ready" {
+            break;
+        }
+    }
+    // The rest of stderr is drained so the node never blocks on it.
+    std::thread::spawn(move || for _ in rx {});
+    Running {
+        child,
+        http: http.expect("the HTTP address is printed"),
+        peer_id: peer_id.expect("the peer id is printed"),
+        libp2p: libp2p.expect("the libp2p address is printed"),
+        log,
+    }
+}
+
+/// `GET path` from `addr`: the status code and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+#[test]
+fn a_fresh_node_serves_its_status() {
+    let dir = TempDir::new("node");
+    let mut node = run(&dir, &[]);
+    let (status, body) = get(&node.http, "/status");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.starts_with(r#"{"status":"ok","cell":"status","version":""#)
+            && body.contains(&format!(r#""peer_id":"{}""#, node.peer_id))
+            && body.contains(&format!(r#""listen_addrs":["{}"]"#, node.libp2p))
+            && body.trim_end().ends_with(r#""peer_count":0}"#),
+        "{body}"
+    );
+    assert_eq!(get(&node.http, "/nothing").0, 404);
+
+    // The identity was made, private, and is kept for the next boot.
+    let identity = dir.0.join(".ww/identity");
+    let mode = std::fs::metadata(&identity).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(node.log.contains("made a new identity"), "{}", node.log);
+
+    // SIGTERM: a clean exit.
+    let pid = node.child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let status = node.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+
+    let again = run(&dir, &[]);
+    assert!(!again.log.contains("made a new identity"), "{}", again.log);
+    let (_, body) = get(&again.http, "/status");
+    assert!(body.contains(&node.peer_id), "the same identity: {body}");
+}
+
+#[test]
+fn init_scripts_run_in_order_and_a_failing_one_is_isolated() {
+    let dir = TempDir::new("node");
+    let image = dir.0.join("image/etc/init.d");
+    std::fs::create_dir_all(&image).unwrap();
+    std::fs::write(
+        image.join("01-broken.glia"),
+        "(println \"first\")\n(no-such-fn 1)\n",
+    )
+    .unwrap();
+    std::fs::write(image.join("10-later.glia"), "(println \"later\")").unwrap();
+    let image_dir = dir.0.join("image");
+    let mut node = run(&dir, &[image_dir.to_str().unwrap()]);
+    assert!(
+        node.log
+            .contains("ww: init: etc/init.d/01-broken.glia failed")
+            && node.log.contains("no-such-fn")
+            && node.log.contains("ww: init: etc/init.d/05-status.glia: ok")
+            && node.log.contains("ww: init: etc/init.d/10-later.glia: ok")
+            && node.log.contains("1 init script(s) failed"),
+        "{}",
+        node.log
+    );
+    let order: Vec<usize> = ["01-broken", "05-status", "10-later"]
+        .iter()
+        .map(|s| node.log.find(s).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", node.log);
+    assert_eq!(get(&node.http, "/status").0, 200, "the node runs on");
+
+    node.child.kill().unwrap();
+    let mut out = String::new();
+    node.child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert_eq!(out, "first\nlater\n");
+}
+
+#[test]
+fn an_address_in_use_stops_the_boot_with_the_reason() {
+    let dir = TempDir::new("node");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args([
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--http-listen",
+            &addr,
+        ])
+        .env("HOME", &dir.0)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot serve HTTP on {addr}")),
+        "{err}"
+    );
+
+    let port = taken.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args([
+            "run",
+            "--listen",
+            &format!("/ip4/127.0.0.1/tcp/{port}"),
+            "--http-listen",
+            "127.0.0.1:0",
+        ])
+        .env("HOME", &dir.0)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot listen on /ip4/127.0.0.1/tcp/"),
+        "{err}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(["run", "/no/such/layer"])
+        .env("HOME", &dir.0)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the image layer /no/such/layer cannot be read")
+    );
+}
+
+#[test]
+fn keygen_makes_an_identity_and_keeps_an_existing_one() {
+    let dir = TempDir::new("keygen");
+    let path = dir.0.join("id");
+    let ww = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ww"))
+            .arg("keygen")
+            .args(args)
+            .env("HOME", &dir.0)
+            .output()
+            .unwrap()
+    };
+    let out = ww(&["--output", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    let peer = String::from_utf8(out.stdout).unwrap();
+    assert!(peer.starts_with("12D3KooW"), "{peer}");
+    let out = ww(&["--output", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
+    let out = ww(&["--output", path.to_str().unwrap(), "--force"]);
+    assert!(out.status.success());
+    assert_ne!(String::from_utf8(out.stdout).unwrap(), peer);
+}
