@@ -447,7 +447,16 @@ fn checked_form(
     }
     let facts: Vec<Fact> = result.facts.iter().map(|f| relative_fact(f, at)).collect();
     let occurrences = crate::analysis::occurrences(own, &facts);
-    let mut defines: Vec<String> = interface.defines.iter().cloned().collect();
+    // What the form says it defines, if it did: a `defn` whose expansion
+    // failed defines nothing, as a fresh check finds (and later forms'
+    // "did you mean" must not offer it).
+    let current = glia.vm.current_ns.clone();
+    let mut defines: Vec<String> = interface
+        .defines
+        .iter()
+        .filter(|name| current.lookup(name).is_some())
+        .cloned()
+        .collect();
     for o in &occurrences {
         if let Target::Var { name, .. } = &o.target
             && o.def
@@ -519,6 +528,33 @@ mod tests {
                 false
             )),
             "{found:?}"
+        );
+    }
+
+    fn findings(checker: &mut Checker, text: &str) -> Vec<(String, Option<String>)> {
+        let read = glia_syntax::read(text);
+        let forms: Vec<&Form> = read.forms.iter().collect();
+        let checked = checker.check("t", text, &forms, &mut |_| None);
+        checked
+            .findings
+            .into_iter()
+            .map(|f| (f.message, f.hint))
+            .collect()
+    }
+
+    #[test]
+    fn a_definition_that_fails_defines_nothing_for_later_forms() {
+        let before = "(defn area [w h] (* w h))\n(defn total [x] (xarea x x))\n";
+        let after = "(defn area xh)\n(defn total [x] (xarea x x))\n";
+        let mut incremental = Checker::default();
+        findings(&mut incremental, before);
+        let edited = findings(&mut incremental, after);
+        assert_eq!(edited, findings(&mut Checker::default(), after));
+        assert!(
+            edited
+                .iter()
+                .all(|(_, help)| help.as_deref() != Some("did you mean `area`?")),
+            "{edited:?}"
         );
     }
 }

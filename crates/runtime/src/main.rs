@@ -60,6 +60,10 @@ enum Command {
         /// Where to serve the HTTP routes cells serve (WAGI).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
         http_listen: std::net::SocketAddr,
+        /// Where to serve the admin plane (/healthz, /readyz, /metrics,
+        /// /host/id, /host/addrs, /version), or `off`.
+        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2026", value_parser = admin_addr)]
+        with_http_admin: Admin,
         /// The identity file (made, mode 0600, if missing); default
         /// ~/.ww/identity.
         #[arg(long, value_name = "FILE")]
@@ -190,6 +194,7 @@ fn main() -> ExitCode {
             listen,
             port,
             http_listen,
+            with_http_admin,
             identity,
         } => {
             let listen = if listen.is_empty() {
@@ -206,6 +211,7 @@ fn main() -> ExitCode {
                 listen,
                 http: http_listen,
                 images,
+                admin: with_http_admin.0,
             };
             run(config)
         }
@@ -356,6 +362,19 @@ fn eval(
     }
 }
 
+/// Where to serve the admin plane: an address, or nowhere (`off`).
+#[derive(Clone, Debug)]
+struct Admin(Option<std::net::SocketAddr>);
+
+fn admin_addr(s: &str) -> Result<Admin, String> {
+    if s == "off" {
+        return Ok(Admin(None));
+    }
+    s.parse()
+        .map(|a| Admin(Some(a)))
+        .map_err(|e| format!("{e}: give an address such as 127.0.0.1:2026, or off"))
+}
+
 /// `~/.ww/identity`.
 fn default_identity() -> PathBuf {
     let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
@@ -392,6 +411,9 @@ fn run(config: runtime::node::Config) -> ExitCode {
             eprintln!("ww: libp2p on {addr}");
         }
         eprintln!("ww: http on http://{}", node.http);
+        if let Some(admin) = node.admin {
+            eprintln!("ww: admin on http://{admin}");
+        }
         let mut glia = glia_eval::Glia::new();
         let kernel = runtime::node::KernelHost {
             inner: host::CliHost,
@@ -403,6 +425,13 @@ fn run(config: runtime::node::Config) -> ExitCode {
         if failed > 0 {
             eprintln!("ww: {failed} init script(s) failed; the node runs without what they set up");
         }
+        node.roots
+            .http
+            .routes()
+            .metrics
+            .init_failed
+            .set(failed as i64);
+        node.ready.store(true, std::sync::atomic::Ordering::Release);
         eprintln!("ww: ready");
         shutdown_signal().await;
         eprintln!("ww: shutting down");

@@ -15,6 +15,7 @@ use common::TempDir;
 struct Running {
     child: Child,
     http: String,
+    admin: String,
     peer_id: String,
     libp2p: String,
     /// Boot lines (stderr) up to `ww: ready`.
@@ -38,6 +39,8 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
             "/ip4/127.0.0.1/tcp/0",
             "--http-listen",
             "127.0.0.1:0",
+            "--with-http-admin",
+            "127.0.0.1:0",
         ])
         .args(args)
         .env("HOME", &dir.0)
@@ -56,7 +59,7 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
     });
     let mut log = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut http, mut peer_id, mut libp2p) = (None, None, None);
+    let (mut http, mut admin, mut peer_id, mut libp2p) = (None, None, None, None);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let line = rx
@@ -66,6 +69,8 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
         log.push('\n');
         if let Some(a) = line.strip_prefix("ww: http on http://") {
             http = Some(a.to_string());
+        } else if let Some(a) = line.strip_prefix("ww: admin on http://") {
+            admin = Some(a.to_string());
         } else if let Some(p) = line.strip_prefix("ww: peer id ") {
             peer_id = Some(p.to_string());
         } else if let Some(a) = line.strip_prefix("ww: libp2p on ") {
@@ -79,6 +84,7 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
     Running {
         child,
         http: http.expect("the HTTP address is printed"),
+        admin: admin.expect("the admin address is printed"),
         peer_id: peer_id.expect("the peer id is printed"),
         libp2p: libp2p.expect("the libp2p address is printed"),
         log,
@@ -185,6 +191,8 @@ fn an_address_in_use_stops_the_boot_with_the_reason() {
             "/ip4/127.0.0.1/tcp/0",
             "--http-listen",
             &addr,
+            "--with-http-admin",
+            "off",
         ])
         .env("HOME", &dir.0)
         .output()
@@ -204,6 +212,8 @@ fn an_address_in_use_stops_the_boot_with_the_reason() {
             &format!("/ip4/127.0.0.1/tcp/{port}"),
             "--http-listen",
             "127.0.0.1:0",
+            "--with-http-admin",
+            "off",
         ])
         .env("HOME", &dir.0)
         .output()
@@ -216,7 +226,7 @@ fn an_address_in_use_stops_the_boot_with_the_reason() {
     );
 
     let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args(["run", "/no/such/layer"])
+        .args(["run", "/no/such/layer", "--with-http-admin", "off"])
         .env("HOME", &dir.0)
         .output()
         .unwrap();
@@ -225,6 +235,54 @@ fn an_address_in_use_stops_the_boot_with_the_reason() {
         String::from_utf8_lossy(&out.stderr)
             .contains("the image layer /no/such/layer cannot be read")
     );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(["run", "--with-http-admin", "nowhere"])
+        .env("HOME", &dir.0)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("or off"));
+}
+
+#[test]
+fn the_admin_plane_answers_for_the_node() {
+    let dir = TempDir::new("node");
+    let node = run(&dir, &[]);
+    assert_eq!(get(&node.admin, "/healthz"), (200, "ok\n".to_string()));
+    assert_eq!(get(&node.admin, "/readyz"), (200, "ready\n".to_string()));
+    assert_eq!(get(&node.admin, "/host/id").1.trim(), node.peer_id);
+    assert_eq!(
+        get(&node.admin, "/host/addrs").1.trim(),
+        format!(r#"["{}"]"#, node.libp2p)
+    );
+    let script = include_bytes!("../../../stdlib/image/etc/init.d/05-status.glia");
+    let (_, version) = get(&node.admin, "/version");
+    assert_eq!(
+        version.trim(),
+        format!(
+            r#"{{"version":"{}","kernel":{{"kind":"glia","init":{{"etc/init.d/05-status.glia":"{}"}}}}}}"#,
+            env!("CARGO_PKG_VERSION"),
+            runtime::cid::cid_string(script)
+        )
+    );
+    // Counters count: two answers of /status, one 404.
+    get(&node.http, "/status");
+    get(&node.http, "/status");
+    get(&node.http, "/nope");
+    let (status, metrics) = get(&node.admin, "/metrics");
+    assert_eq!(status, 200);
+    for want in [
+        "ww_http_requests_total{code=\"200\"} 2",
+        "ww_http_requests_total{code=\"404\"} 1",
+        "ww_peers 0",
+        "ww_routes 1",
+        "ww_init_scripts_failed 0",
+        "# EOF",
+    ] {
+        assert!(metrics.contains(want), "{want} in {metrics}");
+    }
+    assert_eq!(get(&node.admin, "/nothing").0, 404);
 }
 
 #[test]

@@ -5,16 +5,22 @@
 //! - `identity.rs`: the key pair file (`~/.ww/identity`, mode 0600).
 //! - `image.rs`: the image, layers merged (the embedded default first).
 //! - `kernel.rs`: running the init scripts with the roots bound.
+//! - `admin.rs`: the admin plane (health, readiness, metrics, the host's
+//!   id and addresses, the version).
 
+mod admin;
 mod identity;
 mod image;
 mod kernel;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use libp2p::Multiaddr;
 
+pub use admin::Admin;
 pub use identity::{IdentityError, create as create_identity, load_or_create};
 pub use image::Image;
 pub use kernel::{KernelHost, run_init};
@@ -34,6 +40,8 @@ pub struct Config {
     pub http: SocketAddr,
     /// Image layers (directories) over the embedded default.
     pub images: Vec<PathBuf>,
+    /// Where to serve the admin plane, if anywhere.
+    pub admin: Option<SocketAddr>,
 }
 
 /// A booted node: what its kernel is given.
@@ -45,6 +53,10 @@ pub struct Node {
     pub addrs: Vec<Multiaddr>,
     /// Where the HTTP routes are served.
     pub http: SocketAddr,
+    /// Where the admin plane is served, if it is.
+    pub admin: Option<SocketAddr>,
+    /// Set once the init scripts have run (`/readyz`).
+    pub ready: Arc<AtomicBool>,
 }
 
 /// Boots a node: reads (or makes) its identity, starts libp2p and the HTTP
@@ -64,6 +76,33 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
     let (http, _server) = crate::web::start(config.http, routes.clone())
         .await
         .map_err(|e| format!("cannot serve HTTP on {}: {e}", config.http))?;
+    let ready = Arc::new(AtomicBool::new(false));
+    let admin = match config.admin {
+        None => None,
+        Some(addr) => {
+            let kernel = image
+                .init_scripts()
+                .into_iter()
+                .filter_map(|path| {
+                    let cid = crate::cid::cid_string(&image.read(&path).ok()?);
+                    Some((path, cid))
+                })
+                .collect();
+            let admin = Admin {
+                network: network.clone(),
+                metrics: routes.metrics.clone(),
+                routes: routes.clone(),
+                ready: ready.clone(),
+                kernel: Arc::new(kernel),
+                booted: std::time::Instant::now(),
+            };
+            Some(
+                admin::serve(addr, admin)
+                    .await
+                    .map_err(|e| format!("cannot serve the admin plane on {addr}: {e}"))?,
+            )
+        }
+    };
     let roots = Roots {
         epoch: Epoch::new(),
         network: LazyNetwork::ready(network, key.clone()),
@@ -75,5 +114,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
         image,
         addrs,
         http,
+        admin,
+        ready,
     })
 }

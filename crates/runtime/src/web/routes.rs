@@ -17,9 +17,13 @@ pub struct Exchange {
 /// Where a route's requests go.
 pub type Handler = mpsc::Sender<Exchange>;
 
-/// The HTTP routes of a node, shared by the server and whoever adds routes.
+/// The HTTP routes of a node, shared by the server and whoever adds routes,
+/// and the metrics the server counts its responses in.
 #[derive(Clone, Debug, Default)]
-pub struct Routes(Arc<RwLock<Vec<(String, Handler)>>>);
+pub struct Routes {
+    table: Arc<RwLock<Vec<(String, Handler)>>>,
+    pub metrics: Arc<super::Metrics>,
+}
 
 /// Checks a route's path: absolute, no query, fragment or empty, `.` or
 /// `..` segment, no trailing slash (but `/` itself).
@@ -63,7 +67,10 @@ impl Routes {
     /// valid route.
     pub fn add(&self, path: &str, handler: Handler) -> Result<(), String> {
         check_path(path)?;
-        let mut routes = self.0.write().expect("the route table is never poisoned");
+        let mut routes = self
+            .table
+            .write()
+            .expect("the route table is never poisoned");
         // A route whose handler is gone (its listener dropped) is free.
         routes.retain(|(_, h)| !h.is_closed());
         if routes.iter().any(|(p, _)| p == path) {
@@ -77,13 +84,19 @@ impl Routes {
 
     /// Removes `path`.
     pub fn remove(&self, path: &str) {
-        let mut routes = self.0.write().expect("the route table is never poisoned");
+        let mut routes = self
+            .table
+            .write()
+            .expect("the route table is never poisoned");
         routes.retain(|(p, _)| p != path);
     }
 
     /// The route serving `path` (the longest that does) and its handler.
     pub fn find(&self, path: &str) -> Option<(String, Handler)> {
-        let routes = self.0.read().expect("the route table is never poisoned");
+        let routes = self
+            .table
+            .read()
+            .expect("the route table is never poisoned");
         routes
             .iter()
             .filter(|(route, handler)| serves(route, path) && !handler.is_closed())
@@ -93,7 +106,10 @@ impl Routes {
 
     /// The paths served, sorted.
     pub fn paths(&self) -> Vec<String> {
-        let routes = self.0.read().expect("the route table is never poisoned");
+        let routes = self
+            .table
+            .read()
+            .expect("the route table is never poisoned");
         let mut paths: Vec<String> = routes.iter().map(|(p, _)| p.clone()).collect();
         paths.sort();
         paths

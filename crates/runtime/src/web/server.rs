@@ -23,6 +23,12 @@ fn text(status: StatusCode, message: String) -> Response {
 }
 
 async fn dispatch(State(routes): State<Routes>, request: Request) -> Response {
+    let response = respond(&routes, request).await;
+    routes.metrics.http_response(response.status().as_u16());
+    response
+}
+
+async fn respond(routes: &Routes, request: Request) -> Response {
     let path = request.uri().path().to_string();
     let Some((route, handler)) = routes.find(&path) else {
         return text(StatusCode::NOT_FOUND, format!("no route serves {path}"));
