@@ -308,3 +308,39 @@ fn keygen_makes_an_identity_and_keeps_an_existing_one() {
     assert!(out.status.success());
     assert_ne!(String::from_utf8(out.stdout).unwrap(), peer);
 }
+
+#[test]
+fn a_node_that_dials_another_raises_its_peer_count() {
+    let a_home = TempDir::new("node-a");
+    let a = run(&a_home, &[]);
+    let b_home = TempDir::new("node-b");
+    let init = b_home.0.join("image/etc/init.d");
+    std::fs::create_dir_all(&init).unwrap();
+    std::fs::write(
+        init.join("20-join.glia"),
+        format!(
+            "(perform host :connect \"{}\" [\"{}\"])",
+            a.peer_id, a.libp2p
+        ),
+    )
+    .unwrap();
+    let image = b_home.0.join("image");
+    let b = run(&b_home, &[image.to_str().unwrap()]);
+    assert!(b.log.contains("20-join.glia: ok"), "{}", b.log);
+    let (_, b_status) = get(&b.http, "/status");
+    assert!(
+        b_status.trim_end().ends_with(r#""peer_count":1}"#),
+        "{b_status}"
+    );
+    // a sees b once the connection reaches it.
+    for _ in 0..100 {
+        let (_, a_status) = get(&a.http, "/status");
+        if a_status.trim_end().ends_with(r#""peer_count":1}"#) {
+            let (_, metrics) = get(&a.admin, "/metrics");
+            assert!(metrics.contains("ww_peers 1"), "{metrics}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("a never counted b");
+}
