@@ -3,6 +3,8 @@
 //! method whose results cannot hold a capability (forwarded untouched) and
 //! for one whose results can (copied, capabilities wrapped).
 
+mod common;
+
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -12,25 +14,6 @@ use runtime::membrane::{ByteStream, Epoch, Grant, Membrane, Policy, guard};
 use runtime::schema::membrane_capnp::membrane;
 use runtime::schema::stream_capnp::byte_stream;
 use tokio::io::DuplexStream;
-
-/// Times `iters` sequential `read(0)` calls (answered at once, no data).
-async fn reads(cap: &byte_stream::Client, iters: u64) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        let mut request = cap.read_request();
-        request.get().set_max(0);
-        let response = request.send().promise.await.expect("read");
-        std::hint::black_box(
-            response
-                .get()
-                .expect("results")
-                .get_data()
-                .expect("data")
-                .len(),
-        );
-    }
-    start.elapsed()
-}
 
 /// Times `iters` sequential `graft` calls.
 async fn grafts(cap: &membrane::Client, iters: u64) -> Duration {
@@ -71,7 +54,7 @@ fn calls(c: &mut Criterion) {
         ("two guards", &stream_twice),
     ] {
         group.bench_function(name, |b| {
-            b.iter_custom(|iters| rt.block_on(local.run_until(reads(cap, iters))))
+            b.iter_custom(|iters| rt.block_on(local.run_until(common::reads(cap, iters))))
         });
     }
     group.finish();

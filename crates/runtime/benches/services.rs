@@ -5,8 +5,9 @@
 //! exported, over libp2p (TCP, Noise, Yamux), against the same call made
 //! locally.
 
+mod common;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use capnp::capability::FromClientHook;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -19,25 +20,6 @@ use runtime::schema::host_capnp::host;
 use runtime::schema::stream_capnp::byte_stream;
 use runtime::web::LazyHttp;
 use tokio::io::DuplexStream;
-
-/// Times `iters` sequential `read(0)` calls on `cap`.
-async fn reads(cap: &byte_stream::Client, iters: u64) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        let mut request = cap.read_request();
-        request.get().set_max(0);
-        let response = request.send().promise.await.expect("read");
-        std::hint::black_box(
-            response
-                .get()
-                .expect("results")
-                .get_data()
-                .expect("data")
-                .len(),
-        );
-    }
-    start.elapsed()
-}
 
 async fn node() -> (host::Client, String, String) {
     let key = Keypair::generate_ed25519();
@@ -145,11 +127,11 @@ fn services(c: &mut Criterion) {
     });
     let mut group = c.benchmark_group("ByteStream.read(0) round trip");
     group.bench_function("local", |b| {
-        b.iter_custom(|iters| local.block_on(&rt, reads(&here, iters)))
+        b.iter_custom(|iters| local.block_on(&rt, common::reads(&here, iters)))
     });
     group.bench_function(
         "a peer's export over libp2p (loopback TCP, Noise, Yamux)",
-        |b| b.iter_custom(|iters| local.block_on(&rt, reads(&remote, iters))),
+        |b| b.iter_custom(|iters| local.block_on(&rt, common::reads(&remote, iters))),
     );
     group.finish();
 }

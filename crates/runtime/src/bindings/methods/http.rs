@@ -149,11 +149,7 @@ impl Call<'_> {
                 for (i, h) in hosts.iter().enumerate() {
                     list.set(i as u32, h);
                 }
-                let r = call.send().promise.await.map_err(|e| self.failed(e))?;
-                let client = r
-                    .get()
-                    .and_then(|r| r.get_client())
-                    .map_err(|e| self.failed(e))?;
+                let client = self.ask(call, |r| r.get_client()).await?;
                 Ok(registry.value(client.client, Some(http_client::Client::TYPE_ID)))
             }
             ("restrict", _) => {

@@ -106,6 +106,21 @@ impl Call<'_> {
         }
     }
 
+    /// Sends `request` and reads its results with `read`; a failure either
+    /// way is this call's error (see [`Call::failed`]).
+    async fn ask<P, R, T>(
+        &self,
+        request: capnp::capability::Request<P, R>,
+        read: impl FnOnce(<R as capnp::traits::Owned>::Reader<'_>) -> capnp::Result<T>,
+    ) -> Result<T, Error>
+    where
+        R: capnp::traits::Pipelined + capnp::traits::Owned + 'static + Unpin,
+        <R as capnp::traits::Pipelined>::Pipeline: capnp::capability::FromTypelessPipeline,
+    {
+        let response = request.send().promise.await.map_err(|e| self.failed(e))?;
+        response.get().and_then(read).map_err(|e| self.failed(e))
+    }
+
     /// A failed call as a Glia error: a refusal by a membrane is
     /// `:glia.error/permission-denied`, anything else `:glia.error/io`.
     fn failed(&self, e: capnp::Error) -> Error {
@@ -208,11 +223,7 @@ impl Call<'_> {
             ("signer", [domain]) => {
                 let mut request = cap.signer_request();
                 request.get().set_domain(self.text(domain, "the domain")?);
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let signer = response
-                    .get()
-                    .and_then(|r| r.get_signer())
-                    .map_err(|e| self.failed(e))?;
+                let signer = self.ask(request, |r| r.get_signer()).await?;
                 Ok(registry.value(signer.client, Some(signer::Client::TYPE_ID)))
             }
             ("signer", _) => Err(self.arity("(perform identity :signer \"domain\")")),
@@ -263,12 +274,10 @@ impl Call<'_> {
             ("sign", [data]) => {
                 let mut request = cap.sign_request();
                 request.get().set_data(&self.bytes(data)?);
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let signature = response
-                    .get()
-                    .and_then(|r| r.get_signature())
-                    .map_err(|e| self.failed(e))?;
-                Ok(Value::Bytes(Rc::new(signature.to_vec())))
+                let signature = self
+                    .ask(request, |r| Ok(r.get_signature()?.to_vec()))
+                    .await?;
+                Ok(Value::Bytes(Rc::new(signature)))
             }
             ("sign", _) => Err(self.arity("(perform signer :sign bytes-or-string)")),
             _ => Err(self.unbound()),
@@ -281,7 +290,7 @@ impl Call<'_> {
                 let data = self.bytes(data)?;
                 let mut request = cap.write_request();
                 request.get().set_data(&data);
-                request.send().promise.await.map_err(|e| self.failed(e))?;
+                self.ask(request, |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             ("write", _) => Err(self.arity("(perform stream :write bytes-or-string)")),
@@ -295,22 +304,14 @@ impl Call<'_> {
                 };
                 let mut request = cap.read_request();
                 request.get().set_max(max);
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let data = response
-                    .get()
-                    .and_then(|r| r.get_data())
-                    .map_err(|e| self.failed(e))?;
-                Ok(Value::Bytes(Rc::new(data.to_vec())))
+                let data = self.ask(request, |r| Ok(r.get_data()?.to_vec())).await?;
+                Ok(Value::Bytes(Rc::new(data)))
             }
             ("read", _) => {
                 Err(self.arity("(perform stream :read) or (perform stream :read max-bytes)"))
             }
             ("close", []) => {
-                cap.close_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
+                self.ask(cap.close_request(), |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             ("close", _) => Err(self.arity("(perform stream :close)")),
@@ -333,11 +334,7 @@ impl Call<'_> {
                 };
                 let mut request = cap.load_request();
                 request.get().set_wasm(wasm);
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let executor = response
-                    .get()
-                    .and_then(|r| r.get_executor())
-                    .map_err(|e| self.failed(e))?;
+                let executor = self.ask(request, |r| r.get_executor()).await?;
                 Ok(registry.value(executor.client, Some(executor::Client::TYPE_ID)))
             }
             ("load", _) => Err(self.arity("(perform runtime :load wasm-bytes)")),
@@ -371,11 +368,7 @@ impl Call<'_> {
                     _ => RunOptions::default(),
                 };
                 options.write_spawn(request.get());
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let process = response
-                    .get()
-                    .and_then(|r| r.get_process())
-                    .map_err(|e| self.failed(e))?;
+                let process = self.ask(request, |r| r.get_process()).await?;
                 Ok(registry.value(process.client, Some(process::Client::TYPE_ID)))
             }
             ("spawn", _) => Err(self.arity(run_options::SPAWN_USAGE)),
@@ -388,39 +381,18 @@ impl Call<'_> {
             return self.bootstrap(registry, cap).await;
         }
         self.no_args()?;
-        let stream = |client: Result<byte_stream::Client, capnp::Error>,
-                      registry: &mut Registry| {
-            client
-                .map(|s| registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
-                .map_err(|e| self.failed(e))
-        };
         match self.method {
             "stdin" => {
-                let r = cap
-                    .stdin_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                stream(r.get().and_then(|r| r.get_stream()), registry)
+                let s = self.ask(cap.stdin_request(), |r| r.get_stream()).await?;
+                Ok(registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
             }
             "stdout" => {
-                let r = cap
-                    .stdout_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                stream(r.get().and_then(|r| r.get_stream()), registry)
+                let s = self.ask(cap.stdout_request(), |r| r.get_stream()).await?;
+                Ok(registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
             }
             "stderr" => {
-                let r = cap
-                    .stderr_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                stream(r.get().and_then(|r| r.get_stream()), registry)
+                let s = self.ask(cap.stderr_request(), |r| r.get_stream()).await?;
+                Ok(registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
             }
             "wait" => {
                 let r = cap
@@ -449,11 +421,7 @@ impl Call<'_> {
                 Ok(Value::Map(Rc::new(map)))
             }
             "kill" => {
-                cap.kill_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
+                self.ask(cap.kill_request(), |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             _ => Err(self.unbound()),

@@ -55,37 +55,16 @@ impl Call<'_> {
     ) -> Result<Value, Error> {
         match (self.method, self.args) {
             ("id", []) => {
-                let r = cap
-                    .id_request()
-                    .send()
-                    .promise
+                self.ask(cap.id_request(), |r| text(r.get_peer_id()))
                     .await
-                    .map_err(|e| self.failed(e))?;
-                r.get()
-                    .and_then(|r| text(r.get_peer_id()))
-                    .map_err(|e| self.failed(e))
             }
             ("addrs", []) => {
-                let r = cap
-                    .addrs_request()
-                    .send()
-                    .promise
+                self.ask(cap.addrs_request(), |r| texts(r.get_addrs()))
                     .await
-                    .map_err(|e| self.failed(e))?;
-                r.get()
-                    .and_then(|r| texts(r.get_addrs()))
-                    .map_err(|e| self.failed(e))
             }
             ("peers", []) => {
-                let r = cap
-                    .peers_request()
-                    .send()
-                    .promise
+                self.ask(cap.peers_request(), |r| peers(r.get_peers()))
                     .await
-                    .map_err(|e| self.failed(e))?;
-                r.get()
-                    .and_then(|r| peers(r.get_peers()))
-                    .map_err(|e| self.failed(e))
             }
             ("connect", [peer] | [peer, _]) => {
                 // A peer as `:peers` and `:find-providers` give it, or an
@@ -108,7 +87,7 @@ impl Call<'_> {
                         list.set(i as u32, a);
                     }
                 }
-                request.send().promise.await.map_err(|e| self.failed(e))?;
+                self.ask(request, |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             ("connect", _) => Err(self.arity(CONNECT_USAGE)),
@@ -141,11 +120,7 @@ impl Call<'_> {
                 let mut request = cap.listen_request();
                 options.write_cell(request.get().init_cell());
                 request.get().set_path(self.text(path, "the route")?);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let listener = r
-                    .get()
-                    .and_then(|r| r.get_listener())
-                    .map_err(|e| self.failed(e))?;
+                let listener = self.ask(request, |r| r.get_listener()).await?;
                 Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
             }
             ("listen", _) => Err(self
@@ -155,11 +130,7 @@ impl Call<'_> {
                 let mut request = cap.export_request();
                 request.get().set_name(self.text(name, "the service's name")?);
                 request.get().init_cap().set_as_capability(client.hook);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let listener = r
-                    .get()
-                    .and_then(|r| r.get_listener())
-                    .map_err(|e| self.failed(e))?;
+                let listener = self.ask(request, |r| r.get_listener()).await?;
                 Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
             }
             ("export", _) => Err(self.arity("(perform host :export \"name\" capability)")),
@@ -171,11 +142,7 @@ impl Call<'_> {
                 let mut request = cap.dial_request();
                 request.get().set_peer_id(self.text(id, "the peer id")?);
                 request.get().set_name(self.text(name, "the service's name")?);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let client: capnp::capability::Client = r
-                    .get()
-                    .and_then(|r| r.get_cap().get_as_capability())
-                    .map_err(|e| self.failed(e))?;
+                let client: capnp::capability::Client = self.ask(request, |r| r.get_cap().get_as_capability()).await?;
                 Ok(registry.value(client, interface))
             }
             ("dial", _) => Err(self.arity(
@@ -185,11 +152,7 @@ impl Call<'_> {
                 let mut request = cap.open_stream_request();
                 request.get().set_peer_id(self.text(id, "the peer id")?);
                 request.get().set_name(self.text(name, "the service's name")?);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let stream = r
-                    .get()
-                    .and_then(|r| r.get_stream())
-                    .map_err(|e| self.failed(e))?;
+                let stream = self.ask(request, |r| r.get_stream()).await?;
                 Ok(registry.value(stream.client, Some(byte_stream::Client::TYPE_ID)))
             }
             ("open-stream", _) => {
@@ -207,7 +170,7 @@ impl Call<'_> {
             ("provide", [key]) => {
                 let mut request = cap.provide_request();
                 request.get().set_key(self.text(key, "the key")?);
-                request.send().promise.await.map_err(|e| self.failed(e))?;
+                self.ask(request, |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             ("provide", _) => Err(self.arity(
@@ -224,8 +187,7 @@ impl Call<'_> {
                 let mut request = cap.find_providers_request();
                 request.get().set_key(self.text(key, "the key")?);
                 request.get().set_limit(limit);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                r.get().and_then(|r| peers(r.get_providers())).map_err(|e| self.failed(e))
+                self.ask(request, |r| peers(r.get_providers())).await
             }
             ("find-providers", _) => Err(self.arity(
                 "(perform routing :find-providers \"bafy...\") or (perform routing :find-providers \"bafy...\" limit)",
@@ -233,17 +195,13 @@ impl Call<'_> {
             ("hash", [data]) => {
                 let mut request = cap.hash_request();
                 request.get().set_data(&self.bytes(data)?);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                r.get().and_then(|r| text(r.get_cid())).map_err(|e| self.failed(e))
+                self.ask(request, |r| text(r.get_cid())).await
             }
             ("hash", _) => Err(self.arity("(perform routing :hash bytes-or-string)")),
             ("resolve", [id]) => {
                 let mut request = cap.resolve_request();
                 request.get().set_peer_id(self.text(id, "the peer id")?);
-                let r = request.send().promise.await.map_err(|e| self.failed(e))?;
-                r.get()
-                    .and_then(|r| peer(r.get_peer()?))
-                    .map_err(|e| self.failed(e))
+                self.ask(request, |r| peer(r.get_peer()?)).await
             }
             ("resolve", _) => Err(self.arity("(perform routing :resolve \"12D3KooW...\")")),
             _ => Err(self.unbound()),
@@ -252,23 +210,9 @@ impl Call<'_> {
 
     pub(super) async fn listener(&self, cap: listener::Client) -> Result<Value, Error> {
         match (self.method, self.args) {
-            ("url", []) => {
-                let r = cap
-                    .url_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                r.get()
-                    .and_then(|r| text(r.get_url()))
-                    .map_err(|e| self.failed(e))
-            }
+            ("url", []) => self.ask(cap.url_request(), |r| text(r.get_url())).await,
             ("close", []) => {
-                cap.close_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
+                self.ask(cap.close_request(), |_| Ok(())).await?;
                 Ok(Value::Nil)
             }
             ("url" | "close", _) => {
