@@ -7,11 +7,16 @@
 //! `capnpc-embedded` carries as WebAssembly, so no system `capnp` is needed.
 //!
 //! The nested build is `cargo build --release --locked --target
-//! wasm32-wasip2` into `$OUT_DIR/cells`, run with an environment scrubbed of
+//! wasm32-wasip2` into `cells/` beside the outer build's own target
+//! directory (shared by every profile and by `cargo clippy`, so the guest
+//! toolchain's crates are built once, not once per build script run: each
+//! copy took about 470 MB), run with an environment scrubbed of
 //! everything the outer build sets for its own compilation (flags, wrappers
 //! such as clippy's, the target, the jobserver), so that `cargo clippy`, `cargo
 //! doc` or a cross build of `ww` still build plain release components. Each
-//! cell's path is handed to the crate as `WW_CELL_<NAME>`.
+//! cell is copied into `$OUT_DIR`, so a later build of the shared directory
+//! cannot change what an earlier `ww` embedded, and its path there is handed
+//! to the crate as `WW_CELL_<NAME>`.
 
 use std::env;
 use std::ffi::OsString;
@@ -83,7 +88,7 @@ fn main() {
         panic!("{problem}");
     }
 
-    let target_dir = out_dir.join("cells");
+    let target_dir = shared_target_dir(&out_dir).join("cells");
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&cells)
@@ -129,12 +134,14 @@ fn main() {
 
     let release = target_dir.join(TARGET).join("release");
     for cell in CELLS {
-        let wasm = release.join(format!("{cell}.wasm"));
-        assert!(
-            wasm.is_file(),
-            "the guest cells build did not produce {}",
-            wasm.display()
-        );
+        let built = release.join(format!("{cell}.wasm"));
+        let wasm = out_dir.join(format!("{cell}.wasm"));
+        std::fs::copy(&built, &wasm).unwrap_or_else(|e| {
+            panic!(
+                "the guest cells build did not produce {}: {e}",
+                built.display()
+            )
+        });
         let path = wasm.to_str().unwrap_or_else(|| {
             panic!(
                 "{} is not valid UTF-8, which include_bytes! needs",
@@ -146,6 +153,17 @@ fn main() {
             cell.to_ascii_uppercase()
         );
     }
+}
+
+/// The outer build's target directory: the nearest ancestor of `out_dir`
+/// holding the `CACHEDIR.TAG` cargo writes at its root (cargo tells build
+/// scripts only their own `OUT_DIR`). `out_dir` itself when there is none.
+fn shared_target_dir(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .unwrap_or(out_dir)
+        .to_path_buf()
 }
 
 /// Generates `<name>_capnp.rs` in `out_dir` for every schema file, and

@@ -20,7 +20,7 @@
 //! `bafy…` for a `dag-pb` root.
 //!
 //! The reference implementation is the npm package `ipfs-unixfs-importer`;
-//! `crates/runtime/tests/cid.rs` checks this module against it.
+//! `crates/runtime/tests/it/cid.rs` checks this module against it.
 
 use ::cid::Cid;
 use multihash::Multihash;

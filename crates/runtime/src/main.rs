@@ -51,12 +51,19 @@ enum Command {
         #[arg(value_name = "IMAGE")]
         images: Vec<PathBuf>,
         /// A libp2p address to listen on (repeatable); default
-        /// /ip4/0.0.0.0/tcp/PORT.
+        /// /ip4/0.0.0.0/tcp/PORT and /ip4/0.0.0.0/udp/PORT/quic-v1.
         #[arg(long, value_name = "MULTIADDR")]
         listen: Vec<libp2p::Multiaddr>,
-        /// The libp2p TCP port when no --listen is given.
+        /// The libp2p port (TCP and QUIC) when no --listen is given.
         #[arg(long, default_value_t = 2025)]
         port: u16,
+        /// Do not find peers on the local network over mDNS (it is on
+        /// unless every listen address is loopback).
+        #[arg(long)]
+        no_mdns: bool,
+        /// Connections kept at once (and pending incoming ones at most).
+        #[arg(long, value_name = "N", default_value_t = runtime::p2p::DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
         /// Where to serve the HTTP routes cells serve (WAGI).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
         http_listen: std::net::SocketAddr,
@@ -193,22 +200,29 @@ fn main() -> ExitCode {
             images,
             listen,
             port,
+            no_mdns,
+            max_connections,
             http_listen,
             with_http_admin,
             identity,
         } => {
             let listen = if listen.is_empty() {
-                vec![
-                    format!("/ip4/0.0.0.0/tcp/{port}")
-                        .parse()
-                        .expect("a valid multiaddr"),
+                [
+                    format!("/ip4/0.0.0.0/tcp/{port}"),
+                    format!("/ip4/0.0.0.0/udp/{port}/quic-v1"),
                 ]
+                .iter()
+                .map(|a| a.parse().expect("a valid multiaddr"))
+                .collect()
             } else {
                 listen
             };
+            let mut network = runtime::p2p::Options::new(listen);
+            network.mdns &= !no_mdns;
+            network.max_connections = max_connections;
             let config = runtime::node::Config {
                 identity: identity.unwrap_or_else(default_identity),
-                listen,
+                network,
                 http: http_listen,
                 images,
                 admin: with_http_admin.0,

@@ -34,8 +34,8 @@ use crate::web::{LazyHttp, Routes};
 #[derive(Clone, Debug)]
 pub struct Config {
     pub identity: PathBuf,
-    /// libp2p listen addresses.
-    pub listen: Vec<Multiaddr>,
+    /// How libp2p runs: where it listens, mDNS, connection limits.
+    pub network: crate::p2p::Options,
     /// Where the HTTP routes are served.
     pub http: SocketAddr,
     /// Image layers (directories) over the embedded default.
@@ -68,7 +68,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
     if created {
         eprintln!("ww: made a new identity at {}", config.identity.display());
     }
-    let network = Network::start(key.clone(), &config.listen)
+    let network = Network::start_with(key.clone(), &config.network)
         .await
         .map_err(|e| e.to_string())?;
     let addrs = network.listen_addrs().await.map_err(|e| e.to_string())?;

@@ -10,13 +10,13 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::behaviour::{Behaviour, PROTOCOL_VERSION};
 use super::driver::{Command, Driver};
-use super::{NetworkError, Peer};
+use super::{NetworkError, Options, Peer};
 
 /// How long a connection with no stream open is kept.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A running libp2p node: TCP with Noise and Yamux, identify, ping and
-/// Kademlia. Clones share the node; it stops when the last is dropped.
+/// A running libp2p node: TCP with Noise and Yamux, QUIC, identify, ping,
+/// Kademlia and (if asked) mDNS. Clones share the node; it stops when the last is dropped.
 #[derive(Clone)]
 pub struct Network {
     id: PeerId,
@@ -54,12 +54,19 @@ pub fn protocol(kind: &str, name: &str) -> Result<StreamProtocol, NetworkError> 
 
 impl Network {
     /// Starts a node with identity `key`, listening on every address in
-    /// `listen` (`/ip4/127.0.0.1/tcp/0` picks a free port). Returns once
-    /// each is listened on, or with the first that cannot be.
+    /// `listen` (`/ip4/127.0.0.1/tcp/0` picks a free port), with the
+    /// defaults of [`Options::new`]. Returns once each is listened on, or
+    /// with the first that cannot be.
     ///
     /// Call it inside a tokio runtime: the node runs as a task of it.
     pub async fn start(key: Keypair, listen: &[Multiaddr]) -> Result<Network, NetworkError> {
+        Network::start_with(key, &Options::new(listen.to_vec())).await
+    }
+
+    /// Starts a node as `options` say (see [`Network::start`]).
+    pub async fn start_with(key: Keypair, options: &Options) -> Result<Network, NetworkError> {
         let id = key.public().to_peer_id();
+        let listen = &options.listen;
         let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key)
             .with_tokio()
             .with_tcp(
@@ -68,7 +75,11 @@ impl Network {
                 yamux::Config::default,
             )
             .map_err(|e| NetworkError::Start(e.to_string()))?
-            .with_behaviour(Behaviour::new)
+            .with_quic()
+            .with_behaviour(|key| {
+                Behaviour::new(key, options)
+                    .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+            })
             .map_err(|e| NetworkError::Start(e.to_string()))?
             .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE_TIMEOUT))
             .build();
@@ -206,12 +217,13 @@ impl Network {
     }
 }
 
-/// Fails if `addr` is a TCP address whose port another socket listens on.
+/// Fails if `addr` is a TCP or UDP (QUIC) address whose port another socket
+/// holds.
 ///
-/// libp2p's TCP listeners set `SO_REUSEPORT` (so dials can reuse their
-/// port), so binding a second node to a taken port would succeed and the
-/// kernel would split incoming connections between the two. A plain bind
-/// is refused while any socket holds the port: try one first.
+/// libp2p's listeners set `SO_REUSEPORT` (so dials can reuse their port),
+/// so binding a second node to a taken port would succeed and the kernel
+/// would split incoming connections between the two. A plain bind is
+/// refused while any socket holds the port: try one first.
 fn refuse_taken_port(addr: &Multiaddr) -> Result<(), NetworkError> {
     use libp2p::multiaddr::Protocol;
     let mut parts = addr.iter();
@@ -220,13 +232,13 @@ fn refuse_taken_port(addr: &Multiaddr) -> Result<(), NetworkError> {
         Some(Protocol::Ip6(ip)) => ip.into(),
         _ => return Ok(()),
     };
-    let Some(Protocol::Tcp(port)) = parts.next() else {
-        return Ok(());
+    let taken = match parts.next() {
+        Some(Protocol::Tcp(port)) if port != 0 => std::net::TcpListener::bind((ip, port)).err(),
+        Some(Protocol::Udp(port)) if port != 0 => std::net::UdpSocket::bind((ip, port)).err(),
+        _ => None,
     };
-    if port == 0 {
-        return Ok(());
+    match taken {
+        Some(e) => Err(NetworkError::Listen(addr.clone(), e.to_string())),
+        None => Ok(()),
     }
-    std::net::TcpListener::bind((ip, port))
-        .map(drop)
-        .map_err(|e| NetworkError::Listen(addr.clone(), e.to_string()))
 }

@@ -7,7 +7,7 @@
 //! `target/cid-oracle` (or the directory named by `WW_CID_ORACLE`). Without
 //! them this test fails: it never passes without having compared.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -160,3 +160,27 @@ async fn a_peer_is_found_through_the_dht() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn nodes_connect_over_quic_and_a_taken_udp_port_is_refused() {
+    let quic: Vec<Multiaddr> = vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()];
+    let a = Network::start(Keypair::generate_ed25519(), &quic)
+        .await
+        .expect("a node listens on QUIC");
+    let b = Network::start(Keypair::generate_ed25519(), &quic)
+        .await
+        .unwrap();
+    let addrs = a.listen_addrs().await.unwrap();
+    assert!(addrs[0].to_string().ends_with("/quic-v1"), "{addrs:?}");
+    b.connect(a.peer_id(), addrs.clone())
+        .await
+        .expect("b connects to a over QUIC");
+    let peers = b.peers().await.unwrap();
+    assert_eq!(peers[0].addrs, addrs);
+
+    // The port a's QUIC listener holds is not shared with a second node.
+    let err = Network::start(Keypair::generate_ed25519(), &addrs)
+        .await
+        .expect_err("the UDP port is taken");
+    assert!(matches!(err, NetworkError::Listen(..)), "{err}");
+}

@@ -2,7 +2,7 @@
 //! in `tests/lsp` (pytest-lsp, in the venv `./scripts/test` makes at
 //! `target/lsp-venv`) and a headless neovim.
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -2,8 +2,6 @@
 //! executor in `http` mode, one process per request, on a real server on
 //! loopback.
 
-mod common;
-
 use std::rc::Rc;
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! `curl /status`), init scripts in order with a failing one isolated,
 //! bind failures, shutdown on SIGTERM; and `ww keygen`.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -256,7 +256,7 @@ fn the_admin_plane_answers_for_the_node() {
         get(&node.admin, "/host/addrs").1.trim(),
         format!(r#"["{}"]"#, node.libp2p)
     );
-    let script = include_bytes!("../../../stdlib/image/etc/init.d/05-status.glia");
+    let script = include_bytes!("../../../../stdlib/image/etc/init.d/05-status.glia");
     let (_, version) = get(&node.admin, "/version");
     assert_eq!(
         version.trim(),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use runtime::cells::{CellError, CellHost, Ended, Limits, Mode, Run};
 
-mod common;
+use crate::common;
 
 fn module(body: &str) -> Vec<u8> {
     common::module(body, &[])

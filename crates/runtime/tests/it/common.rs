@@ -3,9 +3,6 @@
 //! for the cell host (a `_start` around a body, with helpers to write to
 //! stdout and read stdin).
 
-// Each test crate that includes this module uses a part of it.
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 pub fn repo_root() -> PathBuf {

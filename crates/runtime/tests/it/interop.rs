@@ -7,7 +7,7 @@
 //! `./scripts/test` into `target/lsp-venv`; without it these tests fail
 //! with that advice rather than skip.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsString;
 use std::process::Stdio;

@@ -2,7 +2,7 @@
 //! (its identity, connecting to a peer), `routing` across two nodes, and
 //! `http` against a server; all on loopback.
 
-mod common;
+use crate::common;
 
 use common::TempDir;
 use libp2p::identity::Keypair;

@@ -1,7 +1,7 @@
 //! WAGI through the cell host: the CGI contract on cells written in
 //! WebAssembly text (the standard cells have their own tests).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

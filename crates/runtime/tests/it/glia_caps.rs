@@ -2,7 +2,7 @@
 //! executors spawn them, processes stream, and a Glia `attenuate` holds on
 //! the wire inside a cell that receives the capability.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

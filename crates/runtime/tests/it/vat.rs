@@ -2,8 +2,6 @@
 //! Cap'n Proto RPC with a cell over its stdio, the cell grafting its
 //! membrane and serving a capability back.
 
-mod common;
-
 use std::time::Duration;
 
 use capnp::traits::HasTypeId;

@@ -4,8 +4,6 @@
 //! `Runtime` / `Executor` / `Process` over Cap'n Proto; and `Identity`'s
 //! signatures.
 
-mod common;
-
 use std::rc::Rc;
 use std::sync::Arc;
 

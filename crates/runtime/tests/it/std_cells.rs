@@ -2,7 +2,7 @@
 //! the build and run as components: what each answers, what a cell sees of
 //! the host (nothing), and every escape attempt failing.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
