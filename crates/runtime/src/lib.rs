@@ -4,6 +4,7 @@
 //!
 //! - [`cid`]: the IPFS CID of a blob, as `ipfs add --cid-version=1` prints it.
 //! - [`cells`]: running WebAssembly cells in their sandbox.
+//! - [`home`]: the paths under `~/.ww`.
 //! - [`membrane`]: capabilities over Cap'n Proto: a cell's grants, and RPC
 //!   with a cell in `vat` mode.
 //! - [`p2p`]: the node's libp2p network.
@@ -16,6 +17,7 @@
 pub mod bindings;
 pub mod cells;
 pub mod cid;
+pub mod home;
 pub mod membrane;
 pub mod node;
 pub mod p2p;

@@ -132,16 +132,21 @@ enum Command {
     },
     /// The Glia REPL.
     ///
-    /// An in-process session with this process's host effects (until a
-    /// node exists to attach to). On a terminal: history in ~/.ww/history,
-    /// multi-line input, Tab completion, Ctrl-C stops an evaluation,
-    /// Ctrl-D exits. Piped input runs form by form and prints each result.
+    /// Attached to the node `ww run` runs on this machine (found through
+    /// ~/.ww/run), its capabilities bound as host, runtime, routing and
+    /// identity; with no node running, an in-process one. On a terminal:
+    /// history in ~/.ww/history, multi-line input, Tab completion, Ctrl-C
+    /// stops an evaluation, Ctrl-D exits. Piped input runs form by form
+    /// and prints each result.
     Shell {
-        /// A node to attach to (its capabilities become the session's).
-        /// Not available until the node exists: without it the shell runs
-        /// an in-process session.
+        /// A remote node to log in to, as MULTIADDR/p2p/PEER_ID: the login
+        /// is signed with --identity, which the node must authorise (its
+        /// own key, or one in its ~/.ww/authorized_keys).
         #[arg(value_name = "ADDR")]
-        addr: Option<String>,
+        addr: Option<libp2p::Multiaddr>,
+        /// The key to log in with; default ~/.ww/identity.
+        #[arg(long, value_name = "FILE", requires = "addr")]
+        identity: Option<PathBuf>,
     },
     /// Static diagnostics for Glia files, without running them.
     ///
@@ -221,7 +226,7 @@ fn main() -> ExitCode {
             network.mdns &= !no_mdns;
             network.max_connections = max_connections;
             let config = runtime::node::Config {
-                identity: identity.unwrap_or_else(default_identity),
+                identity: identity.unwrap_or_else(runtime::home::identity),
                 network,
                 http: http_listen,
                 images,
@@ -230,7 +235,7 @@ fn main() -> ExitCode {
             run(config)
         }
         Command::Keygen { output, force } => {
-            let path = output.unwrap_or_else(default_identity);
+            let path = output.unwrap_or_else(runtime::home::identity);
             match runtime::node::create_identity(&path, force) {
                 Ok(key) => {
                     println!("{}", key.public().to_peer_id());
@@ -261,13 +266,10 @@ fn main() -> ExitCode {
             eval(expr, file, record, replay, limits)
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
-        Command::Shell { addr: None } => shell::run(),
-        Command::Shell { addr: Some(addr) } => {
-            eprintln!(
-                "ww shell: cannot attach to {addr}: there is no node to attach to yet (run `ww shell` for an in-process session)"
-            );
-            ExitCode::FAILURE
-        }
+        Command::Shell { addr, identity } => shell::run(addr.map(|addr| shell::Remote {
+            addr,
+            identity: identity.unwrap_or_else(runtime::home::identity),
+        })),
         Command::Check { files } => check::run(&files),
     }
 }
@@ -389,12 +391,6 @@ fn admin_addr(s: &str) -> Result<Admin, String> {
         .map_err(|e| format!("{e}: give an address such as 127.0.0.1:2026, or off"))
 }
 
-/// `~/.ww/identity`.
-fn default_identity() -> PathBuf {
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    home.join(".ww").join("identity")
-}
-
 /// `ww run`: boots the node, runs its init scripts, and serves until
 /// SIGINT or SIGTERM.
 fn run(config: runtime::node::Config) -> ExitCode {
@@ -431,10 +427,16 @@ fn run(config: runtime::node::Config) -> ExitCode {
         let mut glia = glia_eval::Glia::new();
         let kernel = runtime::node::KernelHost {
             inner: host::CliHost,
-            image: std::rc::Rc::new(node.image),
+            image: node.image.clone(),
         };
         let image = kernel.image.clone();
-        let mut host = runtime::bindings::CapHost::with_roots(kernel, &mut glia, &node.roots);
+        let clients = node.roots.clients();
+        let mut host = runtime::bindings::CapHost::with_clients(
+            kernel,
+            &mut glia,
+            &node.roots.epoch,
+            clients.clone(),
+        );
         let failed = runtime::node::run_init(&mut glia, &image, &mut host).await;
         if failed > 0 {
             eprintln!("ww: {failed} init script(s) failed; the node runs without what they set up");
@@ -445,12 +447,53 @@ fn run(config: runtime::node::Config) -> ExitCode {
             .metrics
             .init_failed
             .set(failed as i64);
+        let control = match attach_points(&node, &clients).await {
+            Ok(control) => control,
+            Err(e) => {
+                eprintln!("ww run: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         node.ready.store(true, std::sync::atomic::Ordering::Release);
         eprintln!("ww: ready");
         shutdown_signal().await;
         eprintln!("ww: shutting down");
+        // The state file and socket go first, so no shell attaches to a
+        // node that is stopping.
+        drop(control);
         ExitCode::SUCCESS
     })
+}
+
+/// Where sessions attach to `node`: the state file and socket under
+/// `~/.ww/run`, and the login protocol over libp2p.
+async fn attach_points(
+    node: &runtime::node::Node,
+    clients: &[(String, capnp::capability::Client)],
+) -> Result<runtime::node::control::Control, String> {
+    use runtime::node::state;
+    let network = node.roots.network.get().await.map_err(|e| e.to_string())?;
+    let dir = runtime::home::run_dir();
+    let pid = std::process::id();
+    let state = state::State {
+        pid,
+        peer_id: network.peer_id().to_string(),
+        socket: state::socket_path(&dir, pid),
+        listen_addrs: node.addrs.iter().map(ToString::to_string).collect(),
+        http: node.http.to_string(),
+        admin: node.admin.map(|a| a.to_string()),
+        started: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let membrane = runtime::bindings::membrane_of(&node.roots.epoch, clients);
+    runtime::node::control::start(
+        &dir,
+        &state,
+        membrane,
+        network,
+        &runtime::home::authorized_keys(),
+    )
 }
 
 /// Waits for SIGINT or SIGTERM.

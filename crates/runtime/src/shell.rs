@@ -1,9 +1,9 @@
 //! `ww shell`: the Glia REPL.
 //!
-//! Until the node exists the shell runs an in-process session whose host
-//! effects are this process's (`host::CliHost`); the session is reached
-//! only through [`Session::eval`], so attaching to a node's capabilities
-//! later swaps the host, not the REPL.
+//! The session's capabilities are a node's: the one running on this
+//! machine (its state file under `~/.ww/run`), a remote one logged in to,
+//! or, with neither, an in-process node. Its other host effects are this
+//! process's (`host::CliHost`).
 //!
 //! On a terminal: rustyline with persistent history (`~/.ww/history`),
 //! input that continues while brackets are open, completion of the names in
@@ -36,10 +36,56 @@ struct Session {
     /// on this thread, across evaluations.
     local: tokio::task::LocalSet,
     host: runtime::bindings::CapHost<crate::host::CliHost>,
+    /// The connection to the node the session is attached to, if any.
+    _attached: Option<runtime::node::attach::Attached>,
+}
+
+/// The root capabilities granted by the node the session attaches to:
+/// `remote`, logged in to, or else the newest node running here. `None`
+/// when no node runs here (the session makes its own).
+async fn attach(
+    remote: Option<Remote>,
+) -> Result<Option<(runtime::node::attach::Attached, Clients)>, String> {
+    use runtime::node::attach;
+    let attached = match remote {
+        Some(Remote { addr, identity }) => {
+            let attached = attach::remote(&addr, &identity)
+                .await
+                .map_err(|e| format!("cannot log in to {addr}: {e}"))?;
+            eprintln!("ww shell: logged in to {addr}");
+            attached
+        }
+        None => {
+            let Some(node) = runtime::node::state::running(&runtime::home::run_dir())
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let attached = attach::local(&node).await?;
+            eprintln!(
+                "ww shell: attached to the node {} (pid {})",
+                node.peer_id, node.pid
+            );
+            attached
+        }
+    };
+    let clients = attach::graft(&attached.membrane).await?;
+    Ok(Some((attached, clients)))
+}
+
+/// Root capabilities by name.
+type Clients = Vec<(String, capnp::capability::Client)>;
+
+/// A remote node to log in to, and the key to log in with.
+#[derive(Debug)]
+pub struct Remote {
+    pub addr: libp2p::Multiaddr,
+    pub identity: PathBuf,
 }
 
 impl Session {
-    fn new() -> Result<Session, String> {
+    fn new(remote: Option<Remote>) -> Result<Session, String> {
         // A worker thread keeps the node's network running between inputs.
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -50,13 +96,27 @@ impl Session {
         for name in ["*1", "*2", "*3", "*e"] {
             glia.define(name, Value::Nil);
         }
-        let roots = runtime::bindings::Roots::in_process();
-        let host = runtime::bindings::CapHost::with_roots(crate::host::CliHost, &mut glia, &roots);
+        let local = tokio::task::LocalSet::new();
+        let attached = runtime.block_on(local.run_until(attach(remote)))?;
+        let (attached, clients) = attached.unzip();
+        let host = match clients {
+            Some(clients) => runtime::bindings::CapHost::with_clients(
+                crate::host::CliHost,
+                &mut glia,
+                &runtime::membrane::Epoch::new(),
+                clients,
+            ),
+            None => {
+                let roots = runtime::bindings::Roots::in_process();
+                runtime::bindings::CapHost::with_roots(crate::host::CliHost, &mut glia, &roots)
+            }
+        };
         Ok(Session {
             glia,
             runtime,
-            local: tokio::task::LocalSet::new(),
+            local,
             host,
+            _attached: attached,
         })
     }
 
@@ -352,14 +412,13 @@ fn is_incomplete(text: &str) -> bool {
 }
 
 fn history_path() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME")?;
-    let dir = PathBuf::from(home).join(".ww");
+    let dir = runtime::home::ww_home();
     std::fs::create_dir_all(&dir).ok()?;
     Some(dir.join("history"))
 }
 
-pub fn run() -> ExitCode {
-    let mut session = match Session::new() {
+pub fn run(remote: Option<Remote>) -> ExitCode {
+    let mut session = match Session::new(remote) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ww shell: {e}");

@@ -94,15 +94,56 @@ impl Roots {
     }
 }
 
+impl Roots {
+    /// The root capabilities made from these roots, by name. A node makes
+    /// them once: its kernel and every session attached to it share them
+    /// (one cell host, one set of routes).
+    pub fn clients(&self) -> Vec<(String, capnp::capability::Client)> {
+        ROOTS
+            .iter()
+            .map(|(name, _, make)| (name.to_string(), make(self)))
+            .collect()
+    }
+}
+
+/// A membrane granting `clients` under their names, issued in `epoch`:
+/// what a node hands to a session attached to it.
+pub fn membrane_of(
+    epoch: &crate::membrane::Epoch,
+    clients: &[(String, capnp::capability::Client)],
+) -> crate::schema::membrane_capnp::membrane::Client {
+    let grants = clients
+        .iter()
+        .map(|(name, client)| crate::membrane::Grant::new(name.clone(), client.clone()));
+    crate::membrane::Membrane::new(epoch, grants)
+        .expect("the roots have distinct names")
+        .client()
+}
+
 impl<H> CapHost<H> {
     /// A host over `inner` answering for the root capabilities made from
     /// `roots`, which it binds in `glia`'s `user` namespace (where the
     /// program runs; not in `glia.core`, so `identity` there stays the core
     /// fn the libraries call).
     pub fn with_roots(inner: H, glia: &mut glia_eval::Glia, roots: &Roots) -> CapHost<H> {
-        let mut registry = Registry::new(&roots.epoch);
-        for (name, interface, make) in ROOTS {
-            glia.define_in("user", name, registry.value(make(roots), Some(interface)));
+        CapHost::with_clients(inner, glia, &roots.epoch, roots.clients())
+    }
+
+    /// A host over `inner` binding `clients`, root capabilities by name
+    /// (made by [`Roots::clients`], or granted by a node a session attached
+    /// to), as [`CapHost::with_roots`] does. A name that is not a root's is
+    /// skipped: a newer node may grant more than this binary knows.
+    pub fn with_clients(
+        inner: H,
+        glia: &mut glia_eval::Glia,
+        epoch: &crate::membrane::Epoch,
+        clients: Vec<(String, capnp::capability::Client)>,
+    ) -> CapHost<H> {
+        let mut registry = Registry::new(epoch);
+        for (name, client) in clients {
+            if let Some((name, interface, _)) = ROOTS.iter().find(|(n, _, _)| *n == name) {
+                glia.define_in("user", name, registry.value(client, Some(*interface)));
+            }
         }
         define_prelude(glia);
         CapHost { inner, registry }
@@ -115,9 +156,11 @@ type MakeRoot = fn(&Roots) -> capnp::capability::Client;
 /// The root capabilities: their names, interfaces and how each is made.
 /// `runtime` makes its cell host on first use, caching compiled cells in
 /// `~/.ww/cache/wasm`.
-const ROOTS: [(&str, u64, MakeRoot); 3] = {
-    use crate::membrane::{HostServer, IdentityServer, RuntimeServer};
-    use crate::schema::{host_capnp::host, identity_capnp::identity, runtime_capnp::runtime};
+const ROOTS: [(&str, u64, MakeRoot); 4] = {
+    use crate::membrane::{HostServer, IdentityServer, RoutingServer, RuntimeServer};
+    use crate::schema::{
+        host_capnp::host, identity_capnp::identity, routing_capnp::routing, runtime_capnp::runtime,
+    };
     use capnp::traits::HasTypeId;
     [
         ("host", host::Client::TYPE_ID, |roots| {
@@ -130,6 +173,9 @@ const ROOTS: [(&str, u64, MakeRoot); 3] = {
             RuntimeServer::lazy(crate::cells::CellHost::default_cache(), &roots.epoch)
                 .client()
                 .client
+        }),
+        ("routing", routing::Client::TYPE_ID, |roots| {
+            RoutingServer::new(roots.network.clone()).client().client
         }),
         ("identity", identity::Client::TYPE_ID, |roots| {
             IdentityServer::new(roots.key.clone()).client().client

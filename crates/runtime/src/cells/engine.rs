@@ -84,7 +84,7 @@ impl CellHost {
 
     /// The default cache directory: `~/.ww/cache/wasm`.
     pub fn default_cache() -> Option<PathBuf> {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".ww/cache/wasm"))
+        Some(crate::home::ww_home().join("cache/wasm"))
     }
 
     /// Whether the ticker runs (for tests).

@@ -44,7 +44,7 @@ mod policy;
 mod process;
 mod route;
 mod routing;
-mod services;
+pub(crate) mod services;
 mod stream;
 mod vat;
 

@@ -18,7 +18,7 @@ const CHUNK: u32 = 64 << 10;
 
 /// Accepts the streams of `incoming`, each handed to `serve` as a task of
 /// the `LocalSet`; stops when aborted (the handle) or the node does.
-pub(super) fn accept<F, Fut>(
+pub(crate) fn accept<F, Fut>(
     mut incoming: libp2p_stream::IncomingStreams,
     serve: F,
 ) -> tokio::task::AbortHandle
@@ -34,14 +34,16 @@ where
     .abort_handle()
 }
 
+/// A byte stream Cap'n Proto can run over: a libp2p stream, or a Unix
+/// socket (through `tokio_util`'s compat).
+pub(crate) trait Duplex: futures::AsyncRead + futures::AsyncWrite + Unpin + 'static {}
+
+impl<S: futures::AsyncRead + futures::AsyncWrite + Unpin + 'static> Duplex for S {}
+
 /// A Cap'n Proto connection over `stream`, this side offering `export`
 /// (or nothing); returns the other side's bootstrap capability and the
 /// connection to run.
-fn connect(
-    stream: libp2p::Stream,
-    side: Side,
-    export: Option<Client>,
-) -> (Client, RpcSystem<Side>) {
+fn connect(stream: impl Duplex, side: Side, export: Option<Client>) -> (Client, RpcSystem<Side>) {
     let (reader, writer) = stream.split();
     let network = twoparty::VatNetwork::new(reader, writer, side, Default::default());
     let mut system = RpcSystem::new(Box::new(network), export);
@@ -53,8 +55,12 @@ fn connect(
     (bootstrap, system)
 }
 
-/// Serves `cap` over `stream` until the peer hangs up.
-pub(super) async fn serve_capability(peer: PeerId, stream: libp2p::Stream, cap: Client) {
+/// Serves `cap` over `stream` until `peer` hangs up.
+pub(crate) async fn serve_capability(
+    peer: impl std::fmt::Display,
+    stream: impl Duplex,
+    cap: Client,
+) {
     let (_, system) = connect(stream, Side::Server, Some(cap));
     if let Err(e) = system.await {
         eprintln!("ww: the vat connection with {peer} failed: {e}");
@@ -138,7 +144,7 @@ async fn pump(stream: libp2p::Stream, process: &process::Client) -> Result<(), c
 
 /// The capability a peer serves on `stream` (a vat protocol): the
 /// connection runs as a task of the `LocalSet` while it is used.
-pub(super) fn dial(stream: libp2p::Stream) -> Client {
+pub(crate) fn dial(stream: impl Duplex) -> Client {
     let (cap, system) = connect(stream, Side::Client, None);
     tokio::task::spawn_local(async move {
         let _ = system.await;

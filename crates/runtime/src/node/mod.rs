@@ -7,11 +7,20 @@
 //! - `kernel.rs`: running the init scripts with the roots bound.
 //! - `admin.rs`: the admin plane (health, readiness, metrics, the host's
 //!   id and addresses, the version).
+//! - `state.rs`: the state file under `~/.ww/run` that `ww shell` finds a
+//!   running node by.
+//! - `control.rs`: the node handing its capabilities to attached sessions
+//!   (Unix socket, or libp2p after `login.rs`'s challenge-response);
+//!   `attach.rs` is the session's end.
 
 mod admin;
+pub mod attach;
+pub mod control;
 mod identity;
 mod image;
 mod kernel;
+pub mod login;
+pub mod state;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,7 +30,9 @@ use std::sync::atomic::AtomicBool;
 use libp2p::Multiaddr;
 
 pub use admin::Admin;
-pub use identity::{IdentityError, create as create_identity, load_or_create};
+pub use identity::{
+    IdentityError, create as create_identity, load as load_identity, load_or_create,
+};
 pub use image::Image;
 pub use kernel::{KernelHost, run_init};
 
@@ -48,7 +59,7 @@ pub struct Config {
 #[derive(Debug)]
 pub struct Node {
     pub roots: Roots,
-    pub image: Image,
+    pub image: std::rc::Rc<Image>,
     /// The addresses libp2p listens on.
     pub addrs: Vec<Multiaddr>,
     /// Where the HTTP routes are served.
@@ -111,7 +122,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
     };
     Ok(Node {
         roots,
-        image,
+        image: std::rc::Rc::new(image),
         addrs,
         http,
         admin,

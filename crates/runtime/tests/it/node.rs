@@ -91,6 +91,32 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
     }
 }
 
+/// `ww shell` with HOME in `home`, `args` after it, and `input` piped in:
+/// whether it succeeded, its stdout and its stderr.
+fn shell(home: &std::path::Path, args: &[&str], input: &str) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("shell")
+        .args(args)
+        .env("HOME", home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// `GET path` from `addr`: the status code and the body.
 fn get(addr: &str, path: &str) -> (u16, String) {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
@@ -126,11 +152,22 @@ fn a_fresh_node_serves_its_status() {
     assert_eq!(mode, 0o600);
     assert!(node.log.contains("made a new identity"), "{}", node.log);
 
-    // SIGTERM: a clean exit.
+    // The state file `ww shell` finds the node by: private, naming it.
     let pid = node.child.id().to_string();
+    let state = dir.0.join(format!(".ww/run/{pid}.json"));
+    let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(
+        std::fs::read_to_string(&state)
+            .unwrap()
+            .contains(&node.peer_id)
+    );
+
+    // SIGTERM: a clean exit, the state file and socket gone.
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     let status = node.child.wait().unwrap();
     assert!(status.success(), "{status}");
+    assert!(!state.exists() && !dir.0.join(format!(".ww/run/{pid}.sock")).exists());
 
     let again = run(&dir, &[]);
     assert!(!again.log.contains("made a new identity"), "{}", again.log);
@@ -343,4 +380,67 @@ fn a_node_that_dials_another_raises_its_peer_count() {
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!("a never counted b");
+}
+
+#[test]
+fn the_shell_attaches_to_the_local_node_and_falls_back_without_one() {
+    let dir = TempDir::new("attach");
+    let node = run(&dir, &[]);
+    // The node's own capabilities: its peer id and its addresses.
+    let (ok, out, err) = shell(&dir.0, &[], "(perform host :id)\n(perform host :addrs)\n");
+    assert!(ok, "{err}");
+    assert!(err.contains("attached to the node"), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("\"{}\"", node.peer_id), "{out}");
+    assert!(lines[1].contains(&node.libp2p), "{out}");
+
+    // Another HOME has no node running: an in-process one, of its own.
+    let elsewhere = TempDir::new("attach-none");
+    let (ok, out, err) = shell(&elsewhere.0, &[], "(perform host :id)\n");
+    assert!(ok, "{err}");
+    assert!(!err.contains("attached"), "{err}");
+    assert!(!out.contains(&node.peer_id), "{out}");
+}
+
+#[test]
+fn remote_login_takes_the_nodes_key_or_an_authorised_one_and_refuses_others() {
+    let dir = TempDir::new("login");
+    let node = run(&dir, &[]);
+    let addr = format!("{}/p2p/{}", node.libp2p, node.peer_id);
+    let own = dir.0.join(".ww/identity");
+    let own = own.to_str().unwrap();
+
+    let (ok, out, err) = shell(&dir.0, &[&addr, "--identity", own], "(perform host :id)\n");
+    assert!(ok, "{err}");
+    assert!(err.contains("logged in to"), "{err}");
+    assert_eq!(out.trim(), format!("\"{}\"", node.peer_id));
+
+    // A key the node does not know is refused, and told how to fix it.
+    let other = TempDir::new("login-other");
+    let keygen = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("keygen")
+        .env("HOME", &other.0)
+        .output()
+        .unwrap();
+    let other_id = String::from_utf8_lossy(&keygen.stdout).trim().to_string();
+    let (ok, out, err) = shell(&other.0, &[&addr], "(perform host :id)\n");
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(
+        err.contains("not authorised") && err.contains("authorized_keys"),
+        "{err}"
+    );
+
+    // Listed in the node's authorized_keys (read at each login), it is in.
+    std::fs::write(
+        dir.0.join(".ww/authorized_keys"),
+        format!("# a laptop\n{other_id}\n"),
+    )
+    .unwrap();
+    let (ok, out, err) = shell(&other.0, &[&addr], "(perform host :id)\n");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), format!("\"{}\"", node.peer_id));
+
+    // An address that does not name the node is refused before dialling.
+    let (ok, _, err) = shell(&other.0, &[&node.libp2p], "");
+    assert!(!ok && err.contains("/p2p/"), "{err}");
 }

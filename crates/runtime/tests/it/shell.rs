@@ -118,13 +118,3 @@ fn piped_input_runs_form_by_form_and_prints_each_result() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&home).unwrap();
 }
-
-#[test]
-fn attaching_to_a_node_says_there_is_none_yet() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args(["shell", "/ip4/127.0.0.1/tcp/2025"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no node to attach to yet"));
-}
