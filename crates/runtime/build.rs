@@ -27,7 +27,9 @@ use std::process::{Command, Stdio};
 const TARGET: &str = "wasm32-wasip2";
 
 /// Every binary of the cells workspace, as `WW_CELL_<NAME>` is derived.
-const CELLS: [&str; 6] = ["status", "echo", "counter", "envdump", "escape", "shout"];
+const CELLS: [&str; 7] = [
+    "status", "echo", "counter", "envdump", "escape", "shout", "boot",
+];
 
 /// What to tell someone whose toolchain lacks the guest target.
 const MISSING_TARGET: &str = "the Rust target wasm32-wasip2 is not installed: run `rustup target add wasm32-wasip2` (./scripts/test does)";

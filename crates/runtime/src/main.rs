@@ -424,29 +424,33 @@ fn run(config: runtime::node::Config) -> ExitCode {
         if let Some(admin) = node.admin {
             eprintln!("ww: admin on http://{admin}");
         }
-        let mut glia = glia_eval::Glia::new();
-        let kernel = runtime::node::KernelHost {
-            inner: host::CliHost,
-            image: node.image.clone(),
+        let pid0 = match node.image.get(runtime::node::pid0::PATH) {
+            Ok(pid0) => pid0,
+            Err(e) => {
+                eprintln!("ww run: {e}");
+                return ExitCode::FAILURE;
+            }
         };
-        let image = kernel.image.clone();
         let clients = node.roots.clients();
-        let mut host = runtime::bindings::CapHost::with_clients(
-            kernel,
-            &mut glia,
-            &node.roots.epoch,
-            clients.clone(),
-        );
-        let failed = runtime::node::run_init(&mut glia, &image, &mut host).await;
-        if failed > 0 {
-            eprintln!("ww: {failed} init script(s) failed; the node runs without what they set up");
+        if pid0.is_none() {
+            let failed = run_init(&node, &clients).await;
+            if failed > 0 {
+                eprintln!(
+                    "ww: {failed} init script(s) failed; the node runs without what they set up"
+                );
+            }
+            node.roots
+                .http
+                .routes()
+                .metrics
+                .init_failed
+                .set(failed as i64);
+        } else {
+            eprintln!(
+                "ww: init: pid0 is {}; the init scripts do not run",
+                runtime::node::pid0::PATH
+            );
         }
-        node.roots
-            .http
-            .routes()
-            .metrics
-            .init_failed
-            .set(failed as i64);
         let control = match attach_points(&node, &clients).await {
             Ok(control) => control,
             Err(e) => {
@@ -456,13 +460,76 @@ fn run(config: runtime::node::Config) -> ExitCode {
         };
         node.ready.store(true, std::sync::atomic::Ordering::Release);
         eprintln!("ww: ready");
-        shutdown_signal().await;
+        let code = match pid0 {
+            None => {
+                shutdown_signal().await;
+                ExitCode::SUCCESS
+            }
+            Some(bytes) => tokio::select! {
+                ended = run_pid0(&bytes, &node, &clients) => ended,
+                () = shutdown_signal() => ExitCode::SUCCESS,
+            },
+        };
         eprintln!("ww: shutting down");
         // The state file and socket go first, so no shell attaches to a
         // node that is stopping.
         drop(control);
-        ExitCode::SUCCESS
+        code
     })
+}
+
+/// The Glia kernel: the image's init scripts, with `clients` bound.
+/// Returns how many failed.
+async fn run_init(
+    node: &runtime::node::Node,
+    clients: &[(String, capnp::capability::Client)],
+) -> usize {
+    let mut glia = glia_eval::Glia::new();
+    let kernel = runtime::node::KernelHost {
+        inner: host::CliHost,
+        image: node.image.clone(),
+    };
+    let mut host = runtime::bindings::CapHost::with_clients(
+        kernel,
+        &mut glia,
+        &node.roots.epoch,
+        clients.to_vec(),
+    );
+    runtime::node::run_init(&mut glia, &node.image, &mut host).await
+}
+
+/// Runs pid0 until it ends: the node's exit status is its.
+async fn run_pid0(
+    bytes: &[u8],
+    node: &runtime::node::Node,
+    clients: &[(String, capnp::capability::Client)],
+) -> ExitCode {
+    let cells = match runtime::cells::CellHost::new(runtime::cells::CellHost::default_cache()) {
+        Ok(cells) => cells,
+        Err(e) => {
+            eprintln!("ww run: cannot start the cell host for pid0: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime::node::pid0::run(&cells, bytes, clients, &node.roots.epoch).await {
+        Ok(outcome) => {
+            eprint!("{}", String::from_utf8_lossy(&outcome.stderr));
+            match outcome.ended {
+                runtime::cells::Ended::Exit(code) => {
+                    eprintln!("ww: pid0 exited with {code}");
+                    ExitCode::from(u8::try_from(code).unwrap_or(1))
+                }
+                other => {
+                    eprintln!("ww: pid0 ended: {other}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("ww run: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Where sessions attach to `node`: the state file and socket under

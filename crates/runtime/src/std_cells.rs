@@ -64,6 +64,11 @@ pub mod fixtures {
     /// (closing it closes `out`), until the host hangs up; exit 0. Without
     /// an `out` grant it reports so on stderr and exits 1.
     pub const SHOUT: &[u8] = include_bytes!(env!("WW_CELL_SHOUT"));
+
+    /// `boot` (kernel mode, an image's `boot/main.wasm`): prints `boot:
+    /// granted <names>; peer <host's id>` and exits with the code given as
+    /// its first argument (0 if none).
+    pub const BOOT: &[u8] = include_bytes!(env!("WW_CELL_BOOT"));
 }
 
 #[cfg(test)]

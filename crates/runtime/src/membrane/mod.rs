@@ -41,7 +41,7 @@ mod http;
 mod identity;
 mod listener;
 mod policy;
-mod process;
+pub(crate) mod process;
 mod route;
 mod routing;
 pub(crate) mod services;

@@ -97,7 +97,7 @@ const NO_CHANNEL: &str = "this process has no membrane channel to graft its gran
 /// Connects to a cell, writing to `to_cell` and reading `from_cell`, with
 /// a membrane of `grants` (under `epoch`) as the host's side; returns what
 /// the cell serves. The connection runs as a task of the `LocalSet`.
-fn connect(
+pub(crate) fn connect(
     to_cell: DuplexStream,
     from_cell: DuplexStream,
     grants: Vec<Grant>,

@@ -75,12 +75,18 @@ impl Image {
     /// The file at `path`, from the last layer that has it. A directory
     /// layer's symbolic links may not lead out of it.
     pub fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.get(path)?
+            .ok_or_else(|| format!("{path}: no such file in the image"))
+    }
+
+    /// As [`Image::read`], but a file no layer has is `None`, not an error.
+    pub fn get(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
         let rel = inside(path)?;
         for layer in self.layers.iter().rev() {
             match layer {
                 Layer::Embedded(files) => {
                     if let Some(bytes) = rel.to_str().and_then(|p| files.get(p)) {
-                        return Ok(bytes.to_vec());
+                        return Ok(Some(bytes.to_vec()));
                     }
                 }
                 Layer::Dir(root) => {
@@ -94,12 +100,14 @@ impl Image {
                         ));
                     }
                     if real.is_file() {
-                        return std::fs::read(&real).map_err(|e| format!("{path}: {e}"));
+                        return std::fs::read(&real)
+                            .map(Some)
+                            .map_err(|e| format!("{path}: {e}"));
                     }
                 }
             }
         }
-        Err(format!("{path}: no such file in the image"))
+        Ok(None)
     }
 
     /// The init scripts (`etc/init.d/*.glia`) of every layer, a later
@@ -159,6 +167,7 @@ mod tests {
         );
         assert!(image.read("../x").unwrap_err().contains("leaves the image"));
         assert!(image.read("nope").unwrap_err().contains("no such file"));
+        assert_eq!(image.get("boot/main.wasm"), Ok(None));
         std::os::unix::fs::symlink("/etc/hostname", dir.join("escape")).unwrap();
         assert!(image.read("escape").unwrap_err().contains("leads out"));
         assert!(Image::new(&[dir.join("missing")]).is_err());

@@ -4,7 +4,8 @@
 //!
 //! - `identity.rs`: the key pair file (`~/.ww/identity`, mode 0600).
 //! - `image.rs`: the image, layers merged (the embedded default first).
-//! - `kernel.rs`: running the init scripts with the roots bound.
+//! - `kernel.rs`: running the init scripts with the roots bound; `pid0.rs`:
+//!   running the image's `boot/main.wasm` as the kernel instead.
 //! - `admin.rs`: the admin plane (health, readiness, metrics, the host's
 //!   id and addresses, the version).
 //! - `state.rs`: the state file under `~/.ww/run` that `ww shell` finds a
@@ -20,6 +21,7 @@ mod identity;
 mod image;
 mod kernel;
 pub mod login;
+pub mod pid0;
 pub mod state;
 
 use std::net::SocketAddr;

@@ -444,3 +444,36 @@ fn remote_login_takes_the_nodes_key_or_an_authorised_one_and_refuses_others() {
     let (ok, _, err) = shell(&other.0, &[&node.libp2p], "");
     assert!(!ok && err.contains("/p2p/"), "{err}");
 }
+
+#[test]
+fn an_image_with_boot_main_wasm_runs_it_as_pid0_with_the_roots() {
+    let dir = TempDir::new("pid0");
+    let image = dir.0.join("image");
+    std::fs::create_dir_all(image.join("boot")).unwrap();
+    std::fs::write(
+        image.join("boot/main.wasm"),
+        runtime::std_cells::fixtures::BOOT,
+    )
+    .unwrap();
+    let mut node = run(&dir, &[image.to_str().unwrap()]);
+    assert!(node.log.contains("pid0 is boot/main.wasm"), "{}", node.log);
+    assert!(!node.log.contains("05-status.glia"), "{}", node.log);
+    // pid0 printed what it was granted and asked host for the peer id;
+    // when it exits, so does the node, with its status.
+    let status = node.child.wait().unwrap();
+    let mut out = String::new();
+    node.child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert_eq!(
+        out.trim(),
+        format!(
+            "boot: granted host,runtime,routing,identity; peer {}",
+            node.peer_id
+        )
+    );
+    assert!(status.success(), "{status}");
+}
