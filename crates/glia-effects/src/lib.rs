@@ -35,7 +35,25 @@ pub async fn eval<H: Host>(
     text: &str,
     host: &mut H,
 ) -> Result<Value, EvalError> {
-    let mut step = glia.start(name, text)?;
+    let step = glia.start(name, text)?;
+    drive(glia, step, host).await
+}
+
+/// As [`eval`], but only the top-level form at `index` of `text` (see
+/// [`Glia::start_form`]).
+pub async fn eval_form<H: Host>(
+    glia: &mut Glia,
+    name: &str,
+    text: &str,
+    index: usize,
+    host: &mut H,
+) -> Result<Value, EvalError> {
+    let step = glia.start_form(name, text, index)?;
+    drive(glia, step, host).await
+}
+
+/// Answers each effect the evaluation performs with `host` until it ends.
+async fn drive<H: Host>(glia: &mut Glia, mut step: Step, host: &mut H) -> Result<Value, EvalError> {
     loop {
         match step {
             Step::Done(v) => return Ok(v),

@@ -131,6 +131,23 @@ impl Glia {
     /// [`Step::Effect`], and the evaluation waits, on the heap, for
     /// [`Glia::answer`].
     pub fn start(&mut self, name: &str, text: &str) -> Result<Step, EvalError> {
+        self.start_forms(name, text, None)
+    }
+
+    /// As [`Glia::start`], but evaluating only the top-level form at
+    /// `index` of `text` (when given): errors still point into the whole
+    /// text, so a caller that goes on after a failing form (an init
+    /// script) reports each with its real line.
+    pub fn start_form(&mut self, name: &str, text: &str, index: usize) -> Result<Step, EvalError> {
+        self.start_forms(name, text, Some(index))
+    }
+
+    fn start_forms(
+        &mut self,
+        name: &str,
+        text: &str,
+        only: Option<usize>,
+    ) -> Result<Step, EvalError> {
         assert!(
             self.session.is_none(),
             "start while an evaluation waits for an answer"
@@ -152,6 +169,9 @@ impl Glia {
         }
         self.vm.start_evaluation();
         let mut forms = read.forms;
+        if let Some(index) = only {
+            forms = forms.into_iter().skip(index).take(1).collect();
+        }
         forms.reverse();
         self.session = Some(Session {
             source,

@@ -27,9 +27,10 @@ impl<H: Host> Host for KernelHost<H> {
     }
 }
 
-/// Runs every init script of `image` in `glia` (each in a fresh `user`
-/// namespace state as the previous left it), reporting a failing script's
-/// error with its span on stderr and carrying on. Returns how many failed.
+/// Runs every init script of `image` in `glia` (each starting in `user`,
+/// with what the previous ones defined), form by form: a failing form is
+/// reported on stderr with its span, and the script carries on with the
+/// next. Returns how many scripts had a form fail.
 pub async fn run_init<H: Host>(glia: &mut glia_eval::Glia, image: &Image, host: &mut H) -> usize {
     let mut failed = 0;
     for script in image.init_scripts() {
@@ -43,12 +44,34 @@ pub async fn run_init<H: Host>(glia: &mut glia_eval::Glia, image: &Image, host: 
         };
         // Each script starts where the kernel does, in `user`.
         glia.set_ns("user");
-        match glia_effects::eval(glia, &script, &text, host).await {
-            Ok(_) => eprintln!("ww: init: {script}: ok"),
-            Err(e) => {
-                failed += 1;
-                eprint!("ww: init: {script} failed:\n{}", e.report().render_plain());
+        let read = glia_syntax::read(&text);
+        // A script that does not read is one error (the evaluator reports
+        // it), not one per form.
+        let forms = if read.errors.is_empty() {
+            read.forms.len()
+        } else {
+            1
+        };
+        let mut errors = 0;
+        for index in 0..forms {
+            let outcome = if read.errors.is_empty() {
+                glia_effects::eval_form(glia, &script, &text, index, host).await
+            } else {
+                glia_effects::eval(glia, &script, &text, host).await
+            };
+            if let Err(e) = outcome {
+                errors += 1;
+                eprint!(
+                    "ww: init: {script}: a form failed:\n{}",
+                    e.report().render_plain()
+                );
             }
+        }
+        if errors == 0 {
+            eprintln!("ww: init: {script}: ok");
+        } else {
+            failed += 1;
+            eprintln!("ww: init: {script} failed ({errors} of its forms); the rest of it ran");
         }
     }
     failed

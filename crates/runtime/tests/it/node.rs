@@ -182,7 +182,7 @@ fn init_scripts_run_in_order_and_a_failing_one_is_isolated() {
     std::fs::create_dir_all(&image).unwrap();
     std::fs::write(
         image.join("01-broken.glia"),
-        "(println \"first\")\n(no-such-fn 1)\n",
+        "(println \"first\")\n(no-such-fn 1)\n(println \"after\")\n",
     )
     .unwrap();
     std::fs::write(image.join("10-later.glia"), "(println \"later\")").unwrap();
@@ -190,8 +190,9 @@ fn init_scripts_run_in_order_and_a_failing_one_is_isolated() {
     let mut node = run(&dir, &[image_dir.to_str().unwrap()]);
     assert!(
         node.log
-            .contains("ww: init: etc/init.d/01-broken.glia failed")
+            .contains("ww: init: etc/init.d/01-broken.glia failed (1 of its forms)")
             && node.log.contains("no-such-fn")
+            && node.log.contains("01-broken.glia:2:")
             && node.log.contains("ww: init: etc/init.d/05-status.glia: ok")
             && node.log.contains("ww: init: etc/init.d/10-later.glia: ok")
             && node.log.contains("1 init script(s) failed"),
@@ -213,7 +214,7 @@ fn init_scripts_run_in_order_and_a_failing_one_is_isolated() {
         .unwrap()
         .read_to_string(&mut out)
         .unwrap();
-    assert_eq!(out, "first\nlater\n");
+    assert_eq!(out, "first\nafter\nlater\n");
 }
 
 #[test]
