@@ -231,6 +231,7 @@ fn main() -> ExitCode {
                 http: http_listen,
                 images,
                 admin: with_http_admin.0,
+                run_dir: runtime::home::run_dir(),
             };
             run(config)
         }
@@ -424,13 +425,7 @@ fn run(config: runtime::node::Config) -> ExitCode {
         if let Some(admin) = node.admin {
             eprintln!("ww: admin on http://{admin}");
         }
-        let pid0 = match node.image.get(runtime::node::pid0::PATH) {
-            Ok(pid0) => pid0,
-            Err(e) => {
-                eprintln!("ww run: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
+        let pid0 = node.pid0.clone();
         let clients = node.roots.clients();
         if pid0.is_none() {
             let failed = run_init(&node, &clients).await;
@@ -511,7 +506,8 @@ async fn run_pid0(
             return ExitCode::FAILURE;
         }
     };
-    match runtime::node::pid0::run(&cells, bytes, clients, &node.roots.epoch).await {
+    let image = &node.flattened.0;
+    match runtime::node::pid0::run(&cells, bytes, clients, &node.roots.epoch, image).await {
         Ok(outcome) => {
             eprint!("{}", String::from_utf8_lossy(&outcome.stderr));
             match outcome.ended {

@@ -66,8 +66,9 @@ pub mod fixtures {
     pub const SHOUT: &[u8] = include_bytes!(env!("WW_CELL_SHOUT"));
 
     /// `boot` (kernel mode, an image's `boot/main.wasm`): prints `boot:
-    /// granted <names>; peer <host's id>` and exits with the code given as
-    /// its first argument (0 if none).
+    /// granted <names>; peer <host's id>`, what the image's `/etc/hello`
+    /// holds and whether writing it was refused, and exits with the code
+    /// given as its first argument (0 if none).
     pub const BOOT: &[u8] = include_bytes!(env!("WW_CELL_BOOT"));
 }
 

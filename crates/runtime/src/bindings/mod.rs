@@ -75,6 +75,9 @@ pub struct Roots {
     pub network: crate::p2p::LazyNetwork,
     /// The HTTP routes `host` serves.
     pub http: crate::web::LazyHttp,
+    /// What the cells `runtime` spawns see as `/`, read-only (a node's
+    /// image); nothing if `None`.
+    pub image: Option<std::path::PathBuf>,
 }
 
 impl Roots {
@@ -90,6 +93,7 @@ impl Roots {
             network: crate::p2p::LazyNetwork::new(key.clone(), vec![loopback]),
             http: crate::web::LazyHttp::new((std::net::Ipv4Addr::LOCALHOST, 0).into()),
             key,
+            image: None,
         }
     }
 }
@@ -170,9 +174,14 @@ const ROOTS: [(&str, u64, MakeRoot); 4] = {
                 .client
         }),
         ("runtime", runtime::Client::TYPE_ID, |roots| {
-            RuntimeServer::lazy(crate::cells::CellHost::default_cache(), &roots.epoch)
-                .client()
-                .client
+            let runtime =
+                RuntimeServer::lazy(crate::cells::CellHost::default_cache(), &roots.epoch);
+            match &roots.image {
+                Some(dir) => runtime.with_image(dir),
+                None => runtime,
+            }
+            .client()
+            .client
         }),
         ("routing", routing::Client::TYPE_ID, |roots| {
             RoutingServer::new(roots.network.clone()).client().client

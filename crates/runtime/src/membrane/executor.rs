@@ -18,6 +18,8 @@ pub struct RuntimeServer {
     /// Where a host made on first use caches compiled cells.
     cache: Option<std::path::PathBuf>,
     epoch: Epoch,
+    /// The directory its cells see, read-only, as `/`.
+    image: Option<Arc<std::path::Path>>,
 }
 
 impl std::fmt::Debug for RuntimeServer {
@@ -34,6 +36,7 @@ impl RuntimeServer {
             host: std::cell::OnceCell::from(host),
             cache: None,
             epoch: epoch.clone(),
+            image: None,
         }
     }
 
@@ -46,7 +49,15 @@ impl RuntimeServer {
             host: std::cell::OnceCell::new(),
             cache,
             epoch: epoch.clone(),
+            image: None,
         }
+    }
+
+    /// This runtime, its cells seeing `dir` (a node's image), read-only,
+    /// as `/`.
+    pub fn with_image(mut self, dir: &std::path::Path) -> RuntimeServer {
+        self.image = Some(Arc::from(dir));
+        self
     }
 
     fn host(&self) -> Result<Arc<CellHost>, capnp::Error> {
@@ -82,6 +93,7 @@ impl runtime::Server for RuntimeServer {
             host: self.host()?,
             cell,
             epoch: self.epoch.clone(),
+            image: self.image.clone(),
         };
         results.get().set_executor(capnp_rpc::new_client(executor));
         Ok(())
@@ -93,6 +105,7 @@ struct ExecutorServer {
     host: Arc<CellHost>,
     cell: Arc<Cell>,
     epoch: Epoch,
+    image: Option<Arc<std::path::Path>>,
 }
 
 fn millis(ms: u64, default: Duration) -> Duration {
@@ -177,6 +190,7 @@ impl executor::Server for ExecutorServer {
             limits,
             // Outside vat mode, grants travel on a channel of their own.
             channel: mode != Mode::Vat && !grants.is_empty(),
+            image: self.image.as_deref().map(std::path::Path::to_path_buf),
             ..Run::default()
         };
         let process = self.host.spawn(self.cell.clone(), run);

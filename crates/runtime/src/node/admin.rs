@@ -6,7 +6,7 @@
 //! - `/metrics`: the node's metrics (OpenMetrics text, for Prometheus).
 //! - `/host/id`, `/host/addrs`: the peer id, the libp2p addresses (JSON).
 //! - `/version`: `ww`'s version and the kernel that runs: the CID of each
-//!   init script it ran.
+//!   init script it ran, or of its pid0 cell.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,9 +30,17 @@ pub struct Admin {
     pub metrics: Arc<Metrics>,
     /// Set once the init scripts have run.
     pub ready: Arc<AtomicBool>,
-    /// The init scripts the kernel runs, and their CIDs.
-    pub kernel: Arc<Vec<(String, String)>>,
+    pub kernel: Arc<Kernel>,
     pub booted: Instant,
+}
+
+/// The kernel a node runs, each file named with its CID.
+#[derive(Clone, Debug)]
+pub enum Kernel {
+    /// The Glia kernel: the init scripts, and their CIDs.
+    Glia(Vec<(String, String)>),
+    /// A pid0 cell: its path in the image, and its CID.
+    Cell(String, String),
 }
 
 fn json(value: String) -> Response {
@@ -99,15 +107,23 @@ async fn host_addrs(State(admin): State<Admin>) -> Response {
 }
 
 async fn version(State(admin): State<Admin>) -> Response {
-    let scripts: Vec<String> = admin
-        .kernel
-        .iter()
-        .map(|(path, cid)| format!("{}:{}", quote(path), quote(cid)))
-        .collect();
+    let kernel = match &*admin.kernel {
+        Kernel::Glia(scripts) => {
+            let scripts: Vec<String> = scripts
+                .iter()
+                .map(|(path, cid)| format!("{}:{}", quote(path), quote(cid)))
+                .collect();
+            format!(r#"{{"kind":"glia","init":{{{}}}}}"#, scripts.join(","))
+        }
+        Kernel::Cell(path, cid) => format!(
+            r#"{{"kind":"cell","path":{},"cid":{}}}"#,
+            quote(path),
+            quote(cid)
+        ),
+    };
     json(format!(
-        r#"{{"version":{},"kernel":{{"kind":"glia","init":{{{}}}}}}}"#,
-        quote(env!("CARGO_PKG_VERSION")),
-        scripts.join(",")
+        r#"{{"version":{},"kernel":{kernel}}}"#,
+        quote(env!("CARGO_PKG_VERSION"))
     ))
 }
 

@@ -110,6 +110,36 @@ impl Image {
         Ok(None)
     }
 
+    /// Every file path of the merged image, in order.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths = std::collections::BTreeSet::new();
+        for layer in &self.layers {
+            match layer {
+                Layer::Embedded(files) => paths.extend(files.keys().map(|p| p.to_string())),
+                Layer::Dir(root) => walk(root, root, &mut paths),
+            }
+        }
+        paths.into_iter().collect()
+    }
+
+    /// Writes the merged image into `dir` (made if missing): the tree the
+    /// node's cells see as `/`, read-only. Host paths cannot be handed to
+    /// WASI as an overlay, so the layers are flattened once, at boot.
+    pub fn materialize(&self, dir: &Path) -> Result<(), String> {
+        let failed = |path: &Path, e: std::io::Error| {
+            format!("cannot write the image into {}: {e}", path.display())
+        };
+        std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+        for path in self.paths() {
+            let target = dir.join(&path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
+            }
+            std::fs::write(&target, self.read(&path)?).map_err(|e| failed(&target, e))?;
+        }
+        Ok(())
+    }
+
     /// The init scripts (`etc/init.d/*.glia`) of every layer, a later
     /// layer's replacing an earlier one's of the same name, in name order.
     pub fn init_scripts(&self) -> Vec<String> {
@@ -141,6 +171,26 @@ impl Image {
     }
 }
 
+/// The files under `dir` (following no symbolic link to a directory: a
+/// linked file is read through [`Image::read`], which keeps it inside),
+/// as paths relative to `root`.
+fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(root, &path, out);
+        } else if let Some(rel) = path.strip_prefix(root).ok().and_then(Path::to_str) {
+            out.insert(rel.to_string());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +218,17 @@ mod tests {
         assert!(image.read("../x").unwrap_err().contains("leaves the image"));
         assert!(image.read("nope").unwrap_err().contains("no such file"));
         assert_eq!(image.get("boot/main.wasm"), Ok(None));
+        let flat = dir.join("flat");
+        image.materialize(&flat).unwrap();
+        assert_eq!(
+            std::fs::read(flat.join("etc/init.d/05-status.glia")).unwrap(),
+            b"(+ 1 2)"
+        );
+        assert_eq!(
+            std::fs::read(flat.join("bin/status.wasm")).unwrap(),
+            crate::std_cells::STATUS
+        );
+        std::fs::remove_dir_all(&flat).unwrap();
         std::os::unix::fs::symlink("/etc/hostname", dir.join("escape")).unwrap();
         assert!(image.read("escape").unwrap_err().contains("leads out"));
         assert!(Image::new(&[dir.join("missing")]).is_err());

@@ -31,7 +31,7 @@ use std::sync::atomic::AtomicBool;
 
 use libp2p::Multiaddr;
 
-pub use admin::Admin;
+pub use admin::{Admin, Kernel};
 pub use identity::{
     IdentityError, create as create_identity, load as load_identity, load_or_create,
 };
@@ -55,6 +55,9 @@ pub struct Config {
     pub images: Vec<PathBuf>,
     /// Where to serve the admin plane, if anywhere.
     pub admin: Option<SocketAddr>,
+    /// Where the node keeps what it has while it runs (`~/.ww/run`): its
+    /// flattened image, its state file.
+    pub run_dir: PathBuf,
 }
 
 /// A booted node: what its kernel is given.
@@ -70,6 +73,20 @@ pub struct Node {
     pub admin: Option<SocketAddr>,
     /// Set once the init scripts have run (`/readyz`).
     pub ready: Arc<AtomicBool>,
+    /// The image's `boot/main.wasm`, if it has one: the kernel then.
+    pub pid0: Option<Vec<u8>>,
+    /// The image as the node's cells see it; removed with the node.
+    pub flattened: Flattened,
+}
+
+/// A directory holding a flattened image, removed when dropped.
+#[derive(Debug)]
+pub struct Flattened(pub PathBuf);
+
+impl Drop for Flattened {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Boots a node: reads (or makes) its identity, starts libp2p and the HTTP
@@ -77,6 +94,13 @@ pub struct Node {
 /// Call it inside a tokio runtime; the node runs as its tasks.
 pub async fn boot(config: &Config) -> Result<Node, String> {
     let image = Image::new(&config.images)?;
+    let pid0 = image.get(pid0::PATH)?;
+    state::make_dir(&config.run_dir)
+        .map_err(|e| format!("cannot make {}: {e}", config.run_dir.display()))?;
+    let flattened = Flattened(config.run_dir.join(format!("{}.image", std::process::id())));
+    // Left by a node of the same pid that was killed.
+    let _ = std::fs::remove_dir_all(&flattened.0);
+    image.materialize(&flattened.0)?;
     let (key, created) = load_or_create(&config.identity).map_err(|e| e.to_string())?;
     if created {
         eprintln!("ww: made a new identity at {}", config.identity.display());
@@ -93,14 +117,19 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
     let admin = match config.admin {
         None => None,
         Some(addr) => {
-            let kernel = image
-                .init_scripts()
-                .into_iter()
-                .filter_map(|path| {
-                    let cid = crate::cid::cid_string(&image.read(&path).ok()?);
-                    Some((path, cid))
-                })
-                .collect();
+            let kernel = match &pid0 {
+                Some(bytes) => Kernel::Cell(pid0::PATH.into(), crate::cid::cid_string(bytes)),
+                None => Kernel::Glia(
+                    image
+                        .init_scripts()
+                        .into_iter()
+                        .filter_map(|path| {
+                            let cid = crate::cid::cid_string(&image.read(&path).ok()?);
+                            Some((path, cid))
+                        })
+                        .collect(),
+                ),
+            };
             let admin = Admin {
                 network: network.clone(),
                 metrics: routes.metrics.clone(),
@@ -121,6 +150,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
         network: LazyNetwork::ready(network, key.clone()),
         http: LazyHttp::ready(routes, http),
         key,
+        image: Some(flattened.0.clone()),
     };
     Ok(Node {
         roots,
@@ -129,5 +159,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
         http,
         admin,
         ready,
+        pid0,
+        flattened,
     })
 }

@@ -19,12 +19,14 @@ pub const PATH: &str = "boot/main.wasm";
 const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Runs `bytes` as pid0 with `clients` granted under their names (in
-/// `epoch`), on `host`; returns how it ended. Call inside a `LocalSet`.
+/// `epoch`), on `host`, seeing `image` as `/`; returns how it ended. Call
+/// inside a `LocalSet`.
 pub async fn run(
     host: &CellHost,
     bytes: &[u8],
     clients: &[(String, Client)],
     epoch: &Epoch,
+    image: &std::path::Path,
 ) -> Result<Outcome, String> {
     let cell = host
         .load(bytes)
@@ -37,6 +39,7 @@ pub async fn run(
             ..Limits::default()
         },
         channel: true,
+        image: Some(image.to_path_buf()),
         ..Run::default()
     };
     let Process {

@@ -451,6 +451,8 @@ fn an_image_with_boot_main_wasm_runs_it_as_pid0_with_the_roots() {
     let dir = TempDir::new("pid0");
     let image = dir.0.join("image");
     std::fs::create_dir_all(image.join("boot")).unwrap();
+    std::fs::create_dir_all(image.join("etc")).unwrap();
+    std::fs::write(image.join("etc/hello"), "hi from the image\n").unwrap();
     std::fs::write(
         image.join("boot/main.wasm"),
         runtime::std_cells::fixtures::BOOT,
@@ -470,11 +472,20 @@ fn an_image_with_boot_main_wasm_runs_it_as_pid0_with_the_roots() {
         .read_to_string(&mut out)
         .unwrap();
     assert_eq!(
-        out.trim(),
+        out,
         format!(
-            "boot: granted host,runtime,routing,identity; peer {}",
+            "boot: granted host,runtime,routing,identity; peer {}\n\
+             boot: /etc/hello says hi from the image\n\
+             boot: writing the image refused: true\n",
             node.peer_id
         )
     );
     assert!(status.success(), "{status}");
+    // The flattened image and the state file went with the node.
+    let run = std::fs::read_dir(dir.0.join(".ww/run")).unwrap().count();
+    assert_eq!(run, 0);
+    assert_eq!(
+        std::fs::read_to_string(image.join("etc/hello")).unwrap(),
+        "hi from the image\n"
+    );
 }
