@@ -387,13 +387,22 @@ fn a_node_that_dials_another_raises_its_peer_count() {
 fn the_shell_attaches_to_the_local_node_and_falls_back_without_one() {
     let dir = TempDir::new("attach");
     let node = run(&dir, &[]);
-    // The node's own capabilities: its peer id and its addresses.
-    let (ok, out, err) = shell(&dir.0, &[], "(perform host :id)\n(perform host :addrs)\n");
+    // The node's own capabilities: its peer id, its addresses, its routes
+    // (one the session adds is the node's, and outlives the session).
+    let wasm = dir.0.join("status.wasm");
+    std::fs::write(&wasm, runtime::std_cells::STATUS).unwrap();
+    let input = format!(
+        "(perform host :id)\n(perform host :addrs)\n(perform host :listen (cell (perform :load {:?})) \"/again\")\n",
+        wasm.to_str().unwrap()
+    );
+    let (ok, out, err) = shell(&dir.0, &[], &input);
     assert!(ok, "{err}");
     assert!(err.contains("attached to the node"), "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], format!("\"{}\"", node.peer_id), "{out}");
     assert!(lines[1].contains(&node.libp2p), "{out}");
+    let (status, body) = get(&node.http, "/again");
+    assert_eq!(status, 200, "{body}");
 
     // Another HOME has no node running: an in-process one, of its own.
     let elsewhere = TempDir::new("attach-none");
