@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TempDir;
+use common::{TempDir, shell};
 
 /// A running `ww run`, and what it said while booting.
 struct Running {
@@ -89,32 +89,6 @@ fn run(dir: &TempDir, args: &[&str]) -> Running {
         libp2p: libp2p.expect("the libp2p address is printed"),
         log,
     }
-}
-
-/// `ww shell` with HOME in `home`, `args` after it, and `input` piped in:
-/// whether it succeeded, its stdout and its stderr.
-fn shell(home: &std::path::Path, args: &[&str], input: &str) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .arg("shell")
-        .args(args)
-        .env("HOME", home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// `GET path` from `addr`: the status code and the body.

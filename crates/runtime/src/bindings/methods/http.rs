@@ -103,15 +103,18 @@ impl Call<'_> {
                     }
                     p.set_body(&request.body);
                 }
-                let response = call.send().promise.await.map_err(|e| self.failed(e))?;
-                let r = response.get().map_err(|e| self.failed(e))?;
+                let (status, pairs, body) = self
+                    .ask(call, |r| {
+                        let pairs = r
+                            .get_headers()?
+                            .iter()
+                            .map(|h| Ok((h.get_name()?.to_string()?, h.get_value()?.to_string()?)))
+                            .collect::<capnp::Result<Vec<_>>>()?;
+                        Ok((r.get_status(), pairs, r.get_body()?.to_vec()))
+                    })
+                    .await?;
                 let mut headers = Map::default();
-                for h in r.get_headers().map_err(|e| self.failed(e))? {
-                    let text = |t: capnp::Result<capnp::text::Reader<'_>>| {
-                        t.and_then(|t| Ok(t.to_string()?))
-                            .map_err(|e| self.failed(e))
-                    };
-                    let (name, value) = (text(h.get_name())?, text(h.get_value())?);
+                for (name, value) in pairs {
                     // Repeated headers join as HTTP allows (RFC 9110 5.3).
                     let key = Value::str(name);
                     let joined = match headers.get(&key).and_then(Value::as_str) {
@@ -120,16 +123,15 @@ impl Call<'_> {
                     };
                     headers.insert(key, Value::str(joined));
                 }
-                let body = r.get_body().map_err(|e| self.failed(e))?;
                 let body = if request.as_bytes {
-                    Value::Bytes(Rc::new(body.to_vec()))
+                    Value::Bytes(Rc::new(body))
                 } else {
-                    Value::str(String::from_utf8_lossy(body))
+                    Value::str(String::from_utf8_lossy(&body))
                 };
                 let map: Map = [
                     (
                         Value::keyword(None, "status"),
-                        Value::Int(i64::from(r.get_status())),
+                        Value::Int(i64::from(status)),
                     ),
                     (
                         Value::keyword(None, "headers"),
@@ -156,23 +158,15 @@ impl Call<'_> {
                 Err(self.arity("(perform http :restrict [\"api.example.com\" \"*.example.org\"])"))
             }
             ("hosts", []) => {
-                let r = cap
-                    .hosts_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let hosts = r
-                    .get()
-                    .and_then(|r| r.get_hosts())
-                    .map_err(|e| self.failed(e))?;
-                let mut out = Vec::new();
-                for h in hosts {
-                    out.push(Value::str(
-                        h.and_then(|h| Ok(h.to_string()?))
-                            .map_err(|e| self.failed(e))?,
-                    ));
-                }
+                let hosts = self
+                    .ask(cap.hosts_request(), |r| {
+                        r.get_hosts()?
+                            .iter()
+                            .map(|h| Ok(h?.to_string()?))
+                            .collect::<capnp::Result<Vec<String>>>()
+                    })
+                    .await?;
+                let out: Vec<Value> = hosts.into_iter().map(Value::str).collect();
                 Ok(Value::vector(out))
             }
             ("hosts", _) => Err(self.arity("(perform http :hosts)")),

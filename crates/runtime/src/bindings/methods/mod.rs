@@ -160,26 +160,19 @@ impl Call<'_> {
         match self.method {
             "graft" => {
                 self.no_args()?;
-                let response = cap
-                    .graft_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let exports = response
-                    .get()
-                    .and_then(|r| r.get_exports())
-                    .map_err(|e| self.failed(e))?;
+                let exports = self
+                    .ask(cap.graft_request(), |r| {
+                        r.get_exports()?
+                            .iter()
+                            .map(|e| {
+                                let cap: Client = e.get_cap().get_as_capability()?;
+                                Ok((e.get_name()?.to_string()?, cap))
+                            })
+                            .collect::<capnp::Result<Vec<_>>>()
+                    })
+                    .await?;
                 let mut grants = glia_eval::value::Map::default();
-                for export in exports {
-                    let name = export
-                        .get_name()
-                        .and_then(|n| Ok(n.to_string()?))
-                        .map_err(|e| self.failed(e))?;
-                    let cap: Client = export
-                        .get_cap()
-                        .get_as_capability()
-                        .map_err(|e| self.failed(e))?;
+                for (name, cap) in exports {
                     grants.insert(Value::keyword(None, &name), registry.value(cap, None));
                 }
                 Ok(Value::Map(Rc::new(grants)))
@@ -236,8 +229,7 @@ impl Call<'_> {
                     p.set_data(&self.bytes(data)?);
                     p.set_signature(&self.bytes(signature)?);
                 }
-                let response = request.send().promise.await.map_err(|e| self.failed(e))?;
-                let valid = response.get().map_err(|e| self.failed(e))?.get_valid();
+                let valid = self.ask(request, |r| Ok(r.get_valid())).await?;
                 Ok(Value::Bool(valid))
             }
             ("verify", _) => {
@@ -250,18 +242,11 @@ impl Call<'_> {
     async fn signer(&self, cap: signer::Client) -> Result<Value, Error> {
         match (self.method, self.args) {
             ("public-key", []) => {
-                let response = cap
-                    .public_key_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let r = response.get().map_err(|e| self.failed(e))?;
-                let key = r.get_key().map_err(|e| self.failed(e))?.to_vec();
-                let peer_id = r
-                    .get_peer_id()
-                    .and_then(|t| Ok(t.to_string()?))
-                    .map_err(|e| self.failed(e))?;
+                let (key, peer_id) = self
+                    .ask(cap.public_key_request(), |r| {
+                        Ok((r.get_key()?.to_vec(), r.get_peer_id()?.to_string()?))
+                    })
+                    .await?;
                 let map: glia_eval::value::Map = [
                     (Value::keyword(None, "key"), Value::Bytes(Rc::new(key))),
                     (Value::keyword(None, "peer-id"), Value::str(peer_id)),
@@ -349,16 +334,9 @@ impl Call<'_> {
     ) -> Result<Value, Error> {
         match (self.method, self.args) {
             ("cid", []) => {
-                let response = cap
-                    .cid_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let cid = response
-                    .get()
-                    .and_then(|r| Ok(r.get_cid()?.to_string()?))
-                    .map_err(|e| self.failed(e))?;
+                let cid = self
+                    .ask(cap.cid_request(), |r| Ok(r.get_cid()?.to_string()?))
+                    .await?;
                 Ok(Value::str(cid))
             }
             ("spawn", [] | [_]) => {
@@ -395,23 +373,19 @@ impl Call<'_> {
                 Ok(registry.value(s.client, Some(byte_stream::Client::TYPE_ID)))
             }
             "wait" => {
-                let r = cap
-                    .wait_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let r = r.get().map_err(|e| self.failed(e))?;
-                let text = |t: capnp::Result<capnp::text::Reader<'_>>| -> Result<String, Error> {
-                    t.and_then(|t| Ok(t.to_string()?))
-                        .map_err(|e| self.failed(e))
-                };
-                let ended = text(r.get_ended())?;
-                let reason = text(r.get_reason())?;
+                let (exit_code, ended, reason) = self
+                    .ask(cap.wait_request(), |r| {
+                        Ok((
+                            r.get_exit_code(),
+                            r.get_ended()?.to_string()?,
+                            r.get_reason()?.to_string()?,
+                        ))
+                    })
+                    .await?;
                 let map: glia_eval::value::Map = [
                     (
                         Value::keyword(None, "exit-code"),
-                        Value::Int(i64::from(r.get_exit_code())),
+                        Value::Int(i64::from(exit_code)),
                     ),
                     (Value::keyword(None, "ended"), Value::keyword(None, &ended)),
                     (Value::keyword(None, "reason"), Value::str(reason)),
@@ -463,16 +437,9 @@ impl Call<'_> {
                 ));
             }
         };
-        let r = cap
-            .bootstrap_request()
-            .send()
-            .promise
-            .await
-            .map_err(|e| self.failed(e))?;
-        let client: Client = r
-            .get()
-            .and_then(|r| r.get_cap().get_as_capability())
-            .map_err(|e| self.failed(e))?;
+        let client: Client = self
+            .ask(cap.bootstrap_request(), |r| r.get_cap().get_as_capability())
+            .await?;
         Ok(registry.value(client, interface))
     }
 }

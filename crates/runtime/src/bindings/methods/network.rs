@@ -92,15 +92,9 @@ impl Call<'_> {
             }
             ("connect", _) => Err(self.arity(CONNECT_USAGE)),
             ("network", []) => {
-                let r = cap
-                    .network_request()
-                    .send()
-                    .promise
-                    .await
-                    .map_err(|e| self.failed(e))?;
-                let r = r.get().map_err(|e| self.failed(e))?;
-                let routing = r.get_routing().map_err(|e| self.failed(e))?;
-                let http = r.get_http().map_err(|e| self.failed(e))?;
+                let (routing, http) = self
+                    .ask(cap.network_request(), |r| Ok((r.get_routing()?, r.get_http()?)))
+                    .await?;
                 let map: glia_eval::value::Map = [
                     (
                         Value::keyword(None, "routing"),
