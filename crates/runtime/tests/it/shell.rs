@@ -1,8 +1,7 @@
 //! `ww shell` driven as a user drives it: through a pseudo-terminal
 //! (rexpect), and with piped input.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use rexpect::session::spawn_command;
 
