@@ -8,7 +8,7 @@ use rexpect::session::spawn_command;
 fn shell_in(home: &std::path::Path) -> rexpect::session::PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ww"));
     cmd.arg("shell").env("HOME", home).env("TERM", "xterm");
-    spawn_command(cmd, Some(20_000)).expect("ww shell starts in a pty")
+    spawn_command(cmd, Some(60_000)).expect("ww shell starts in a pty")
 }
 
 fn temp_home(name: &str) -> std::path::PathBuf {
