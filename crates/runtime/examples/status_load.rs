@@ -30,6 +30,10 @@ struct Args {
     /// Rounds after the warm-up.
     #[arg(long, default_value_t = 2)]
     rounds: usize,
+    /// Image layers for the node (`ww run IMAGE...`), to load a route
+    /// other init scripts set up.
+    #[arg(long, value_name = "DIR")]
+    image: Vec<std::path::PathBuf>,
 }
 
 /// The node under load; killed when dropped.
@@ -65,7 +69,7 @@ mod tempdir {
     }
 }
 
-fn boot(ww: &std::path::Path) -> Result<Node, String> {
+fn boot(ww: &std::path::Path, images: &[std::path::PathBuf]) -> Result<Node, String> {
     let home = tempdir::Home::new().map_err(|e| format!("cannot make a HOME: {e}"))?;
     let mut child = Command::new(ww)
         .args([
@@ -77,6 +81,7 @@ fn boot(ww: &std::path::Path) -> Result<Node, String> {
             "--with-http-admin",
             "off",
         ])
+        .args(images)
         .env("HOME", &home.0)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -189,7 +194,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let node = match boot(&args.ww) {
+    // reqwest is built without a TLS provider of its own (the node picks
+    // ring); plain HTTP still asks for one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let node = match boot(&args.ww, &args.image) {
         Ok(node) => node,
         Err(e) => {
             eprintln!("status_load: {e}");
