@@ -3,7 +3,7 @@
 //! with the node's capabilities.
 //!
 //! The node sends a fresh 32-byte nonce; the client answers with its
-//! public key and a signature over [`signed`] (a domain tag, the node's
+//! public key and a signature over `signed` (a domain tag, the node's
 //! peer id and the nonce); the node accepts a key that verifies and is its
 //! own or listed in `~/.ww/authorized_keys`, and says which in one byte and
 //! a message. The client's libp2p key is a throwaway: the key that logs in
