@@ -41,10 +41,12 @@ enum Command {
     /// Boot a node on the embedded defaults.
     ///
     /// Reads (or makes) the identity, listens on libp2p and serves HTTP
-    /// routes, then runs the image's init scripts (`etc/init.d/*.glia`, in
-    /// name order) with `host`, `runtime` and `identity` bound: the
-    /// embedded default serves the status cell at `/status`. Runs until
-    /// SIGINT or SIGTERM.
+    /// routes, then runs the image's kernel: its `boot/main.wasm` as pid0
+    /// if it has one (the node exits with it), else its init scripts
+    /// (`etc/init.d/*.glia`, in name order, form by form) with `host`,
+    /// `runtime`, `routing` and `identity` bound. The embedded default
+    /// serves the status cell at `/status`. `ww shell` attaches through
+    /// ~/.ww/run while it runs. Runs until SIGINT or SIGTERM.
     Run {
         /// Image layers (directories) over the embedded default, later
         /// ones winning.
