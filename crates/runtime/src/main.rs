@@ -427,9 +427,8 @@ fn run(config: runtime::node::Config) -> ExitCode {
         if let Some(admin) = node.admin {
             eprintln!("ww: admin on http://{admin}");
         }
-        let pid0 = node.pid0.clone();
         let clients = node.roots.clients();
-        if pid0.is_none() {
+        if node.pid0.is_none() {
             let failed = run_init(&node, &clients).await;
             if failed > 0 {
                 eprintln!(
@@ -448,7 +447,7 @@ fn run(config: runtime::node::Config) -> ExitCode {
                 runtime::node::pid0::PATH
             );
         }
-        let control = match attach_points(&node, &clients).await {
+        let control = match attach_points(&node, &clients, &config.run_dir).await {
             Ok(control) => control,
             Err(e) => {
                 eprintln!("ww run: {e}");
@@ -457,13 +456,13 @@ fn run(config: runtime::node::Config) -> ExitCode {
         };
         node.ready.store(true, std::sync::atomic::Ordering::Release);
         eprintln!("ww: ready");
-        let code = match pid0 {
+        let code = match &node.pid0 {
             None => {
                 shutdown_signal().await;
                 ExitCode::SUCCESS
             }
             Some(bytes) => tokio::select! {
-                ended = run_pid0(&bytes, &node, &clients) => ended,
+                ended = run_pid0(bytes, &node, &clients) => ended,
                 () = shutdown_signal() => ExitCode::SUCCESS,
             },
         };
@@ -530,20 +529,20 @@ async fn run_pid0(
     }
 }
 
-/// Where sessions attach to `node`: the state file and socket under
-/// `~/.ww/run`, and the login protocol over libp2p.
+/// Where sessions attach to `node`: the state file and socket in `dir`
+/// (`~/.ww/run`), and the login protocol over libp2p.
 async fn attach_points(
     node: &runtime::node::Node,
     clients: &[(String, capnp::capability::Client)],
+    dir: &std::path::Path,
 ) -> Result<runtime::node::control::Control, String> {
     use runtime::node::state;
     let network = node.roots.network.get().await.map_err(|e| e.to_string())?;
-    let dir = runtime::home::run_dir();
     let pid = std::process::id();
     let state = state::State {
         pid,
         peer_id: network.peer_id().to_string(),
-        socket: state::socket_path(&dir, pid),
+        socket: state::socket_path(dir, pid),
         listen_addrs: node.addrs.iter().map(ToString::to_string).collect(),
         http: node.http.to_string(),
         admin: node.admin.map(|a| a.to_string()),
@@ -553,7 +552,7 @@ async fn attach_points(
     };
     let membrane = runtime::bindings::membrane_of(&node.roots.epoch, clients);
     runtime::node::control::start(
-        &dir,
+        dir,
         &state,
         membrane,
         network,

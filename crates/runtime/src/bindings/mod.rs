@@ -110,16 +110,22 @@ impl Roots {
     }
 }
 
+/// `clients`, root capabilities by name, as whole grants under the same
+/// names: what a node's kernel cell and attached sessions are given.
+pub fn grants_of(clients: &[(String, capnp::capability::Client)]) -> Vec<crate::membrane::Grant> {
+    clients
+        .iter()
+        .map(|(name, client)| crate::membrane::Grant::new(name.clone(), client.clone()))
+        .collect()
+}
+
 /// A membrane granting `clients` under their names, issued in `epoch`:
 /// what a node hands to a session attached to it.
 pub fn membrane_of(
     epoch: &crate::membrane::Epoch,
     clients: &[(String, capnp::capability::Client)],
 ) -> crate::schema::membrane_capnp::membrane::Client {
-    let grants = clients
-        .iter()
-        .map(|(name, client)| crate::membrane::Grant::new(name.clone(), client.clone()));
-    crate::membrane::Membrane::new(epoch, grants)
+    crate::membrane::Membrane::new(epoch, grants_of(clients))
         .expect("the roots have distinct names")
         .client()
 }

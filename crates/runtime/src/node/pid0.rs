@@ -9,7 +9,7 @@ use std::time::Duration;
 use capnp::capability::Client;
 
 use crate::cells::{CellHost, Limits, Mode, Outcome, Process, Run};
-use crate::membrane::{Epoch, Grant};
+use crate::membrane::Epoch;
 
 /// Where an image keeps its kernel cell.
 pub const PATH: &str = "boot/main.wasm";
@@ -51,14 +51,11 @@ pub async fn run(
     // The kernel reads no input: its stdin ends at once.
     drop(stdin);
     let ends = channel.expect("a channel was asked for");
-    let grants = clients
-        .iter()
-        .map(|(name, client)| Grant::new(name.clone(), client.clone()));
+    let grants = crate::bindings::grants_of(clients);
     // What the kernel exports on its membrane, if anything, nobody asks
     // for: the connection is kept so its calls on the roots are answered.
-    let _export =
-        crate::membrane::process::connect(ends.writer, ends.reader, grants.collect(), epoch)
-            .map_err(|e| format!("cannot hand pid0 its capabilities: {e}"))?;
+    let _export = crate::membrane::process::connect(ends.writer, ends.reader, grants, epoch)
+        .map_err(|e| format!("cannot hand pid0 its capabilities: {e}"))?;
     let output = tokio::spawn(async move {
         let _ = tokio::io::copy(&mut stdout, &mut tokio::io::stdout()).await;
     });
