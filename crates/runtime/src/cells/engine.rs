@@ -59,6 +59,11 @@ impl CellHost {
             // for many runs.
             .decommit_batch_size(32);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        // `perf` cannot name JIT code by itself: with `WW_PROFILE=perfmap`
+        // the engine writes `/tmp/perf-<pid>.map` for it (doc/performance.md).
+        if std::env::var_os("WW_PROFILE").is_some_and(|v| v == "perfmap") {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         if let Some(dir) = cache {
             let mut cache_config = wasmtime::CacheConfig::new();
             cache_config.with_directory(dir);

@@ -42,12 +42,15 @@ impl ProcessServer {
         } = process;
         let kill = exit.kill_switch();
         let (stdin, stdout, bootstrap) = match (mode, channel) {
-            (Mode::Vat, _) => (None, None, Some(connect(stdin, stdout, grants, epoch)?)),
+            (Mode::Vat, _) => (None, None, connect(stdin, stdout, grants, epoch, true)?),
             (_, channel) => {
                 // The membrane is on the channel, if there are grants (the
-                // executor asks for one then).
+                // executor asks for one then). A WAGI cell answers its
+                // request on stdout and serves nothing over it.
                 let bootstrap = match channel {
-                    Some(ends) => Some(connect(ends.writer, ends.reader, grants, epoch)?),
+                    Some(ends) => {
+                        connect(ends.writer, ends.reader, grants, epoch, mode == Mode::Raw)?
+                    }
                     None if grants.is_empty() => None,
                     None => return Err(capnp::Error::failed(NO_CHANNEL.into())),
                 };
@@ -96,18 +99,21 @@ const NO_CHANNEL: &str = "this process has no membrane channel to graft its gran
 
 /// Connects to a cell, writing to `to_cell` and reading `from_cell`, with
 /// a membrane of `grants` (under `epoch`) as the host's side; returns what
-/// the cell serves. The connection runs as a task of the `LocalSet`.
+/// the cell serves if `export` is asked for (asking costs a message each
+/// way, which a cell that serves nothing need not answer). The connection
+/// runs as a task of the `LocalSet`.
 pub(crate) fn connect(
     to_cell: DuplexStream,
     from_cell: DuplexStream,
     grants: Vec<Grant>,
     epoch: &Epoch,
-) -> Result<Client, capnp::Error> {
+    export: bool,
+) -> Result<Option<Client>, capnp::Error> {
     let membrane = Membrane::new(epoch, grants)
         .map_err(|e| capnp::Error::failed(e.to_string()))?
         .client();
     let mut vat = Vat::connect(to_cell, from_cell, membrane);
-    let export: Client = vat.export();
+    let export: Option<Client> = export.then(|| vat.export());
     tokio::task::spawn_local(async move {
         if let Err(e) = vat.run().await {
             eprintln!("ww: the connection with a cell failed: {e}");

@@ -53,8 +53,8 @@ pub async fn run(
     let ends = channel.expect("a channel was asked for");
     let grants = crate::bindings::grants_of(clients);
     // What the kernel exports on its membrane, if anything, nobody asks
-    // for: the connection is kept so its calls on the roots are answered.
-    let _export = crate::membrane::process::connect(ends.writer, ends.reader, grants, epoch)
+    // for; the connection runs on so its calls on the roots are answered.
+    crate::membrane::process::connect(ends.writer, ends.reader, grants, epoch, false)
         .map_err(|e| format!("cannot hand pid0 its capabilities: {e}"))?;
     let output = tokio::spawn(async move {
         let _ = tokio::io::copy(&mut stdout, &mut tokio::io::stdout()).await;

@@ -40,6 +40,16 @@ fn sink() -> (byte_stream::Client, DuplexStream) {
     )
 }
 
+/// Grants the process `out` as `out`, and nothing else.
+fn grant_out(params: executor::spawn_params::Builder<'_>, out: &byte_stream::Client) {
+    let mut grants = params.init_grants(1);
+    grants.reborrow().get(0).set_name("out");
+    grants
+        .get(0)
+        .init_cap()
+        .set_as_capability(out.client.hook.clone());
+}
+
 async fn write(stream: &byte_stream::Client, data: &[u8]) -> Result<(), capnp::Error> {
     let mut request = stream.write_request();
     request.get().set_data(data);
@@ -205,6 +215,46 @@ fn a_raw_process_streams_through_its_capabilities() {
 }
 
 #[test]
+fn an_http_process_grafts_its_grants_over_its_channel_and_serves_nothing() {
+    local(async {
+        let epoch = Epoch::new();
+        let executor = load(&runtime_cap(&epoch), std_cells::STATUS);
+        let (out, _collected) = sink();
+        let mut spawn = executor.spawn_request();
+        {
+            let mut params = spawn.get();
+            params.set_mode(Mode::Http);
+            let mut env = params.reborrow().init_env(1);
+            env.reborrow().get(0).set_name("REQUEST_METHOD");
+            env.get(0).set_value("GET");
+            grant_out(params, &out);
+        }
+        let process = spawn.send().pipeline.get_process();
+        let stdin = process.stdin_request().send().pipeline.get_stream();
+        let stdout = process.stdout_request().send().pipeline.get_stream();
+        close(&stdin).await.unwrap();
+        let mut response = Vec::new();
+        loop {
+            let chunk = read(&stdout, 1 << 16).await.unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            response.extend(chunk);
+        }
+        let response = String::from_utf8(response).unwrap();
+        // The cell grafted its membrane (granted `out`, not `host`, it
+        // reports no node facts) and answered on stdout.
+        assert!(response.contains(r#""status":"ok""#), "{response}");
+        assert!(!response.contains("peer_id"), "{response}");
+        assert_eq!(wait(&process).await, (0, "exit".into()));
+        // A WAGI cell answers on stdout: the host never asks it for a
+        // capability of its own.
+        let bootstrap = process.bootstrap_request().send().promise.await.map(drop);
+        assert_refused(bootstrap, "no bootstrap capability", "vat mode");
+    });
+}
+
+#[test]
 fn a_vat_process_gets_exactly_its_grants_and_can_be_killed() {
     local(async {
         let epoch = Epoch::new();
@@ -214,12 +264,7 @@ fn a_vat_process_gets_exactly_its_grants_and_can_be_killed() {
         {
             let mut params = spawn.get();
             params.set_mode(Mode::Vat);
-            let mut grants = params.init_grants(1);
-            grants.reborrow().get(0).set_name("out");
-            grants
-                .get(0)
-                .init_cap()
-                .set_as_capability(out.client.hook.clone());
+            grant_out(params, &out);
         }
         let process = spawn.send().pipeline.get_process();
         let response = process.bootstrap_request().send().promise.await.unwrap();
