@@ -1,6 +1,6 @@
 // Prints the CID that `ipfs add --cid-version=1 FILE` (Kubo) prints for FILE,
 // computed by the reference UnixFS importer with Kubo's CIDv1 defaults. It is
-// the oracle for crates/runtime/tests/cid.rs.
+// the oracle for crates/runtime/tests/it/cid.rs.
 //
 // Usage: node tests/cid/cid.mjs FILE
 //

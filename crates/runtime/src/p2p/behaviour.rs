@@ -59,10 +59,11 @@ impl Behaviour {
             .with_max_pending_incoming(Some(options.max_connections));
         Ok(Behaviour {
             limits: connection_limits::Behaviour::new(limits),
-            identify: identify::Behaviour::new(identify::Config::new(
-                PROTOCOL_VERSION.to_string(),
-                key.public(),
-            )),
+            // Peers see which software this is, not only its library.
+            identify: identify::Behaviour::new(
+                identify::Config::new(PROTOCOL_VERSION.to_string(), key.public())
+                    .with_agent_version(format!("ww/{}", env!("CARGO_PKG_VERSION"))),
+            ),
             ping: ping::Behaviour::default(),
             kad,
             stream: libp2p_stream::Behaviour::new(),

@@ -1,6 +1,7 @@
 //! `ww run` end to end, on loopback: the README's flow (a fresh node, then
 //! `curl /status`), init scripts in order with a failing one isolated,
-//! bind failures, shutdown on SIGTERM; and `ww keygen`.
+//! bind failures, shutdown on SIGTERM; a foreign (js-libp2p) peer
+//! identifying and pinging a node; and `ww keygen`.
 
 use crate::common;
 
@@ -319,6 +320,74 @@ fn keygen_makes_an_identity_and_keeps_an_existing_one() {
     let out = ww(&["--output", path.to_str().unwrap(), "--force"]);
     assert!(out.status.success());
     assert_ne!(String::from_utf8(out.stdout).unwrap(), peer);
+}
+
+#[test]
+fn a_js_libp2p_peer_identifies_and_pings_a_node_and_sees_its_protocols() {
+    let root = common::repo_root();
+    // `npm ci` of tests/js-libp2p, done by ./scripts/test; the script runs
+    // from there, as ES modules resolve packages from their own directory.
+    let dir = match std::env::var_os("WW_JS_LIBP2P") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target/js-libp2p"),
+    };
+    assert!(
+        dir.join("node_modules/libp2p/package.json").is_file(),
+        "js-libp2p is not installed in {}: run ./scripts/test, which installs \
+         tests/js-libp2p there, or point WW_JS_LIBP2P at a directory where `npm ci` \
+         of tests/js-libp2p was run",
+        dir.display()
+    );
+    for script in ["peer.mjs", "with-resolvers.mjs"] {
+        std::fs::copy(root.join("tests/js-libp2p").join(script), dir.join(script)).unwrap();
+    }
+    let home = TempDir::new("js-peer");
+    let init = home.0.join("image/etc/init.d");
+    std::fs::create_dir_all(&init).unwrap();
+    std::fs::write(
+        init.join("10-ident.glia"),
+        r#"(perform host :export "ident" (attenuate identity [:signer]))"#,
+    )
+    .unwrap();
+    let image = home.0.join("image");
+    let node = run(&home, &[image.to_str().unwrap()]);
+    assert!(node.log.contains("10-ident.glia: ok"), "{}", node.log);
+
+    let out = Command::new("node")
+        .arg(dir.join("peer.mjs"))
+        .arg(format!("{}/p2p/{}", node.libp2p, node.peer_id))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (run ./scripts/test to set it up): {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the js-libp2p peer failed: {}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(seen["peer"], node.peer_id.as_str());
+    assert_eq!(seen["protocolVersion"], "/ww/0.1.0");
+    assert_eq!(
+        seen["agent"],
+        format!("ww/{}", env!("CARGO_PKG_VERSION")).as_str()
+    );
+    assert!(seen["pingMs"].is_number(), "{seen}");
+    let protocols: Vec<&str> = seen["protocols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    for expected in [
+        "/ipfs/id/1.0.0",
+        "/ipfs/ping/1.0.0",
+        "/ipfs/kad/1.0.0",
+        "/ww/0.1.0/login",
+        "/ww/0.1.0/vat/ident",
+    ] {
+        assert!(protocols.contains(&expected), "{expected} in {protocols:?}");
+    }
 }
 
 #[test]

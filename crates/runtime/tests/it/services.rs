@@ -1,6 +1,7 @@
 //! Services between two real nodes on loopback: a capability exported on
 //! `/ww/0.1.0/vat/<name>` and dialled by a peer (attenuation and epochs
-//! holding across the wire), a vat cell and a raw cell per stream.
+//! holding across the wire), a vat cell and a raw cell per stream; a rogue
+//! peer's garbage and a peer hanging up mid-call.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use tokio::io::AsyncReadExt;
 
 struct Node {
     host: host::Client,
+    network: Network,
     id: String,
     addr: String,
 }
@@ -34,7 +36,8 @@ async fn node() -> Node {
     let addr = network.listen_addrs().await.unwrap()[0].to_string();
     Node {
         id: network.peer_id().to_string(),
-        host: HostServer::new(LazyNetwork::ready(network, key)).client(),
+        host: HostServer::new(LazyNetwork::ready(network.clone(), key)).client(),
+        network,
         addr,
     }
 }
@@ -163,6 +166,77 @@ fn an_exported_capability_is_called_by_a_peer_as_attenuated() {
         let bad = IdentityServer::new(Keypair::generate_ed25519()).client();
         let err = export(&a, "no/slash", bad.client).await.err().unwrap();
         assert!(err.to_string().contains("cannot name a service"), "{err}");
+    });
+}
+
+#[test]
+fn a_peer_sending_garbage_on_a_vat_protocol_is_cut_off_and_others_are_served() {
+    use futures::{AsyncReadExt as _, AsyncWriteExt as _};
+    local(async || {
+        let (a, b) = pair().await;
+        let ident = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let _listener = export(&a, "ident", ident.client).await.unwrap();
+        let protocol = runtime::p2p::protocol("vat", "ident").unwrap();
+        let garbage: [&[u8]; 3] = [
+            // 2^32 segments.
+            &[0xff; 64],
+            // One segment of 2^32 - 1 words: past any traversal limit.
+            &[0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+            // Another protocol altogether.
+            b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+        ];
+        for bytes in garbage {
+            let mut stream = b
+                .network
+                .open_stream(a.network.peer_id(), protocol.clone())
+                .await
+                .unwrap();
+            stream.write_all(bytes).await.unwrap();
+            stream.flush().await.unwrap();
+            // The exporter hangs up (our side keeps writing open): reading
+            // ends instead of waiting for a message that never comes.
+            let mut rest = Vec::new();
+            let read = tokio::time::timeout(
+                std::time::Duration::from_secs(20),
+                stream.read_to_end(&mut rest),
+            )
+            .await;
+            assert!(read.is_ok(), "the exporter kept a garbage stream open");
+        }
+        // The exporter serves honest callers as before, the rogue one too.
+        let remote = identity::Client::new(dial(&b, &a, "ident").await.unwrap().hook);
+        sign(&remote).await.unwrap();
+    });
+}
+
+#[test]
+fn a_peer_hanging_up_mid_call_is_a_clean_error() {
+    use futures::{AsyncReadExt as _, StreamExt as _};
+    local(async || {
+        let (a, b) = pair().await;
+        // A takes each caller's first message, then hangs up unanswered.
+        let protocol = runtime::p2p::protocol("vat", "flaky").unwrap();
+        let mut incoming = a.network.accept(protocol).unwrap();
+        tokio::task::spawn_local(async move {
+            while let Some((_, mut stream)) = incoming.next().await {
+                let mut first = [0u8; 64];
+                let _ = stream.read(&mut first).await;
+            }
+        });
+        let call = async {
+            let remote = identity::Client::new(dial(&b, &a, "flaky").await?.hook);
+            sign(&remote).await
+        };
+        let result = tokio::time::timeout(std::time::Duration::from_secs(20), call)
+            .await
+            .expect("the call waits for an answer that cannot come");
+        let err = result.unwrap_err();
+        assert_eq!(err.kind, capnp::ErrorKind::Disconnected, "{err}");
+        // B's node is unaffected: it still reaches A.
+        let ident = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let _listener = export(&a, "ident", ident.client).await.unwrap();
+        let remote = identity::Client::new(dial(&b, &a, "ident").await.unwrap().hook);
+        sign(&remote).await.unwrap();
     });
 }
 
