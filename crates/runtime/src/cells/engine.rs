@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,6 +28,8 @@ pub struct CellHost {
     /// Cells by CID: each is compiled once.
     pub(super) cells: Mutex<HashMap<String, Arc<Cell>>>,
     pub(super) tmp: Arc<TmpPool>,
+    /// Cells running now (see [`Running`]).
+    pub(super) running: Arc<AtomicUsize>,
     ticker: Ticker,
 }
 
@@ -84,6 +86,7 @@ impl CellHost {
             p1,
             cells: Mutex::new(HashMap::new()),
             tmp: Arc::default(),
+            running: Arc::default(),
         })
     }
 
@@ -92,9 +95,32 @@ impl CellHost {
         Some(crate::home::ww_home().join("cache/wasm"))
     }
 
+    /// How many cells run now: started and not yet ended, killed or
+    /// dropped.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::Relaxed)
+    }
+
     /// Whether the ticker runs (for tests).
     pub fn ticking(&self) -> bool {
         self.ticker.running()
+    }
+}
+
+/// One running cell, counted in its host's [`CellHost::running`] from
+/// when it is made until it is dropped (a killed cell's task drops it too).
+pub(super) struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    pub(super) fn new(count: &Arc<AtomicUsize>) -> Running {
+        count.fetch_add(1, Ordering::Relaxed);
+        Running(count.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

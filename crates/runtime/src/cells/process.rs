@@ -8,7 +8,7 @@ use tokio::io::{AsyncReadExt, DuplexStream};
 use tokio::task::JoinHandle;
 
 use super::channel::{self, HostEnds};
-use super::engine::CellHost;
+use super::engine::{CellHost, Running};
 use super::run::{Cell, CellError, Ended, Outcome, Run, execute};
 use super::sandbox::Stdio;
 
@@ -64,8 +64,11 @@ impl CellHost {
         };
         let engine = self.engine.clone();
         let tmp = self.tmp.clone();
-        let task =
-            tokio::spawn(async move { execute(&engine, &tmp, &cell, run, stdio, cell_ends).await });
+        let running = Running::new(&self.running);
+        let task = tokio::spawn(async move {
+            let _running = running;
+            execute(&engine, &tmp, &cell, run, stdio, cell_ends).await
+        });
         Process {
             stdin,
             stdout,

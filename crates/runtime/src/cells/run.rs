@@ -261,6 +261,7 @@ impl CellHost {
             stdin: std::mem::take(&mut run.stdin),
             stdout_limit: run.limits.stdout,
         };
+        let _running = super::engine::Running::new(&self.running);
         execute(&self.engine, &self.tmp, cell, run, stdio, None).await
     }
 }

@@ -1,6 +1,7 @@
 //! Services between two real nodes on loopback: a capability exported on
 //! `/ww/0.1.0/vat/<name>` and dialled by a peer (attenuation and epochs
-//! holding across the wire), a vat cell and a raw cell per stream; a rogue
+//! holding across the wire), a vat cell and a raw cell per stream (stopped
+//! when its peer hangs up); a rogue
 //! peer's garbage and a peer hanging up mid-call.
 
 use std::rc::Rc;
@@ -262,6 +263,64 @@ fn a_vat_cell_per_stream_serves_each_peer() {
         let mut got = String::new();
         seen.read_to_string(&mut got).await.unwrap();
         assert_eq!(got, "hello from a vat cell\nACROSS THE WIRE\n");
+    });
+}
+
+/// Waits (at most 20 s) until `host` runs `n` cells.
+async fn until_running(host: &CellHost, n: usize) {
+    for _ in 0..400 {
+        if host.running() == n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{} cells run, not {n}", host.running());
+}
+
+#[test]
+fn a_per_stream_cell_stops_when_its_peer_hangs_up() {
+    use futures::AsyncWriteExt as _;
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        let cells = Arc::new(CellHost::new(None).unwrap());
+        let runtime = RuntimeServer::new(cells.clone(), &epoch).client();
+        let mut load = runtime.load_request();
+        load.get().set_wasm(fixtures::SHOUT);
+        let shout = load.send().pipeline.get_executor();
+        let (_seen, out_end) = tokio::io::duplex(1 << 16);
+        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        let _listener = listen(&a, shout, "/ww/0.1.0/vat/shout", &[("out", out.client)]).await;
+
+        // A vat cell for each of two streams, running while they are
+        // open: each stream asks for the cell's bootstrap capability (the
+        // cell is spawned when a message first needs it), then hangs up.
+        let mut bootstrap = capnp::message::Builder::new_default();
+        bootstrap
+            .init_root::<capnp_rpc::rpc_capnp::message::Builder>()
+            .init_bootstrap()
+            .set_question_id(0);
+        let bootstrap = capnp::serialize::write_message_to_words(&bootstrap);
+        let protocol = runtime::p2p::protocol("vat", "shout").unwrap();
+        let mut streams = Vec::new();
+        for _ in 0..2 {
+            let mut stream = b
+                .network
+                .open_stream(a.network.peer_id(), protocol.clone())
+                .await
+                .unwrap();
+            stream.write_all(&bootstrap).await.unwrap();
+            stream.flush().await.unwrap();
+            streams.push(stream);
+        }
+        until_running(&cells, 2).await;
+        let second = streams.pop().unwrap();
+        let first = streams.pop().unwrap();
+        // A peer hanging up stops its cell, not the other's.
+        drop(first);
+        until_running(&cells, 1).await;
+        drop(second);
+        until_running(&cells, 0).await;
     });
 }
 
