@@ -8,7 +8,7 @@ use wasmtime::{Engine, Module, Store, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::bindings::CommandPre;
 
-use super::engine::{CellHost, MAX_CELL_MEMORY, TICK};
+use super::engine::{CellHost, MAX_CELL_MEMORY, Running, TICK};
 use super::sandbox::{self, Limiter, P1State, P2State, PrivateTmp, Stdio, TmpPool};
 
 /// Why a cell could not be loaded or started.
@@ -261,7 +261,7 @@ impl CellHost {
             stdin: std::mem::take(&mut run.stdin),
             stdout_limit: run.limits.stdout,
         };
-        let _running = super::engine::Running::new(&self.running);
+        let _running = Running::new(&self.running);
         execute(&self.engine, &self.tmp, cell, run, stdio, None).await
     }
 }

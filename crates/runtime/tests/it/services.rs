@@ -1,8 +1,8 @@
 //! Services between two real nodes on loopback: a capability exported on
 //! `/ww/0.1.0/vat/<name>` and dialled by a peer (attenuation and epochs
 //! holding across the wire), a vat cell and a raw cell per stream (stopped
-//! when its peer hangs up); a rogue
-//! peer's garbage and a peer hanging up mid-call.
+//! when its peer hangs up); a rogue peer's garbage and a peer hanging up
+//! mid-call.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -170,9 +170,28 @@ fn an_exported_capability_is_called_by_a_peer_as_attenuated() {
     });
 }
 
+/// A stream of `protocol` from `from` to `to` on which `bytes` were sent,
+/// as they are: no Cap'n Proto of ours around them.
+async fn send_raw(
+    from: &Node,
+    to: &Node,
+    protocol: &libp2p::StreamProtocol,
+    bytes: &[u8],
+) -> libp2p::Stream {
+    use futures::AsyncWriteExt as _;
+    let mut stream = from
+        .network
+        .open_stream(to.network.peer_id(), protocol.clone())
+        .await
+        .unwrap();
+    stream.write_all(bytes).await.unwrap();
+    stream.flush().await.unwrap();
+    stream
+}
+
 #[test]
 fn a_peer_sending_garbage_on_a_vat_protocol_is_cut_off_and_others_are_served() {
-    use futures::{AsyncReadExt as _, AsyncWriteExt as _};
+    use futures::AsyncReadExt as _;
     local(async || {
         let (a, b) = pair().await;
         let ident = IdentityServer::new(Keypair::generate_ed25519()).client();
@@ -187,13 +206,7 @@ fn a_peer_sending_garbage_on_a_vat_protocol_is_cut_off_and_others_are_served() {
             b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
         ];
         for bytes in garbage {
-            let mut stream = b
-                .network
-                .open_stream(a.network.peer_id(), protocol.clone())
-                .await
-                .unwrap();
-            stream.write_all(bytes).await.unwrap();
-            stream.flush().await.unwrap();
+            let mut stream = send_raw(&b, &a, &protocol, bytes).await;
             // The exporter hangs up (our side keeps writing open): reading
             // ends instead of waiting for a message that never comes.
             let mut rest = Vec::new();
@@ -279,7 +292,6 @@ async fn until_running(host: &CellHost, n: usize) {
 
 #[test]
 fn a_per_stream_cell_stops_when_its_peer_hangs_up() {
-    use futures::AsyncWriteExt as _;
     local(async || {
         let (a, b) = pair().await;
         let epoch = Epoch::new();
@@ -304,14 +316,7 @@ fn a_per_stream_cell_stops_when_its_peer_hangs_up() {
         let protocol = runtime::p2p::protocol("vat", "shout").unwrap();
         let mut streams = Vec::new();
         for _ in 0..2 {
-            let mut stream = b
-                .network
-                .open_stream(a.network.peer_id(), protocol.clone())
-                .await
-                .unwrap();
-            stream.write_all(&bootstrap).await.unwrap();
-            stream.flush().await.unwrap();
-            streams.push(stream);
+            streams.push(send_raw(&b, &a, &protocol, &bootstrap).await);
         }
         until_running(&cells, 2).await;
         let second = streams.pop().unwrap();

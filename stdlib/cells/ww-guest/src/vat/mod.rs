@@ -207,6 +207,7 @@ fn connect(
         crate::Mode::Vat => (streams::Input::stdin(), streams::Output::stdout()),
         _ => channel::connect()?,
     };
+    let (input, output) = streams::buffered(input, output);
     let network = capnp_rpc::twoparty::VatNetwork::new(
         input,
         output,

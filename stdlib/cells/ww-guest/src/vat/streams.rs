@@ -36,22 +36,34 @@ fn poll_wait(waiting: &mut Option<Pin<Box<WaitFor>>>, cx: &mut Context<'_>) -> P
     Poll::Ready(())
 }
 
-/// The most one call asks of (or hands to) the host: what the host's end
-/// of a stream buffers.
-const CHUNK: usize = 64 << 10;
+/// What a stream's reader or writer buffers. Cap'n Proto reads and writes
+/// a message in pieces (its segment table, then its segments) and each
+/// WASI call crosses into the host, so [`buffered`] makes that one call per
+/// message. Most messages a cell exchanges are far smaller; larger reads
+/// and writes bypass the buffer. Kept small because a fresh cell pays for
+/// zeroing the reader's buffer on every run.
+const CHUNK: usize = 8 << 10;
+
+/// `input` and `output` buffered (see [`CHUNK`]).
+pub(crate) fn buffered(
+    input: Input,
+    output: Output,
+) -> (
+    futures::io::BufReader<Input>,
+    futures::io::BufWriter<Output>,
+) {
+    (
+        futures::io::BufReader::with_capacity(CHUNK, input),
+        futures::io::BufWriter::with_capacity(CHUNK, output),
+    )
+}
 
 /// The process's stdin. Must be made inside `wstd::runtime::block_on`.
-///
-/// Reads are buffered: Cap'n Proto reads a message in pieces (its segment
-/// table, then its segments), and each WASI call crosses into the host.
 pub(crate) struct Input {
     // Fields drop in order: the pollable before the stream it came from.
     waiting: Option<Pin<Box<WaitFor>>>,
     ready: AsyncPollable,
     stream: InputStream,
-    /// What the host gave and the reader has not taken yet, from `taken`.
-    buffered: Vec<u8>,
-    taken: usize,
 }
 
 impl Input {
@@ -64,8 +76,6 @@ impl Input {
             waiting: None,
             ready: AsyncPollable::new(stream.subscribe()),
             stream,
-            buffered: Vec::new(),
-            taken: 0,
         }
     }
 }
@@ -77,25 +87,16 @@ impl futures::io::AsyncRead for Input {
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if buf.is_empty() {
-            return Poll::Ready(Ok(0));
-        }
         loop {
-            if this.taken < this.buffered.len() {
-                let n = (this.buffered.len() - this.taken).min(buf.len());
-                buf[..n].copy_from_slice(&this.buffered[this.taken..this.taken + n]);
-                this.taken += n;
-                return Poll::Ready(Ok(n));
-            }
             ready!(poll_wait(&mut this.waiting, cx));
-            match this.stream.read(CHUNK.max(buf.len()) as u64) {
+            match this.stream.read(buf.len() as u64) {
                 // Nothing yet (WASI's empty read is not the end).
-                Ok(bytes) if bytes.is_empty() => {
+                Ok(bytes) if bytes.is_empty() && !buf.is_empty() => {
                     this.waiting = Some(Box::pin(this.ready.wait_for()));
                 }
                 Ok(bytes) => {
-                    this.buffered = bytes;
-                    this.taken = 0;
+                    buf[..bytes.len()].copy_from_slice(&bytes);
+                    return Poll::Ready(Ok(bytes.len()));
                 }
                 Err(StreamError::Closed) => return Poll::Ready(Ok(0)),
                 Err(e) => return Poll::Ready(Err(stream_error(e))),
@@ -105,20 +106,12 @@ impl futures::io::AsyncRead for Input {
 }
 
 /// The process's stdout. Must be made inside `wstd::runtime::block_on`.
-///
-/// Writes are gathered until a flush and handed to the host in one call
-/// (see [`Input`]). A flush does not wait for the host to pass the bytes
-/// on: the host's end writes whatever it is handed, flushed or not, and
-/// waiting would suspend the cell once per message. Closing does wait, so
-/// nothing is lost when the cell ends.
 pub(crate) struct Output {
     waiting: Option<Pin<Box<WaitFor>>>,
-    /// A flush of the host's end was started and is waited for (closing).
+    /// A flush was started (closing) and is waited for.
     flushing: bool,
     ready: AsyncPollable,
     stream: OutputStream,
-    /// Written, not yet handed to the host.
-    pending: Vec<u8>,
 }
 
 impl Output {
@@ -132,30 +125,7 @@ impl Output {
             flushing: false,
             ready: AsyncPollable::new(stream.subscribe()),
             stream,
-            pending: Vec::new(),
         }
-    }
-
-    /// Hands everything pending to the host, waiting for room if it has
-    /// none.
-    fn poll_hand_over(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        while !self.pending.is_empty() {
-            ready!(poll_wait(&mut self.waiting, cx));
-            match self.stream.check_write() {
-                Ok(0) => self.waiting = Some(Box::pin(self.ready.wait_for())),
-                Ok(room) => {
-                    let n = usize::try_from(room)
-                        .unwrap_or(usize::MAX)
-                        .min(self.pending.len());
-                    if let Err(e) = self.stream.write(&self.pending[..n]) {
-                        return Poll::Ready(Err(stream_error(e)));
-                    }
-                    self.pending.drain(..n);
-                }
-                Err(e) => return Poll::Ready(Err(stream_error(e))),
-            }
-        }
-        Poll::Ready(Ok(()))
     }
 }
 
@@ -166,21 +136,36 @@ impl futures::io::AsyncWrite for Output {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if this.pending.len() >= CHUNK {
-            ready!(this.poll_hand_over(cx))?;
+        loop {
+            ready!(poll_wait(&mut this.waiting, cx));
+            match this.stream.check_write() {
+                Ok(0) => this.waiting = Some(Box::pin(this.ready.wait_for())),
+                Ok(room) => {
+                    let n = usize::try_from(room).unwrap_or(usize::MAX).min(buf.len());
+                    return Poll::Ready(
+                        this.stream
+                            .write(&buf[..n])
+                            .map(|()| n)
+                            .map_err(stream_error),
+                    );
+                }
+                Err(e) => return Poll::Ready(Err(stream_error(e))),
+            }
         }
-        this.pending.extend_from_slice(buf);
-        Poll::Ready(Ok(buf.len()))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.get_mut().poll_hand_over(cx)
+    /// Hands nothing on: the host's end writes whatever it is handed,
+    /// flushed or not, and waiting for it would suspend the cell once per
+    /// message.
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
 
+    /// Waits until the host's end has passed everything on, so nothing is
+    /// lost when the cell ends.
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         if !this.flushing {
-            ready!(this.poll_hand_over(cx))?;
             ready!(poll_wait(&mut this.waiting, cx));
             if let Err(e) = this.stream.flush() {
                 return Poll::Ready(Err(stream_error(e)));
