@@ -13,9 +13,10 @@
 //! their text). If every form of the stretch, before and after the edit,
 //! is a definition or a call of a function, the stretch is checked again
 //! in the session the last check left, after its old names are unmapped,
-//! and so are the forms after it that mention a name it defined or
+//! and so are the forms after it that refer to a name it defined or
 //! defines (or, when the set of names changed, any with an unbound
-//! symbol, whose "did you mean" may change). A form checked again does not
+//! symbol, whose "did you mean" may change); a form refers to a name
+//! through a macro's expansion too. A form checked again does not
 //! see the vars the forms after it define (they are unmapped while it is
 //! checked), as in a full check. Any other edit (a macro, an `ns`) checks
 //! the whole file afresh. A property test (`tests/incremental.rs`) holds
@@ -51,6 +52,9 @@ struct Cached {
     occurrences: Vec<Occurrence>,
     /// The vars it defines: its own, and any `def` inside it.
     defines: Vec<String>,
+    /// The names of every var it refers to, including those that only a
+    /// macro's expansion names (which have no occurrence in its text).
+    refers: Vec<String>,
 }
 
 pub struct Checker {
@@ -308,10 +312,7 @@ impl Cached {
         if names.is_empty() {
             return false;
         }
-        let uses = self.occurrences.iter().any(|o| match &o.target {
-            Target::Var { name, .. } => names.contains(name),
-            Target::Local(_) => false,
-        });
+        let uses = self.refers.iter().any(|r| names.contains(r));
         uses || self.findings.iter().any(|f| {
             f.code == "glia::error::unbound-symbol"
                 && self
@@ -465,6 +466,15 @@ fn checked_form(
             defines.push(name.clone());
         }
     }
+    let mut refers: Vec<String> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::VarRef { name, .. } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    refers.sort();
+    refers.dedup();
     Cached {
         text: own.to_string(),
         interface,
@@ -473,6 +483,7 @@ fn checked_form(
         findings,
         occurrences,
         defines,
+        refers,
     }
 }
 
@@ -540,6 +551,19 @@ mod tests {
             .into_iter()
             .map(|f| (f.message, f.hint))
             .collect()
+    }
+
+    #[test]
+    fn a_form_that_uses_a_name_only_through_a_macro_is_checked_again() {
+        let before =
+            "(defmacro twice [x] `((area 1) 2 ~x))\n(defn area [w h] (* w h))\n(def t (twice 3))\n";
+        let after =
+            "(defmacro twice [x] `((area 1) 2 ~x))\ndefn area [w h] (* w h))\n(def t (twice 3))\n";
+        let mut incremental = Checker::default();
+        findings(&mut incremental, before);
+        let edited = findings(&mut incremental, after);
+        assert_eq!(edited, findings(&mut Checker::default(), after));
+        assert_eq!(incremental.incremental_checks, 1);
     }
 
     #[test]
