@@ -6,6 +6,7 @@ using Routing = import "routing.capnp";
 using Http = import "http.capnp";
 using Runtime = import "runtime.capnp";
 using Stream = import "stream.capnp";
+using Identity = import "identity.capnp";
 
 interface Host {
   # This node's peer id (`12D3KooW...`).
@@ -48,6 +49,25 @@ interface Host {
   # A byte stream to what the peer `peerId` serves on
   # `/ww/0.1.0/stream/<name>`: writes go to it, reads come from it.
   openStream @8 (peerId :Text, name :Text) -> (stream :Stream.ByteStream);
+
+  # Serves on `/ww/0.1.0/vat/<name>` a view for each of `views`' keys:
+  # each stream a peer opens there first logs in (a challenge it signs
+  # with a `Signer` for the domain `ww/vat-login`, see `dialLogin`), then
+  # is a Cap'n Proto connection whose bootstrap is the view of the key
+  # that logged in. A key not listed is refused; a peer that dials without
+  # logging in is told the name needs a login.
+  exportLogin @9 (name :Text, views :List(View)) -> (listener :Listener);
+
+  # `dial`, logging in with `signer` (for the domain `ww/vat-login`) to a
+  # name exported with `exportLogin`: the capability is the view the
+  # exporter gives the signer's key.
+  dialLogin @10 (peerId :Text, name :Text, signer :Identity.Signer) -> (cap :Capability);
+}
+
+# What one key sees of an authenticated vat.
+struct View {
+  peerId @0 :Text;
+  cap @1 :Capability;
 }
 
 interface Listener {

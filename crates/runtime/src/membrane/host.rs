@@ -8,9 +8,10 @@ use libp2p::{Multiaddr, PeerId};
 
 use super::listener::{ListenerServer, Serving};
 use super::route::serve_route;
+use super::vat_login::{self, Views};
 use super::{CellSpec, HttpClientServer, RoutingServer, services};
 use crate::p2p::{LazyNetwork, NetworkError, PROTOCOL_VERSION, Peer, protocol};
-use crate::schema::host_capnp::{host, peer_info};
+use crate::schema::host_capnp::{host, listener, peer_info};
 use crate::schema::runtime_capnp::Mode;
 use crate::web::{LazyHttp, check_path};
 
@@ -165,18 +166,48 @@ impl host::Server for HostServer {
         let params = params.get()?;
         let name = params.get_name()?.to_str()?;
         let cap: Client = params.get_cap().get_as_capability()?;
-        let protocol = protocol("vat", name).map_err(failed)?;
-        let network = self.network.get().await.map_err(failed)?;
-        let incoming = network.accept(protocol.clone()).map_err(failed)?;
-        let task = services::accept(incoming, move |peer, stream| {
-            services::serve_capability(peer, stream, Client::new(cap.hook.add_ref()))
+        let listener = self
+            .serve_vat(name, move |peer, stream| {
+                services::serve_capability(peer, stream, Client::new(cap.hook.add_ref()))
+            })
+            .await?;
+        results.get().set_listener(listener);
+        Ok(())
+    }
+
+    async fn export_login(
+        self: Rc<Self>,
+        params: host::ExportLoginParams,
+        mut results: host::ExportLoginResults,
+    ) -> Result<(), capnp::Error> {
+        let params = params.get()?;
+        let name = params.get_name()?.to_str()?;
+        let mut views = std::collections::HashMap::new();
+        for view in params.get_views()? {
+            let id = peer_id(view.get_peer_id()?.to_str()?)?;
+            let cap: Client = view.get_cap().get_as_capability()?;
+            if views.insert(id, cap).is_some() {
+                return Err(capnp::Error::failed(format!(
+                    "{id} is given two views of {name}: give each key one"
+                )));
+            }
+        }
+        if views.is_empty() {
+            return Err(capnp::Error::failed(format!(
+                "{name} is exported with a login but no key may log in: give at least one key a view"
+            )));
+        }
+        let views = Rc::new(Views {
+            exporter: self.network.peer_id(),
+            name: name.to_string(),
+            views,
         });
-        results
-            .get()
-            .set_listener(capnp_rpc::new_client(ListenerServer {
-                serving: Serving::Protocol(task),
-                url: protocol.to_string(),
-            }));
+        let listener = self
+            .serve_vat(name, move |peer, stream| {
+                vat_login::serve(peer, stream, views.clone())
+            })
+            .await?;
+        results.get().set_listener(listener);
         Ok(())
     }
 
@@ -196,6 +227,23 @@ impl host::Server for HostServer {
             .get()
             .init_cap()
             .set_as_capability(services::dial(stream).hook);
+        Ok(())
+    }
+
+    async fn dial_login(
+        self: Rc<Self>,
+        params: host::DialLoginParams,
+        mut results: host::DialLoginResults,
+    ) -> Result<(), capnp::Error> {
+        let params = params.get()?;
+        let (id, name) = (
+            params.get_peer_id()?.to_str()?,
+            params.get_name()?.to_str()?,
+        );
+        let signer = params.get_signer()?;
+        let stream = self.open(id, "vat", name).await?;
+        let cap = vat_login::dial(stream, peer_id(id)?, name, signer).await?;
+        results.get().init_cap().set_as_capability(cap.hook);
         Ok(())
     }
 
@@ -253,6 +301,27 @@ impl HostServer {
                 path,
             },
         })
+    }
+
+    /// Serves `/ww/0.1.0/vat/<name>`, each stream with `serve`, until the
+    /// listener returned is closed.
+    async fn serve_vat<F, Fut>(
+        &self,
+        name: &str,
+        serve: F,
+    ) -> Result<listener::Client, capnp::Error>
+    where
+        F: Fn(PeerId, libp2p::Stream) -> Fut + 'static,
+        Fut: Future<Output = ()> + 'static,
+    {
+        let protocol = protocol("vat", name).map_err(failed)?;
+        let network = self.network.get().await.map_err(failed)?;
+        let incoming = network.accept(protocol.clone()).map_err(failed)?;
+        let task = services::accept(incoming, serve);
+        Ok(capnp_rpc::new_client(ListenerServer {
+            serving: Serving::Protocol(task),
+            url: protocol.to_string(),
+        }))
     }
 
     /// A stream of the service `kind`/`name` on the peer `id`.

@@ -13,7 +13,7 @@ const MAX_DOMAIN: usize = 256;
 /// What is signed for `data` in `domain`: a prefix that no other use of
 /// the key shares, the domain's length and the domain, then the data. The
 /// length makes the split between domain and data unambiguous.
-fn signed_bytes(domain: &str, data: &[u8]) -> Vec<u8> {
+pub(super) fn signed_bytes(domain: &str, data: &[u8]) -> Vec<u8> {
     const PREFIX: &[u8] = b"ww-signed:";
     let mut bytes = Vec::with_capacity(PREFIX.len() + 4 + domain.len() + data.len());
     bytes.extend_from_slice(PREFIX);

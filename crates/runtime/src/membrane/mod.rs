@@ -47,6 +47,7 @@ mod routing;
 pub(crate) mod services;
 mod stream;
 mod vat;
+mod vat_login;
 
 pub use allow_list::AllowList;
 use cell_spec::CellSpec;
@@ -61,3 +62,4 @@ pub use policy::{Policy, PolicyError};
 pub use routing::RoutingServer;
 pub use stream::ByteStream;
 pub use vat::Vat;
+pub use vat_login::DOMAIN as VAT_LOGIN_DOMAIN;

@@ -1,48 +1,23 @@
-//! Remote login (`ww shell MULTIADDR`): a challenge-response on the
-//! `/ww/0.1.0/login` stream, after which the stream carries Cap'n Proto
-//! with the node's capabilities.
+//! Remote login (`ww shell MULTIADDR`): the challenge-response of
+//! [`crate::p2p::challenge`] on the `/ww/0.1.0/login` stream, after which
+//! the stream carries Cap'n Proto with the node's capabilities.
 //!
-//! The node sends a fresh 32-byte nonce; the client answers with its
-//! public key and a signature over `signed` (a domain tag, the node's
-//! peer id and the nonce); the node accepts a key that verifies and is its
-//! own or listed in `~/.ww/authorized_keys`, and says which in one byte and
-//! a message. The client's libp2p key is a throwaway: the key that logs in
-//! is only ever used to sign, so the same identity can log in to the node
-//! it belongs to. Signing the node's id (which Noise authenticated to the
-//! client) means a signature made for one node is useless at another.
-//!
-//! Frames are a big-endian `u16` length and that many bytes.
+//! The node accepts a key that verifies and is its own or listed in
+//! `~/.ww/authorized_keys`. The client's libp2p key is a throwaway: the key
+//! that logs in is only ever used to sign, so the same identity can log in
+//! to the node it belongs to.
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::time::Duration;
 
-use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use libp2p_identity::{Keypair, PeerId, PublicKey};
+use futures::{AsyncRead, AsyncWrite};
+use libp2p_identity::{Keypair, PeerId};
+
+use crate::p2p::challenge::{self, Answer};
+pub use crate::p2p::challenge::{LoginError, TIMEOUT};
 
 /// The login protocol.
 pub const PROTOCOL: &str = "/ww/0.1.0/login";
-
-/// How long the node waits for a client to answer its challenge.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
-
-const NONCE: usize = 32;
-/// The longest frame either side reads (a public key or signature is far
-/// shorter; a message too).
-const MAX_FRAME: usize = 1024;
-const ACCEPTED: u8 = 0;
-const REFUSED: u8 = 1;
-
-/// What went wrong logging in.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    #[error("the node refused the login: {0}")]
-    Refused(String),
-    #[error("the login stream failed: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("the other side does not speak the login protocol: {0}")]
-    Protocol(String),
-}
 
 /// The peer ids a node lets log in besides its own.
 #[derive(Clone, Debug, Default)]
@@ -94,27 +69,6 @@ fn signed(node: &PeerId, nonce: &[u8]) -> Vec<u8> {
     message
 }
 
-async fn write_frame<S: AsyncWrite + Unpin>(stream: &mut S, bytes: &[u8]) -> std::io::Result<()> {
-    let len = u16::try_from(bytes.len()).map_err(std::io::Error::other)?;
-    stream.write_all(&len.to_be_bytes()).await?;
-    stream.write_all(bytes).await?;
-    stream.flush().await
-}
-
-async fn read_frame<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Vec<u8>, LoginError> {
-    let mut len = [0; 2];
-    stream.read_exact(&mut len).await?;
-    let len = usize::from(u16::from_be_bytes(len));
-    if len > MAX_FRAME {
-        return Err(LoginError::Protocol(format!(
-            "a frame of {len} bytes (at most {MAX_FRAME})"
-        )));
-    }
-    let mut bytes = vec![0; len];
-    stream.read_exact(&mut bytes).await?;
-    Ok(bytes)
-}
-
 /// The node's side: challenges the client on `stream` and tells it the
 /// outcome. Returns who logged in; a refusal has been sent to the client
 /// when this returns [`LoginError::Refused`].
@@ -123,31 +77,20 @@ pub async fn challenge<S: AsyncRead + AsyncWrite + Unpin>(
     node: &PeerId,
     authorized: &AuthorizedKeys,
 ) -> Result<PeerId, LoginError> {
-    let nonce: [u8; NONCE] = rand::random();
-    write_frame(stream, &nonce).await?;
-    let key = read_frame(stream).await?;
-    let signature = read_frame(stream).await?;
-    let verdict = PublicKey::try_decode_protobuf(&key)
-        .map_err(|e| format!("the key sent is not a libp2p public key: {e}"))
-        .and_then(|key| {
-            let id = key.to_peer_id();
-            if !key.verify(&signed(node, &nonce), &signature) {
-                Err(format!("the signature does not verify for {id}"))
-            } else if id != *node && !authorized.contains(&id) {
+    challenge::challenge(
+        stream,
+        |key, nonce, signature| key.verify(&signed(node, nonce), signature),
+        |id| {
+            if id == node || authorized.contains(id) {
+                Ok(())
+            } else {
                 Err(format!(
                     "{id} is not authorised: add it to ~/.ww/authorized_keys on the node"
                 ))
-            } else {
-                Ok(id)
             }
-        });
-    let (code, message) = match &verdict {
-        Ok(id) => (ACCEPTED, format!("logged in as {id}")),
-        Err(why) => (REFUSED, why.clone()),
-    };
-    stream.write_all(&[code]).await?;
-    write_frame(stream, message.as_bytes()).await?;
-    verdict.map_err(LoginError::Refused)
+        },
+    )
+    .await
 }
 
 /// The client's side: answers `node`'s challenge on `stream` with `key`.
@@ -156,31 +99,19 @@ pub async fn respond<S: AsyncRead + AsyncWrite + Unpin>(
     node: &PeerId,
     key: &Keypair,
 ) -> Result<(), LoginError> {
-    let nonce = read_frame(stream).await?;
-    if nonce.len() != NONCE {
-        return Err(LoginError::Protocol(format!(
-            "a challenge of {} bytes (expected {NONCE})",
-            nonce.len()
-        )));
-    }
-    let signature = key
-        .sign(&signed(node, &nonce))
-        .map_err(|e| LoginError::Protocol(format!("cannot sign the challenge: {e}")))?;
-    write_frame(stream, &key.public().encode_protobuf()).await?;
-    write_frame(stream, &signature).await?;
-    let mut code = [0];
-    stream.read_exact(&mut code).await?;
-    let message = String::from_utf8_lossy(&read_frame(stream).await?).into_owned();
-    match code[0] {
-        ACCEPTED => Ok(()),
-        REFUSED => Err(LoginError::Refused(message)),
-        other => Err(LoginError::Protocol(format!("an answer coded {other}"))),
-    }
+    challenge::respond(stream, async |nonce| {
+        Ok(Answer {
+            key: key.public().encode_protobuf(),
+            signature: key.sign(&signed(node, &nonce)).map_err(|e| e.to_string())?,
+        })
+    })
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::p2p::challenge::{NONCE, read_frame, write_frame};
     use tokio_util::compat::TokioAsyncReadCompatExt;
 
     /// Runs a login of `client` to `node` over an in-memory pipe: what each

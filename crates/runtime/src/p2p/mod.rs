@@ -7,8 +7,11 @@
 //! - `driver.rs`: the task owning the swarm; commands in, events handled.
 //! - `network.rs`: [`Network`], starting a node and asking it things.
 //! - `lazy.rs`: [`LazyNetwork`], a node started on first use.
+//! - `challenge.rs`: a challenge-response login over a stream (remote
+//!   shells, authenticated vats).
 
 mod behaviour;
+pub mod challenge;
 mod driver;
 mod lazy;
 mod network;

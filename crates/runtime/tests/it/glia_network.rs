@@ -37,7 +37,7 @@ fn host_is_this_process_node_and_attenuates_per_method() {
     assert!(
         out.starts_with(r#"[true "12D3KooW" 1 "/ip4/127.0.0.1/tcp/"#)
             && out.trim_end().ends_with(
-                r#" [] [:id :addrs :peers :connect :network :listen :export :dial :open-stream]]"#
+                r#" [] [:id :addrs :peers :connect :network :listen :export :dial :open-stream :export-login :dial-login]]"#
             ),
         "{out}"
     );
@@ -288,6 +288,88 @@ fn a_glia_attenuation_holds_inside_the_cell_it_is_granted_to() {
     assert!(
         out.starts_with("[503 ")
             && out.contains("ww.membrane.denied: Host.peers is not granted to this capability"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_glia_program_logs_in_to_a_peers_vat_with_a_signer_it_was_passed() {
+    use std::rc::Rc;
+
+    use capnp::traits::HasTypeId;
+    use runtime::membrane::{HostServer, IdentityServer, Policy, guard};
+    use runtime::p2p::LazyNetwork;
+    use runtime::schema::identity_capnp::identity;
+
+    let rt = background();
+    let local = tokio::task::LocalSet::new();
+    let dir = TempDir::new("login");
+    let (ok, out, err) = local.block_on(&rt, async {
+        let key = Keypair::generate_ed25519();
+        let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
+            .await
+            .unwrap();
+        let (peer, addr) = (
+            network.peer_id(),
+            network.listen_addrs().await.unwrap()[0].clone(),
+        );
+        let host = HostServer::new(LazyNetwork::ready(network, key.clone())).client();
+        let epoch = runtime::membrane::Epoch::new();
+
+        // A keyring holding the only key that may log in to "vault", on
+        // a plain export: whoever dials it can sign with that key.
+        let member = Keypair::generate_ed25519();
+        let mut export = host.export_request();
+        export.get().set_name("keyring");
+        export
+            .get()
+            .init_cap()
+            .set_as_capability(IdentityServer::new(member.clone()).client().client.hook);
+        export.send().promise.await.unwrap();
+        // The member's view of "vault": only `signer`.
+        let signer_only = Rc::new(Policy::named(identity::Client::TYPE_ID, &["signer"]).unwrap());
+        let view = guard(IdentityServer::new(key).client(), signer_only, &epoch);
+        let mut export = host.export_login_request();
+        export.get().set_name("vault");
+        let mut entry = export.get().init_views(1).get(0);
+        entry.set_peer_id(member.public().to_peer_id().to_string());
+        entry.init_cap().set_as_capability(view.client.hook);
+        export.send().promise.await.unwrap();
+
+        let script = format!(
+            r#"(perform host :connect "{peer}" ["{addr}"])
+               (let [keyring (perform host :dial "{peer}" "keyring" :Identity)
+                     vault (perform host :dial-login "{peer}" "vault" (perform keyring :signer "ww/vat-login") :Identity)
+                     mine (perform identity :signer "ww/vat-login")]
+                 [(:peer-id (perform (perform vault :signer "d") :public-key))
+                  (try (perform vault :verify "k" "d" "x" "y")
+                       (catch :glia.error/permission-denied e :denied))
+                  (try (perform host :dial-login "{peer}" "vault" mine)
+                       (catch :glia.error/permission-denied e :refused))
+                  (try (perform host :dial "{peer}" "vault" :Identity)
+                       (perform (perform host :dial "{peer}" "vault" :Identity) :signer "d")
+                       (catch :glia.error/io e (re-find #"needs a login" (ex-message e))))
+                  (try (perform host :dial-login "{peer}" "vault" host)
+                       (catch :glia.error/illegal-argument e (ex-message e)))])"#
+        );
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(["eval", "-e", &script])
+            .env("HOME", &dir.0)
+            .output()
+            .await
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    });
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("[\"12D3KooW")
+            && out.contains(
+                r#" :denied :refused "needs a login" "the signer must be a Signer, not a Host"]"#
+            ),
         "{out}"
     );
 }

@@ -374,3 +374,144 @@ fn a_raw_cell_per_stream_is_the_stream() {
         );
     });
 }
+
+async fn export_login(
+    node: &Node,
+    name: &str,
+    views: &[(&Keypair, Client)],
+) -> Result<listener::Client, capnp::Error> {
+    let mut export = node.host.export_login_request();
+    export.get().set_name(name);
+    let mut list = export.get().init_views(views.len() as u32);
+    for (i, (key, cap)) in views.iter().enumerate() {
+        let mut view = list.reborrow().get(i as u32);
+        view.set_peer_id(key.public().to_peer_id().to_string());
+        view.init_cap().set_as_capability(cap.hook.add_ref());
+    }
+    export.send().promise.await?.get()?.get_listener()
+}
+
+/// `from` dials `to`'s `name`, logging in with `key` through a signer for
+/// `domain`.
+async fn dial_login(
+    from: &Node,
+    to: &Node,
+    name: &str,
+    key: &Keypair,
+    domain: &str,
+) -> Result<identity::Client, capnp::Error> {
+    let mut request = IdentityServer::new(key.clone()).client().signer_request();
+    request.get().set_domain(domain);
+    let signer = request.send().pipeline.get_signer();
+    let mut dial = from.host.dial_login_request();
+    dial.get().set_peer_id(&to.id);
+    dial.get().set_name(name);
+    dial.get().set_signer(signer);
+    let response = dial.send().promise.await?;
+    Ok(identity::Client::new(
+        response
+            .get()?
+            .get_cap()
+            .get_as_capability::<Client>()?
+            .hook,
+    ))
+}
+
+async fn verify(identity: &identity::Client) -> Result<(), capnp::Error> {
+    let mut verify = identity.verify_request();
+    verify.get().set_domain("test");
+    let key = Keypair::generate_ed25519().public().encode_protobuf();
+    verify.get().set_public_key(&key);
+    verify.send().promise.await.map(drop)
+}
+
+#[test]
+fn an_authenticated_vat_gives_each_key_its_own_view() {
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        let (alice, bob, carol) = (
+            Keypair::generate_ed25519(),
+            Keypair::generate_ed25519(),
+            Keypair::generate_ed25519(),
+        );
+        let vault = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let signer_only = Rc::new(Policy::named(identity::Client::TYPE_ID, &["signer"]).unwrap());
+        let narrow = guard(vault.clone(), signer_only, &epoch);
+        export_login(
+            &a,
+            "vault",
+            &[(&alice, vault.client.clone()), (&bob, narrow.client)],
+        )
+        .await
+        .unwrap();
+        let domain = runtime::membrane::VAT_LOGIN_DOMAIN;
+
+        // Alice sees all of it; Bob only what his view allows.
+        let as_alice = dial_login(&b, &a, "vault", &alice, domain).await.unwrap();
+        sign(&as_alice).await.unwrap();
+        verify(&as_alice).await.unwrap();
+        let as_bob = dial_login(&b, &a, "vault", &bob, domain).await.unwrap();
+        sign(&as_bob).await.unwrap();
+        let err = verify(&as_bob).await.unwrap_err();
+        assert!(err.to_string().contains(DENIED), "{err}");
+
+        // A key with no view, and a signature for another domain, are
+        // refused, each saying why.
+        let carol_id = carol.public().to_peer_id();
+        let err = dial_login(&b, &a, "vault", &carol, domain)
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .contains(&format!("{carol_id} may not log in to /ww/0.1.0/vat/vault")),
+            "{err}"
+        );
+        let err = dial_login(&b, &a, "vault", &alice, "elsewhere")
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("does not verify") && err.to_string().contains("ww/vat-login"),
+            "{err}"
+        );
+
+        // A plain dial is told the name needs a login; a login to a plain
+        // export is told it needs none.
+        let plain = identity::Client::new(dial(&b, &a, "vault").await.unwrap().hook);
+        let err = sign(&plain).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("/ww/0.1.0/vat/vault needs a login"),
+            "{err}"
+        );
+        let open = IdentityServer::new(Keypair::generate_ed25519()).client();
+        export(&a, "open", open.client).await.unwrap();
+        let err = dial_login(&b, &a, "open", &alice, domain)
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .contains("serves /ww/0.1.0/vat/open without a login"),
+            "{err}"
+        );
+
+        // Bob's view is revoked with its epoch; Alice's is not.
+        epoch.advance();
+        let err = sign(&as_bob).await.unwrap_err();
+        assert!(err.to_string().contains(REVOKED), "{err}");
+        sign(&as_alice).await.unwrap();
+
+        // Bad exports are refused.
+        let err = export_login(&a, "nobody", &[]).await.err().unwrap();
+        assert!(err.to_string().contains("no key may log in"), "{err}");
+        let twice = [
+            (&alice, vault.client.clone()),
+            (&alice, vault.client.clone()),
+        ];
+        let err = export_login(&a, "twice", &twice).await.err().unwrap();
+        assert!(err.to_string().contains("two views"), "{err}");
+    });
+}

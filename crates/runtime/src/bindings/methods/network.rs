@@ -10,8 +10,10 @@ use super::run_options::{Purpose, RunOptions};
 use crate::bindings::Registry;
 use crate::schema::host_capnp::{host, listener, peer_info};
 use crate::schema::http_capnp::http_client;
+use crate::schema::identity_capnp::signer;
 use crate::schema::routing_capnp::routing;
 use crate::schema::stream_capnp::byte_stream;
+use capnp::capability::FromClientHook;
 
 /// A text of a result as a Glia string.
 fn text(t: capnp::Result<capnp::text::Reader<'_>>) -> capnp::Result<Value> {
@@ -128,17 +130,52 @@ impl Call<'_> {
                 Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
             }
             ("export", _) => Err(self.arity("(perform host :export \"name\" capability)")),
+            ("export-login", [name, Value::Map(views)]) => {
+                let mut request = cap.export_login_request();
+                request.get().set_name(self.text(name, "the service's name")?);
+                let mut list = request.get().init_views(views.len() as u32);
+                for (i, (id, view)) in views.iter().enumerate() {
+                    let mut entry = list.reborrow().get(i as u32);
+                    entry.set_peer_id(self.text(id, "a key's peer id")?);
+                    let client = registry.wire(view, "a key's view")?;
+                    entry.init_cap().set_as_capability(client.hook);
+                }
+                let listener = self.ask(request, |r| r.get_listener()).await?;
+                Ok(registry.value(listener.client, Some(listener::Client::TYPE_ID)))
+            }
+            ("export-login", _) => Err(self.arity(
+                "(perform host :export-login \"name\" {\"12D3KooW...\" capability ...})",
+            )),
             ("dial", [id, name] | [id, name, Value::Keyword(_)]) => {
-                let interface = match self.args.get(2) {
-                    Some(Value::Keyword(k)) if k.ns().is_none() => Some(self.interface(k)?),
-                    _ => None,
-                };
+                let interface = self.dial_interface(2)?;
                 let mut request = cap.dial_request();
                 request.get().set_peer_id(self.text(id, "the peer id")?);
                 request.get().set_name(self.text(name, "the service's name")?);
                 let client: capnp::capability::Client = self.ask(request, |r| r.get_cap().get_as_capability()).await?;
                 Ok(registry.value(client, interface))
             }
+            ("dial-login", [id, name, signer] | [id, name, signer, Value::Keyword(_)]) => {
+                let interface = self.dial_interface(3)?;
+                if let Value::Cap(c) = signer
+                    && !matches!(c.origin.name.as_str(), "Signer" | "capability")
+                {
+                    return Err(Error::illegal_argument(format!(
+                        "the signer must be a Signer, not a {}",
+                        c.origin.name
+                    ))
+                    .with_hint("make one with (perform identity :signer \"ww/vat-login\")"));
+                }
+                let signer = registry.wire(signer, "the signer")?;
+                let mut request = cap.dial_login_request();
+                request.get().set_peer_id(self.text(id, "the peer id")?);
+                request.get().set_name(self.text(name, "the service's name")?);
+                request.get().set_signer(signer::Client::new(signer.hook));
+                let client: capnp::capability::Client = self.ask(request, |r| r.get_cap().get_as_capability()).await?;
+                Ok(registry.value(client, interface))
+            }
+            ("dial-login", _) => Err(self.arity(
+                "(perform host :dial-login \"12D3KooW...\" \"name\" (perform identity :signer \"ww/vat-login\")) or with :Interface after the signer",
+            )),
             ("dial", _) => Err(self.arity(
                 "(perform host :dial \"12D3KooW...\" \"name\") or (perform host :dial \"12D3KooW...\" \"name\" :Interface)",
             )),
@@ -156,6 +193,15 @@ impl Call<'_> {
                 Err(self.arity(&format!("(perform host :{})", self.method)))
             }
             _ => Err(self.unbound()),
+        }
+    }
+
+    /// The interface named by the argument at `at` of a dial (`:Greeter`),
+    /// if there is one.
+    fn dial_interface(&self, at: usize) -> Result<Option<u64>, Error> {
+        match self.args.get(at) {
+            Some(Value::Keyword(k)) if k.ns().is_none() => Ok(Some(self.interface(k)?)),
+            _ => Ok(None),
         }
     }
 
