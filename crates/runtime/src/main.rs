@@ -77,6 +77,12 @@ enum Command {
         /// ~/.ww/identity.
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
+        /// A peer to connect to before the kernel runs, as
+        /// MULTIADDR/p2p/PEER-ID (repeatable): a way into the DHT where
+        /// mDNS does not reach. A peer that cannot be reached is reported
+        /// and skipped.
+        #[arg(long, value_name = "MULTIADDR")]
+        bootstrap: Vec<libp2p::Multiaddr>,
     },
     /// Make a new identity (an Ed25519 key pair) and print its peer id.
     Keygen {
@@ -212,6 +218,7 @@ fn main() -> ExitCode {
             http_listen,
             with_http_admin,
             identity,
+            bootstrap,
         } => {
             let listen = if listen.is_empty() {
                 [
@@ -234,6 +241,7 @@ fn main() -> ExitCode {
                 images,
                 admin: with_http_admin.0,
                 run_dir: runtime::home::run_dir(),
+                bootstrap,
             };
             run(config)
         }

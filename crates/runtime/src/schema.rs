@@ -12,6 +12,11 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod greeter_capnp {
+    include!(concat!(env!("OUT_DIR"), "/greeter_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 pub mod host_capnp {
     include!(concat!(env!("OUT_DIR"), "/host_capnp.rs"));
 }

@@ -27,8 +27,21 @@ pub const ECHO: &[u8] = include_bytes!(env!("WW_CELL_ECHO"));
 /// or `400` `{"error":"..."}` for a count that is not a number.
 pub const COUNTER: &[u8] = include_bytes!(env!("WW_CELL_COUNTER"));
 
-/// The standard cells by name, as an image's `bin/<name>.wasm`.
-pub const ALL: [(&str, &[u8]); 3] = [("status", STATUS), ("echo", ECHO), ("counter", COUNTER)];
+/// `greeter` (`WW_CELL_MODE=vat`): serves a `Greeter`
+/// (`schema/greeter.capnp`); `greet` answers `<GREETING>, <name>!`
+/// (`GREETING` from its environment, else `Hello`; an empty name is
+/// `stranger`, one over 256 bytes an error) and the count of greetings
+/// this process has made. No grants. The service of `examples/greeter`.
+pub const GREETER: &[u8] = include_bytes!(env!("WW_CELL_GREETER"));
+
+/// The standard cells by name: every node's image has each as
+/// `bin/<name>.wasm` (the embedded default layer).
+pub const ALL: [(&str, &[u8]); 4] = [
+    ("status", STATUS),
+    ("echo", ECHO),
+    ("counter", COUNTER),
+    ("greeter", GREETER),
+];
 
 /// Test fixtures, not standard cells: embedded so that unit and end-to-end
 /// tests need no toolchain of their own (they are small). Nothing outside

@@ -5,15 +5,19 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-/// The embedded default layer: path in the image, and contents.
-fn default_layer() -> BTreeMap<&'static str, &'static [u8]> {
-    BTreeMap::from([
-        ("bin/status.wasm", crate::std_cells::STATUS),
-        (
-            "etc/init.d/05-status.glia",
-            include_bytes!("../../../../stdlib/image/etc/init.d/05-status.glia").as_slice(),
-        ),
-    ])
+/// The embedded default layer: path in the image, and contents. The
+/// standard cells are in `bin/` (so an image of init scripts alone can
+/// serve them), and the status cell is served at `/status`.
+fn default_layer() -> BTreeMap<String, &'static [u8]> {
+    let mut layer: BTreeMap<String, &'static [u8]> = crate::std_cells::ALL
+        .iter()
+        .map(|(name, wasm)| (format!("bin/{name}.wasm"), *wasm))
+        .collect();
+    layer.insert(
+        "etc/init.d/05-status.glia".to_string(),
+        include_bytes!("../../../../stdlib/image/etc/init.d/05-status.glia").as_slice(),
+    );
+    layer
 }
 
 /// Where init scripts live in an image.
@@ -21,7 +25,7 @@ const INIT_D: &str = "etc/init.d";
 
 #[derive(Debug)]
 enum Layer {
-    Embedded(BTreeMap<&'static str, &'static [u8]>),
+    Embedded(BTreeMap<String, &'static [u8]>),
     /// A directory, canonical.
     Dir(PathBuf),
 }

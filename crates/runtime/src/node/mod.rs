@@ -58,6 +58,9 @@ pub struct Config {
     /// Where the node keeps what it has while it runs (`~/.ww/run`): its
     /// flattened image, its state file.
     pub run_dir: PathBuf,
+    /// Peers to connect to before the kernel runs (`.../p2p/12D3KooW...`):
+    /// the node's way into a DHT that mDNS does not reach.
+    pub bootstrap: Vec<Multiaddr>,
 }
 
 /// A booted node: what its kernel is given.
@@ -89,6 +92,28 @@ impl Drop for Flattened {
     }
 }
 
+/// Connects to each bootstrap peer, saying which it could not reach: a
+/// peer that is down must not stop the node, which may find others.
+async fn join(network: &Network, bootstrap: &[Multiaddr]) {
+    for addr in bootstrap {
+        let peer = match addr.iter().last() {
+            Some(libp2p::multiaddr::Protocol::P2p(peer)) => peer,
+            _ => {
+                eprintln!(
+                    "ww: cannot bootstrap from {addr}: it names no peer (end it with /p2p/12D3KooW...)"
+                );
+                continue;
+            }
+        };
+        let mut at = addr.clone();
+        at.pop();
+        match network.connect(peer, vec![at]).await {
+            Ok(()) => eprintln!("ww: bootstrapped from {peer}"),
+            Err(e) => eprintln!("ww: cannot bootstrap from {addr}: {e}"),
+        }
+    }
+}
+
 /// Boots a node: reads (or makes) its identity, starts libp2p and the HTTP
 /// server. Fails promptly, saying why, if an address cannot be bound.
 /// Call it inside a tokio runtime; the node runs as its tasks.
@@ -109,6 +134,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
         .await
         .map_err(|e| e.to_string())?;
     let addrs = network.listen_addrs().await.map_err(|e| e.to_string())?;
+    join(&network, &config.bootstrap).await;
     let routes = Routes::new();
     let (http, _server) = crate::web::start(config.http, routes.clone())
         .await

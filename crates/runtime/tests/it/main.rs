@@ -8,6 +8,7 @@ mod common;
 mod cells;
 mod cid;
 mod cli;
+mod examples;
 mod glia_caps;
 mod glia_network;
 mod http_client;

@@ -5,106 +5,12 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use common::{TempDir, shell};
-
-/// A running `ww run`, and what it said while booting.
-struct Running {
-    child: Child,
-    http: String,
-    admin: String,
-    peer_id: String,
-    libp2p: String,
-    /// Boot lines (stderr) up to `ww: ready`.
-    log: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `ww run` on loopback with HOME in `dir` and `args` after the
-/// addresses; waits (at most 60 s) until it is ready.
-fn run(dir: &TempDir, args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args([
-            "run",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--http-listen",
-            "127.0.0.1:0",
-            "--with-http-admin",
-            "127.0.0.1:0",
-        ])
-        .args(args)
-        .env("HOME", &dir.0)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ww runs");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut log = String::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut http, mut admin, mut peer_id, mut libp2p) = (None, None, None, None);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("ww run never got ready:\n{log}"));
-        log.push_str(&line);
-        log.push('\n');
-        if let Some(a) = line.strip_prefix("ww: http on http://") {
-            http = Some(a.to_string());
-        } else if let Some(a) = line.strip_prefix("ww: admin on http://") {
-            admin = Some(a.to_string());
-        } else if let Some(p) = line.strip_prefix("ww: peer id ") {
-            peer_id = Some(p.to_string());
-        } else if let Some(a) = line.strip_prefix("ww: libp2p on ") {
-            libp2p = Some(a.to_string());
-        } else if line == "ww: ready" {
-            break;
-        }
-    }
-    // The rest of stderr is drained so the node never blocks on it.
-    std::thread::spawn(move || for _ in rx {});
-    Running {
-        child,
-        http: http.expect("the HTTP address is printed"),
-        admin: admin.expect("the admin address is printed"),
-        peer_id: peer_id.expect("the peer id is printed"),
-        libp2p: libp2p.expect("the libp2p address is printed"),
-        log,
-    }
-}
-
-/// `GET path` from `addr`: the status code and the body.
-fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_string();
-    (status, body)
-}
+use common::{TempDir, get, run, shell};
 
 #[test]
 fn a_fresh_node_serves_its_status() {

@@ -6,6 +6,10 @@
 
 #![allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 
+pub mod greeter_capnp {
+    include!(concat!(env!("OUT_DIR"), "/greeter_capnp.rs"));
+}
+
 pub mod host_capnp {
     include!(concat!(env!("OUT_DIR"), "/host_capnp.rs"));
 }

@@ -18,6 +18,7 @@ use glia_eval::{Error, ErrorType, Value};
 
 use super::registry::Registry;
 use crate::membrane::{DENIED, REVOKED};
+use crate::schema::greeter_capnp::greeter;
 use crate::schema::host_capnp::{host, listener};
 use crate::schema::http_capnp::http_client;
 use crate::schema::identity_capnp::{identity, signer};
@@ -54,6 +55,7 @@ pub async fn call(
         membrane::Client::TYPE_ID => call.membrane(registry, typed(client)).await,
         identity::Client::TYPE_ID => call.identity(registry, typed(client)).await,
         signer::Client::TYPE_ID => call.signer(typed(client)).await,
+        greeter::Client::TYPE_ID => call.greeter(typed(client)).await,
         byte_stream::Client::TYPE_ID => call.byte_stream(typed(client)).await,
         runtime::Client::TYPE_ID => call.runtime(registry, typed(client)).await,
         executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,
@@ -265,6 +267,32 @@ impl Call<'_> {
                 Ok(Value::Bytes(Rc::new(signature)))
             }
             ("sign", _) => Err(self.arity("(perform signer :sign bytes-or-string)")),
+            _ => Err(self.unbound()),
+        }
+    }
+
+    async fn greeter(&self, cap: greeter::Client) -> Result<Value, Error> {
+        match (self.method, self.args) {
+            ("greet", [name]) => {
+                let mut request = cap.greet_request();
+                request.get().set_name(self.text(name, "the name")?);
+                let (greeting, count) = self
+                    .ask(request, |r| {
+                        Ok((r.get_greeting()?.to_string()?, r.get_count()))
+                    })
+                    .await?;
+                let map: glia_eval::value::Map = [
+                    (Value::keyword(None, "greeting"), Value::str(greeting)),
+                    (
+                        Value::keyword(None, "count"),
+                        Value::Int(i64::try_from(count).unwrap_or(i64::MAX)),
+                    ),
+                ]
+                .into_iter()
+                .collect();
+                Ok(Value::Map(Rc::new(map)))
+            }
+            ("greet", _) => Err(self.arity("(perform greeter :greet \"name\")")),
             _ => Err(self.unbound()),
         }
     }
