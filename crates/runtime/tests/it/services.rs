@@ -1,8 +1,9 @@
 //! Services between two real nodes on loopback: a capability exported on
 //! `/ww/0.1.0/vat/<name>` and dialled by a peer (attenuation and epochs
 //! holding across the wire), a vat cell and a raw cell per stream (stopped
-//! when its peer hangs up); a rogue peer's garbage and a peer hanging up
-//! mid-call.
+//! when its peer hangs up); a capability passed in a call, proxied back
+//! over the connection; authenticated vats (a view per key); a rogue
+//! peer's garbage and a peer hanging up mid-call.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -513,5 +514,51 @@ fn an_authenticated_vat_gives_each_key_its_own_view() {
         ];
         let err = export_login(&a, "twice", &twice).await.err().unwrap();
         assert!(err.to_string().contains("two views"), "{err}");
+    });
+}
+
+#[test]
+fn a_capability_passed_in_a_call_is_proxied_back_over_the_connection() {
+    local(async || {
+        let (a, b) = pair().await;
+        let epoch = Epoch::new();
+        // A exports an executor of the shout cell; B spawns it with one of
+        // B's own capabilities as its `out` grant: the cell, on A, writes
+        // to B's stream through the connection B dialled.
+        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
+        let mut load = runtime.load_request();
+        load.get().set_wasm(fixtures::SHOUT);
+        let shout = load
+            .send()
+            .promise
+            .await
+            .unwrap()
+            .get()
+            .unwrap()
+            .get_executor()
+            .unwrap();
+        export(&a, "shout", shout.client).await.unwrap();
+
+        let remote = executor::Client::new(dial(&b, &a, "shout").await.unwrap().hook);
+        let (mut seen, out_end) = tokio::io::duplex(1 << 16);
+        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        let mut spawn = remote.spawn_request();
+        {
+            let mut grant = spawn.get().init_grants(1).get(0);
+            grant.set_name("out");
+            grant.init_cap().set_as_capability(out.client.hook);
+        }
+        let process = spawn.send().pipeline.get_process();
+        // What the process serves, returned across the wire too.
+        let served = process.bootstrap_request().send().promise.await.unwrap();
+        let served: Client = served.get().unwrap().get_cap().get_as_capability().unwrap();
+        let served = byte_stream::Client::new(served.hook);
+        let mut write = served.write_request();
+        write.get().set_data(b"round trip\n");
+        write.send().promise.await.unwrap();
+        served.close_request().send().promise.await.unwrap();
+        let mut got = String::new();
+        seen.read_to_string(&mut got).await.unwrap();
+        assert_eq!(got, "hello from a vat cell\nROUND TRIP\n");
     });
 }
