@@ -85,7 +85,12 @@ impl Vm {
         };
         let ns = self.namespaces.get_or_create(&var.ns);
         let home = std::mem::replace(&mut self.current_ns, ns);
+        // A check records facts and lints about the text it checks, not
+        // about the library definitions that text happens to load first
+        // (their spans are in another file).
+        let (facts, lints) = (self.facts.take(), self.lints.take());
         let loaded = self.load_definition(pending);
+        (self.facts, self.lints) = (facts, lints);
         self.current_ns = home;
         loaded.map_err(|e| {
             Error::new(
