@@ -3,8 +3,9 @@
 //! Cargo workspace) for `wasm32-wasip2`, so that `ww` embeds its standard
 //! cells (see `src/std_cells.rs`) and the tests have their fixtures.
 //!
-//! The schemas are compiled by the Cap'n Proto compiler that
-//! `capnpc-embedded` carries as WebAssembly, so no system `capnp` is needed.
+//! The schemas are compiled by `schema/compile.rs` (with the Cap'n Proto
+//! compiler that `capnpc-embedded` carries as WebAssembly, so no system
+//! `capnp` is needed), which the guest SDK's build script includes too.
 //!
 //! The nested build is `cargo build --release --locked --target
 //! wasm32-wasip2` into `cells/` beside the outer build's own target
@@ -17,6 +18,9 @@
 //! cell is copied into `$OUT_DIR`, so a later build of the shared directory
 //! cannot change what an earlier `ww` embedded, and its path there is handed
 //! to the crate as `WW_CELL_<NAME>`.
+
+#[path = "../../schema/compile.rs"]
+mod compile;
 
 use std::env;
 use std::ffi::OsString;
@@ -169,37 +173,10 @@ fn shared_target_dir(out_dir: &Path) -> PathBuf {
 }
 
 /// Generates `<name>_capnp.rs` in `out_dir` for every schema file, and
-/// keeps the compiled schemas as `schemas.bin`.
+/// keeps the compiled schemas as `schemas.bin`: the names of interfaces
+/// and methods, which generated code does not keep (see `src/schema.rs`).
 fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
-    println!("cargo:rerun-if-changed={}", schema_dir.display());
-    let mut command = capnpc_embedded::CompileCommand::new();
-    command.src_prefix(schema_dir);
-    // Every `.capnp` file there, so a new schema needs no list kept here.
-    let mut files: Vec<_> = std::fs::read_dir(schema_dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", schema_dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "capnp"))
-        .collect();
-    files.sort();
-    for file in files {
-        command.file(file);
-    }
-    let request = command.compile().unwrap_or_else(|e| {
-        panic!(
-            "the Cap'n Proto schemas in {} do not compile: {e}",
-            schema_dir.display()
-        )
-    });
-    // The generated modules live in `crate::schema` (the schemas carry no
-    // Rust annotations, so that any Cap'n Proto implementation loads them).
-    capnpc::codegen::CodeGenerationCommand::new()
-        .default_parent_module(vec!["schema".into()])
-        .output_directory(out_dir)
-        .run(&request[..])
-        .unwrap_or_else(|e| panic!("generating Rust from the Cap'n Proto schemas failed: {e}"));
-    // The compiled schemas themselves, for the names of interfaces and
-    // methods (which generated code does not keep): see `src/schema.rs`.
+    let request = compile::compile(schema_dir, out_dir);
     std::fs::write(out_dir.join("schemas.bin"), &request)
         .unwrap_or_else(|e| panic!("cannot write the compiled schemas: {e}"));
 }
