@@ -1,14 +1,14 @@
 //! Loading a cell and running it once.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use wasmtime::component::Component;
-use wasmtime::{Engine, Module, Store, UpdateDeadline};
+use wasmtime::{CallHook, Engine, Module, Store, UpdateDeadline};
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p2::bindings::CommandPre;
 
-use super::engine::{CellHost, MAX_CELL_MEMORY, Running, TICK};
+use super::engine::{CellHost, MAX_CELL_MEMORY, Running};
 use super::sandbox::{self, Limiter, P1State, P2State, PrivateTmp, Stdio, TmpPool};
 
 /// Why a cell could not be loaded or started.
@@ -64,7 +64,8 @@ impl Mode {
 pub struct Limits {
     /// Bytes of linear memory (at most 1 GiB).
     pub memory: usize,
-    /// Time the cell may compute, counted in epoch ticks while it runs.
+    /// Time the cell may spend running its own code (not waiting on the
+    /// host), checked every epoch tick.
     pub cpu: Duration,
     /// Wall-clock time from start to end, waiting included.
     pub timeout: Duration,
@@ -72,6 +73,12 @@ pub struct Limits {
     pub fuel: Option<u64>,
     /// Bytes of stdout kept; a cell writing more is stopped.
     pub stdout: usize,
+}
+
+impl Limits {
+    /// "No limit" for CPU or wall-clock time: a century, which the host's
+    /// time arithmetic still holds.
+    pub const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 }
 
 impl Default for Limits {
@@ -297,7 +304,6 @@ pub(super) async fn execute(
         memory: limits.memory,
         hit: false,
     };
-    let cpu_ticks = (limits.cpu.as_nanos() / TICK.as_nanos()).max(1) as u64;
     let (ended, memory_hit) = match &cell.pre {
         Pre::Component(pre) => {
             let state = P2State {
@@ -307,7 +313,7 @@ pub(super) async fn execute(
                 channel,
             };
             let mut store = Store::new(engine, state);
-            prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+            prepare(&mut store, &limits, |s| &mut s.limiter)?;
             let result = tokio::time::timeout(limits.timeout, async {
                 let command = pre.instantiate_async(&mut store).await?;
                 // `wasi:cli/run` says only success or failure; a cell that
@@ -328,7 +334,7 @@ pub(super) async fn execute(
                 limiter,
             };
             let mut store = Store::new(engine, state);
-            prepare(&mut store, &limits, cpu_ticks, |s| &mut s.limiter)?;
+            prepare(&mut store, &limits, |s| &mut s.limiter)?;
             let result = tokio::time::timeout(limits.timeout, async {
                 let instance = pre.instantiate_async(&mut store).await?;
                 let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
@@ -367,25 +373,60 @@ pub(super) async fn execute(
     })
 }
 
+/// The time a cell spends in its own code: from entering wasm (a call
+/// in, or a host call returning) to leaving it (a host call, or a
+/// return). A host call that waits (for a stream, a timer) is not counted,
+/// so a cell serving a long connection spends only what it computes.
+#[derive(Debug, Default)]
+struct CpuClock {
+    spent: Duration,
+    /// When the cell entered its code, while it is in it.
+    since: Option<Instant>,
+}
+
+impl CpuClock {
+    fn now(&self) -> Duration {
+        self.spent + self.since.map_or(Duration::ZERO, |t| t.elapsed())
+    }
+}
+
 /// Gives a fresh store its limits: memory through the limiter, fuel if
-/// counted, and an epoch deadline whose callback yields every tick (so a
-/// spinning cell cannot starve the executor or outlive its timeout) and
-/// stops the cell once its CPU ticks are spent.
+/// counted, a CPU clock (wasmtime's call hook) and an epoch deadline whose
+/// callback yields every tick (so a spinning cell cannot starve the
+/// executor or outlive its timeout) and stops the cell once its clock
+/// passes its CPU limit.
 fn prepare<T: Send + 'static>(
     store: &mut Store<T>,
     limits: &Limits,
-    cpu_ticks: u64,
     limiter: fn(&mut T) -> &mut Limiter,
 ) -> Result<(), CellError> {
     store.limiter(move |s| limiter(s) as &mut dyn wasmtime::ResourceLimiter);
     store
         .set_fuel(limits.fuel.unwrap_or(u64::MAX))
         .map_err(CellError::engine)?;
+    // Shared by two callbacks wasmtime wants `Send + Sync`; only the
+    // store's thread of the moment takes it, so it is never contended.
+    let clock = Arc::new(Mutex::new(CpuClock::default()));
+    let hook = clock.clone();
+    store.call_hook(move |_, transition| {
+        let mut clock = hook.lock().unwrap_or_else(|e| e.into_inner());
+        match transition {
+            CallHook::CallingWasm | CallHook::ReturningFromHost => {
+                clock.since = Some(Instant::now());
+            }
+            CallHook::CallingHost | CallHook::ReturningFromWasm => {
+                if let Some(t) = clock.since.take() {
+                    clock.spent += t.elapsed();
+                }
+            }
+        }
+        Ok(())
+    });
     store.set_epoch_deadline(1);
-    let mut spent = 0u64;
+    let cpu = limits.cpu;
     store.epoch_deadline_callback(move |_| {
-        spent += 1;
-        if spent > cpu_ticks {
+        let spent = clock.lock().unwrap_or_else(|e| e.into_inner()).now();
+        if spent > cpu {
             return Err(wasmtime::Error::new(CpuSpent));
         }
         Ok(UpdateDeadline::Yield(1))

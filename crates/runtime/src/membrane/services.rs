@@ -69,9 +69,12 @@ pub(crate) async fn serve_capability(
 
 /// Serves one peer's stream with a fresh process of `cell`: in `vat` mode
 /// the process's capability is the connection's bootstrap; in `raw` mode
-/// the stream is its stdio. The process is stopped when the stream ends.
+/// the stream is its stdio. The process is stopped when the stream ends,
+/// and has no wall-clock timeout unless the cell says so: it lives as long
+/// as its connection (its CPU limit still holds).
 pub(super) async fn serve_cell(peer: PeerId, stream: libp2p::Stream, cell: &CellSpec, mode: Mode) {
-    let process = cell.spawn(mode, Vec::new(), 0);
+    let forever = crate::cells::Limits::FOREVER.as_millis() as u64;
+    let process = cell.spawn(mode, Vec::new(), forever);
     let served = match mode {
         Mode::Vat => {
             let export = Client::new(

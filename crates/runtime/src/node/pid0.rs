@@ -4,8 +4,6 @@
 //! node's, with no CPU or wall-clock limit. The node stops when it ends, as
 //! a machine does when init exits.
 
-use std::time::Duration;
-
 use capnp::capability::Client;
 
 use crate::cells::{CellHost, Limits, Mode, Outcome, Process, Run};
@@ -13,10 +11,6 @@ use crate::membrane::Epoch;
 
 /// Where an image keeps its kernel cell.
 pub const PATH: &str = "boot/main.wasm";
-
-/// "No limit" for the kernel's CPU and wall-clock time: a century, which
-/// the host's tick arithmetic still holds.
-const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Runs `bytes` as pid0 with `clients` granted under their names (in
 /// `epoch`), on `host`, seeing `image` as `/`; returns how it ended. Call
@@ -34,8 +28,8 @@ pub async fn run(
     let run = Run {
         mode: Some(Mode::Kernel),
         limits: Limits {
-            cpu: FOREVER,
-            timeout: FOREVER,
+            cpu: Limits::FOREVER,
+            timeout: Limits::FOREVER,
             ..Limits::default()
         },
         channel: true,

@@ -97,6 +97,33 @@ async fn a_spawned_cell_can_be_killed_and_keeps_its_limits() {
     assert_eq!(limited.exit.wait().await.unwrap().ended, Ended::Cpu);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cell_is_charged_for_computing_not_for_waiting() {
+    // An echo cell answering a line every 10 ms for 1.5 s, with 100 ms of
+    // CPU: it computes far less than that, though it runs during most
+    // 5 ms ticks (which an accounting by ticks would all charge).
+    let host = host();
+    let cell = host.load(std_cells::ECHO).unwrap();
+    let mut process = host.spawn(
+        cell,
+        Run {
+            limits: Limits {
+                cpu: Duration::from_millis(100),
+                ..Limits::default()
+            },
+            ..run(Mode::Raw)
+        },
+    );
+    for _ in 0..150 {
+        process.stdin.write_all(b"tick\n").await.unwrap();
+        let mut back = [0u8; 5];
+        process.stdout.read_exact(&mut back).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(process.stdin);
+    assert_eq!(process.exit.wait().await.unwrap().ended, Ended::Exit(0));
+}
+
 /// Spawns `shout` in vat mode with `grants`, connects to it, and runs
 /// `talk` with its export while the connection is carried on this thread.
 async fn with_shout<F, Fut>(grants: Vec<Grant>, talk: F) -> runtime::cells::Outcome
