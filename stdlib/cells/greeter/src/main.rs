@@ -34,7 +34,11 @@ impl greeter::Server for Greeter {
                 name.len()
             )));
         }
-        let name = if name.trim().is_empty() { "stranger" } else { name };
+        let name = if name.trim().is_empty() {
+            "stranger"
+        } else {
+            name
+        };
         self.count.set(self.count.get() + 1);
         let mut r = results.get();
         r.set_greeting(format!("{}, {name}!", self.greeting));
