@@ -1,22 +1,23 @@
-// Prints the CID that `ipfs add --cid-version=1 FILE` (Kubo) prints for FILE,
-// computed by the reference UnixFS importer with Kubo's CIDv1 defaults. It is
-// the oracle for crates/runtime/tests/it/cid.rs.
+// Prints the CID that `ipfs add -r --cid-version=1 PATH` (Kubo) prints for
+// PATH, a file or a directory, computed by the reference UnixFS importer with
+// Kubo's CIDv1 defaults. A directory's hidden entries are left out, as Kubo
+// does without --hidden. It is the oracle for crates/runtime/tests/it/cid.rs.
 //
-// Usage: node tests/cid/cid.mjs FILE
+// Usage: node tests/cid/cid.mjs PATH
 //
 // The packages (tests/cid/package.json) are installed by ./scripts/test into
 // target/cid-oracle, or into the directory named by WW_CID_ORACLE. ES module
 // imports resolve bare names only from the importing file's own directory (no
 // NODE_PATH), so they are resolved from that directory by hand. Resolving an
 // ES-only package this way needs Node 20.19 or later ("module-sync").
-import { createReadStream } from 'node:fs'
+import { createReadStream, readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const file = process.argv[2]
 if (file === undefined || process.argv.length !== 3) {
-  console.error('usage: node tests/cid/cid.mjs FILE')
+  console.error('usage: node tests/cid/cid.mjs PATH')
   process.exit(2)
 }
 
@@ -39,9 +40,27 @@ const options = {
   reduceSingleLeafToSelf: true
 }
 
+// A directory's entries, depth first, each under the directory's own name
+// (so the importer's last entry is the directory itself).
+function * entries (path, name) {
+  if (statSync(path).isDirectory()) {
+    yield { path: name }
+    for (const child of readdirSync(path).sort()) {
+      if (!child.startsWith('.')) {
+        yield * entries(join(path, child), `${name}/${child}`)
+      }
+    }
+  } else {
+    yield { path: name, content: createReadStream(path) }
+  }
+}
+
+const source = statSync(file).isDirectory()
+  ? [...entries(file, basename(file))]
+  : [{ content: createReadStream(file) }]
 let root
-const source = [{ content: createReadStream(file) }]
 for await (const entry of importer(source, new MemoryBlockstore(), options)) {
+  // A directory's root is the entry of its own name, which comes last.
   root = entry
 }
 if (root === undefined) {

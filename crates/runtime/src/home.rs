@@ -27,3 +27,8 @@ pub fn authorized_keys() -> PathBuf {
 pub fn run_dir() -> PathBuf {
     ww_home().join("run")
 }
+
+/// `~/.ww/store`: the content store's blocks and pins.
+pub fn store() -> PathBuf {
+    ww_home().join("store")
+}

@@ -11,6 +11,8 @@
 //! - [`bindings`]: Cap'n Proto capabilities as Glia capability values.
 //! - [`schema`]: the code generated from the Cap'n Proto schemas in
 //!   `schema/`.
+//! - [`store`]: the embedded content store: blocks on disk, UnixFS import
+//!   with Kubo's CIDs.
 //! - [`std_cells`]: the standard cells (and test fixtures) `ww` embeds, built
 //!   from `stdlib/cells/` by the build script.
 
@@ -23,4 +25,5 @@ pub mod node;
 pub mod p2p;
 pub mod schema;
 pub mod std_cells;
+pub mod store;
 pub mod web;

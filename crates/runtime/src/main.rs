@@ -93,6 +93,17 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import an image (a directory, or a file) into the content store and
+    /// print its CID.
+    ///
+    /// The CID is the one `ipfs add -r --cid-version=1` (Kubo) prints for
+    /// the same tree: hidden entries are left out, as Kubo does. The root
+    /// is pinned in ~/.ww/store.
+    Push {
+        /// The directory (or file) to import.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Evaluate Glia code.
     ///
     /// `-e EXPR` prints the last value readably; `FILE` or `-` (stdin) runs
@@ -244,6 +255,26 @@ fn main() -> ExitCode {
                 bootstrap,
             };
             run(config)
+        }
+        Command::Push { dir } => {
+            let pushed = runtime::store::BlockStore::open(&runtime::home::store())
+                .and_then(|store| store.import(&dir));
+            match pushed {
+                Ok(node) => {
+                    println!("{}", node.cid);
+                    eprintln!(
+                        "ww push: {} ({} bytes of blocks) pinned in {}",
+                        dir.display(),
+                        node.tree_size,
+                        runtime::home::store().display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("ww push: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Keygen { output, force } => {
             let path = output.unwrap_or_else(runtime::home::identity);

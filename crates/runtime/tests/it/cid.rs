@@ -116,3 +116,66 @@ fn cids_match_the_reference_importer() {
         std::fs::remove_file(&path).expect("the temp file can be removed");
     }
 }
+
+#[test]
+fn ww_push_gives_a_directory_the_reference_importers_cid() {
+    let root = repo_root();
+    let oracle_dir = oracle_dir(&root);
+    let home = TempDir::new("push-home");
+    let dir = TempDir::new("push");
+    let image = dir.0.join("image");
+    std::fs::create_dir_all(image.join("bin/nested/deeper")).unwrap();
+    std::fs::create_dir_all(image.join("empty-dir")).unwrap();
+    std::fs::write(image.join("empty.bin"), b"").unwrap();
+    std::fs::write(image.join("small.txt"), b"a small file\n").unwrap();
+    std::fs::write(image.join("bin/exact.bin"), bytes(CHUNK, 11)).unwrap();
+    std::fs::write(image.join("bin/multi.bin"), bytes(5 * CHUNK + 999, 12)).unwrap();
+    std::fs::write(image.join("bin/nested/deeper/leaf"), b"deep\n").unwrap();
+    // Left out by both, as Kubo leaves hidden entries out.
+    std::fs::write(image.join(".hidden"), b"not part of the image\n").unwrap();
+
+    let theirs = oracle(&root, &oracle_dir, &image);
+    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("push")
+        .arg(&image)
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ours = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    assert_eq!(ours, theirs, "the CID of the image directory");
+    // The root is pinned in the store, and every block is there.
+    let pins = home.0.join(".ww/store/pins").join(&ours);
+    assert!(pins.is_file(), "{} is pinned", ours);
+
+    // A file pushed alone is the file's CID.
+    let file = image.join("bin/multi.bin");
+    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("push")
+        .arg(&file)
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        oracle(&root, &oracle_dir, &file)
+    );
+
+    // A path that is not there says so.
+    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("push")
+        .arg(dir.0.join("nothing"))
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("ww push: cannot read") && err.contains("nothing"),
+        "{err}"
+    );
+}
