@@ -48,8 +48,9 @@ enum Command {
     /// serves the status cell at `/status`. `ww shell` attaches through
     /// ~/.ww/run while it runs. Runs until SIGINT or SIGTERM.
     Run {
-        /// Image layers (directories) over the embedded default, later
-        /// ones winning.
+        /// Image layers over the embedded default, later ones winning:
+        /// directories, or /ipfs/CID (an image `ww push` put in
+        /// ~/.ww/store).
         #[arg(value_name = "IMAGE")]
         images: Vec<PathBuf>,
         /// A libp2p address to listen on (repeatable); default
@@ -252,6 +253,7 @@ fn main() -> ExitCode {
                 images,
                 admin: with_http_admin.0,
                 run_dir: runtime::home::run_dir(),
+                store: runtime::home::store(),
                 bootstrap,
             };
             run(config)

@@ -20,6 +20,29 @@ fn default_layer() -> BTreeMap<String, &'static [u8]> {
     layer
 }
 
+/// The directory of an image layer as given to `ww run`: a directory on
+/// the host as it is, or `/ipfs/<CID>`, the tree of that CID in the
+/// content store at `store`, written out there once.
+pub fn layer(given: &Path, store: &Path) -> Result<PathBuf, String> {
+    let Some(cid) = given.to_str().and_then(|g| g.strip_prefix("/ipfs/")) else {
+        return Ok(given.to_path_buf());
+    };
+    let cid: ::cid::Cid = cid
+        .trim_end_matches('/')
+        .parse()
+        .map_err(|e| format!("{}: not a CID ({e})", given.display()))?;
+    let store = crate::store::BlockStore::open(store).map_err(|e| e.to_string())?;
+    store.tree(&cid).map_err(|e| {
+        let hint = match e {
+            crate::store::ExportError::Store(crate::store::StoreError::Missing(_)) => {
+                "; push the image into this store first (`ww push DIR`): fetching from peers is not built yet"
+            }
+            _ => "",
+        };
+        format!("{}: {e}{hint}", given.display())
+    })
+}
+
 /// Where init scripts live in an image.
 const INIT_D: &str = "etc/init.d";
 

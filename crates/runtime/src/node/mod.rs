@@ -51,8 +51,11 @@ pub struct Config {
     pub network: crate::p2p::Options,
     /// Where the HTTP routes are served.
     pub http: SocketAddr,
-    /// Image layers (directories) over the embedded default.
+    /// Image layers over the embedded default: directories, or
+    /// `/ipfs/<CID>` in the content store.
     pub images: Vec<PathBuf>,
+    /// The content store (`~/.ww/store`), where `/ipfs/<CID>` layers are.
+    pub store: PathBuf,
     /// Where to serve the admin plane, if anywhere.
     pub admin: Option<SocketAddr>,
     /// Where the node keeps what it has while it runs (`~/.ww/run`): its
@@ -118,7 +121,12 @@ async fn join(network: &Network, bootstrap: &[Multiaddr]) {
 /// server. Fails promptly, saying why, if an address cannot be bound.
 /// Call it inside a tokio runtime; the node runs as its tasks.
 pub async fn boot(config: &Config) -> Result<Node, String> {
-    let image = Image::new(&config.images)?;
+    let layers = config
+        .images
+        .iter()
+        .map(|given| image::layer(given, &config.store))
+        .collect::<Result<Vec<_>, _>>()?;
+    let image = Image::new(&layers)?;
     let pid0 = image.get(pid0::PATH)?;
     state::make_dir(&config.run_dir)
         .map_err(|e| format!("cannot make {}: {e}", config.run_dir.display()))?;

@@ -58,6 +58,11 @@ impl BlockStore {
         })
     }
 
+    /// The directory the store lives in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     fn block_path(&self, cid: &Cid) -> PathBuf {
         self.root.join("blocks").join(cid.to_string())
     }

@@ -5,8 +5,15 @@
 //!   by block into any [`unixfs::Blocks`] sink.
 //! - `blocks.rs`: [`BlockStore`], the blocks on disk, written atomically and
 //!   checked against their CIDs when read; roots pinned.
+//! - `dag.rs`: reading `dag-pb` nodes and UnixFS data back, from blocks
+//!   that may come from anyone.
+//! - `export.rs`: a DAG written out as files (`trees/<cid>`), how an image
+//!   named by its CID becomes a directory layer.
 
 mod blocks;
+pub mod dag;
+mod export;
 pub mod unixfs;
 
 pub use blocks::{BlockStore, StoreError};
+pub use export::ExportError;

@@ -22,5 +22,6 @@ mod services;
 mod shell;
 mod std_cells;
 mod stdlib;
+mod store;
 mod vat;
 mod wagi;
