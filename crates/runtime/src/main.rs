@@ -37,6 +37,26 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// List the pinned roots.
+    Ls,
+    /// Pin a CID whose blocks are in the store.
+    Pin {
+        #[arg(value_name = "CID")]
+        cid: cid::Cid,
+    },
+    /// Unpin a CID (its blocks go at the next `gc` unless another pin
+    /// reaches them).
+    Unpin {
+        #[arg(value_name = "CID")]
+        cid: cid::Cid,
+    },
+    /// Remove every block no pin reaches, and written-out trees of CIDs no
+    /// longer pinned.
+    Gc,
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Boot a node on the embedded defaults.
     ///
@@ -104,6 +124,11 @@ enum Command {
         /// The directory (or file) to import.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
+    },
+    /// Manage the content store (~/.ww/store): list, pin, unpin, collect.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
     },
     /// Evaluate Glia code.
     ///
@@ -278,6 +303,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Store { command } => store(command),
         Command::Keygen { output, force } => {
             let path = output.unwrap_or_else(runtime::home::identity);
             match runtime::node::create_identity(&path, force) {
@@ -613,6 +639,45 @@ async fn shutdown_signal() {
         }
         Err(_) => {
             let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// `ww store ...`.
+fn store(command: StoreCommand) -> ExitCode {
+    use runtime::store::BlockStore;
+    let done = BlockStore::open(&runtime::home::store()).and_then(|store| match command {
+        StoreCommand::Ls => {
+            for cid in store.pins()? {
+                println!("{cid}");
+            }
+            Ok(())
+        }
+        StoreCommand::Pin { cid } => {
+            // Only what can be walked whole: a pin promises the blocks.
+            store
+                .tree(&cid)
+                .map_err(|e| runtime::store::StoreError::Invalid {
+                    cid: cid.to_string(),
+                    why: e.to_string(),
+                })?;
+            store.pin(&cid)
+        }
+        StoreCommand::Unpin { cid } => store.unpin(&cid),
+        StoreCommand::Gc => {
+            let collected = store.collect_garbage()?;
+            println!(
+                "removed {} blocks ({} bytes) and {} written-out trees",
+                collected.blocks, collected.bytes, collected.trees
+            );
+            Ok(())
+        }
+    });
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ww store: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum StoreError {
         actual: String,
         path: String,
     },
+    #[error("{0} is not pinned")]
+    NotPinned(String),
+    #[error("block {cid} is not a valid node: {why}")]
+    Invalid { cid: String, why: String },
     #[error("{0}")]
     Import(#[from] unixfs::ImportError),
 }

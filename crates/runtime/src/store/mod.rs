@@ -9,11 +9,14 @@
 //!   that may come from anyone.
 //! - `export.rs`: a DAG written out as files (`trees/<cid>`), how an image
 //!   named by its CID becomes a directory layer.
+//! - `gc.rs`: unpinning, and collecting what no pin reaches.
 
 mod blocks;
 pub mod dag;
 mod export;
+mod gc;
 pub mod unixfs;
 
 pub use blocks::{BlockStore, StoreError};
 pub use export::ExportError;
+pub use gc::Collected;

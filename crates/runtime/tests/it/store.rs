@@ -79,3 +79,47 @@ fn an_image_the_store_lacks_is_refused_with_the_reason() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/ipfs/not-a-cid: not a CID"));
 }
+
+/// `ww ARGS` with HOME at `home`: success, stdout, stderr.
+fn ww(home: &TempDir, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(args)
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_store_lists_pins_unpins_and_collects() {
+    let home = TempDir::new("store-gc");
+    let src = TempDir::new("store-gc-src");
+    std::fs::write(src.0.join("keep"), b"kept\n").unwrap();
+    let dropped = src.0.join("dropped");
+    std::fs::write(&dropped, vec![5u8; 400_000]).unwrap();
+    let (ok, keep, err) = ww(&home, &["push", src.0.join("keep").to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (_, drop_cid, _) = ww(&home, &["push", dropped.to_str().unwrap()]);
+    let (_, listed, _) = ww(&home, &["store", "ls"]);
+    let mut expected = vec![keep.clone(), drop_cid.clone()];
+    expected.sort();
+    assert_eq!(listed.lines().collect::<Vec<_>>(), expected);
+
+    assert!(ww(&home, &["store", "unpin", &drop_cid]).0);
+    let (ok, said, err) = ww(&home, &["store", "gc"]);
+    assert!(ok, "{err}");
+    assert!(said.starts_with("removed 3 blocks ("), "{said}");
+    assert_eq!(ww(&home, &["store", "ls"]).1, keep);
+
+    // Pinning what the store does not hold, or unpinning twice, says why.
+    let (ok, _, err) = ww(&home, &["store", "pin", &drop_cid]);
+    assert!(!ok && err.contains("is not in the store"), "{err}");
+    let (ok, _, err) = ww(&home, &["store", "unpin", &drop_cid]);
+    assert!(!ok && err.contains("is not pinned"), "{err}");
+    let (ok, _, err) = ww(&home, &["store", "pin", "nonsense"]);
+    assert!(!ok && err.contains("invalid value 'nonsense'"), "{err}");
+}
