@@ -46,14 +46,9 @@ impl Vat {
         self.system.bootstrap(Side::Server)
     }
 
-    /// Something that ends the connection when awaited: the cell sees its
-    /// stdin end.
-    pub fn disconnector(&self) -> capnp_rpc::Disconnector<Side> {
-        self.system.get_disconnector()
-    }
-
     /// Carries the conversation until either side ends it. A cell that
-    /// exits ends it without an error.
+    /// exits ends it without an error; dropping the future hangs up (the
+    /// cell sees its stdin end).
     pub async fn run(self) -> Result<(), capnp::Error> {
         self.system.await
     }

@@ -137,14 +137,24 @@ where
     let membrane = Membrane::new(&Epoch::new(), grants).unwrap().client();
     let mut vat = Vat::connect(process.stdin, process.stdout, membrane);
     let export: byte_stream::Client = vat.export();
-    let disconnect = vat.disconnector();
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async move {
-            let connection = tokio::task::spawn_local(vat.run());
-            talk(export).await;
-            disconnect.await.unwrap();
-            connection.await.unwrap().unwrap();
+            // The host hangs up by dropping the connection once `talk` is
+            // done. (Not with capnp-rpc's disconnector: if the cell has
+            // exited already, its end of input racing the disconnect
+            // panics inside capnp-rpc 0.27, "message loop outlived
+            // connection state?".)
+            let connection = vat.run();
+            let talk = talk(export);
+            tokio::pin!(connection, talk);
+            tokio::select! {
+                () = &mut talk => {}
+                ended = &mut connection => {
+                    ended.unwrap();
+                    talk.await;
+                }
+            }
         })
         .await;
     process.exit.wait().await.unwrap()
