@@ -21,9 +21,14 @@ fn default_layer() -> BTreeMap<String, &'static [u8]> {
 }
 
 /// The directory of an image layer as given to `ww run`: a directory on
-/// the host as it is, or `/ipfs/<CID>`, the tree of that CID in the
-/// content store at `store`, written out there once.
-pub fn layer(given: &Path, store: &Path) -> Result<PathBuf, String> {
+/// the host as it is, or `/ipfs/<CID>`, the tree of that CID in `store`
+/// (fetched from `network`'s peers first if the store lacks any of it,
+/// then pinned), written out there once.
+pub async fn layer(
+    given: &Path,
+    store: &crate::store::BlockStore,
+    network: &crate::p2p::Network,
+) -> Result<PathBuf, String> {
     let Some(cid) = given.to_str().and_then(|g| g.strip_prefix("/ipfs/")) else {
         return Ok(given.to_path_buf());
     };
@@ -31,16 +36,26 @@ pub fn layer(given: &Path, store: &Path) -> Result<PathBuf, String> {
         .trim_end_matches('/')
         .parse()
         .map_err(|e| format!("{}: not a CID ({e})", given.display()))?;
-    let store = crate::store::BlockStore::open(store).map_err(|e| e.to_string())?;
-    store.tree(&cid).map_err(|e| {
-        let hint = match e {
-            crate::store::ExportError::Store(crate::store::StoreError::Missing(_)) => {
-                "; push the image into this store first (`ww push DIR`): fetching from peers is not built yet"
-            }
-            _ => "",
-        };
-        format!("{}: {e}{hint}", given.display())
-    })
+    let fetched = crate::store::exchange::fetch(network, store, &cid)
+        .await
+        .map_err(|e| format!("{}: {e}", given.display()))?;
+    if fetched > 0 {
+        eprintln!(
+            "ww: fetched {fetched} blocks of {} from peers",
+            given.display()
+        );
+    }
+    store
+        .pin(&cid)
+        .and_then(|()| {
+            store
+                .tree(&cid)
+                .map_err(|e| crate::store::StoreError::Invalid {
+                    cid: cid.to_string(),
+                    why: e.to_string(),
+                })
+        })
+        .map_err(|e| format!("{}: {e}", given.display()))
 }
 
 /// Where init scripts live in an image.

@@ -41,6 +41,7 @@ pub use kernel::{KernelHost, run_init};
 use crate::bindings::Roots;
 use crate::membrane::Epoch;
 use crate::p2p::{LazyNetwork, Network};
+use crate::store::BlockStore;
 use crate::web::{LazyHttp, Routes};
 
 /// How to boot a node.
@@ -121,19 +122,8 @@ async fn join(network: &Network, bootstrap: &[Multiaddr]) {
 /// server. Fails promptly, saying why, if an address cannot be bound.
 /// Call it inside a tokio runtime; the node runs as its tasks.
 pub async fn boot(config: &Config) -> Result<Node, String> {
-    let layers = config
-        .images
-        .iter()
-        .map(|given| image::layer(given, &config.store))
-        .collect::<Result<Vec<_>, _>>()?;
-    let image = Image::new(&layers)?;
-    let pid0 = image.get(pid0::PATH)?;
     state::make_dir(&config.run_dir)
         .map_err(|e| format!("cannot make {}: {e}", config.run_dir.display()))?;
-    let flattened = Flattened(config.run_dir.join(format!("{}.image", std::process::id())));
-    // Left by a node of the same pid that was killed.
-    let _ = std::fs::remove_dir_all(&flattened.0);
-    image.materialize(&flattened.0)?;
     let (key, created) = load_or_create(&config.identity).map_err(|e| e.to_string())?;
     if created {
         eprintln!("ww: made a new identity at {}", config.identity.display());
@@ -143,6 +133,20 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
         .map_err(|e| e.to_string())?;
     let addrs = network.listen_addrs().await.map_err(|e| e.to_string())?;
     join(&network, &config.bootstrap).await;
+    // The store serves its blocks to peers, and `/ipfs/<CID>` layers are
+    // read from it (fetched from peers first if need be).
+    let store = BlockStore::open(&config.store).map_err(|e| e.to_string())?;
+    crate::store::exchange::serve(&network, store.clone()).map_err(|e| e.to_string())?;
+    let mut layers = Vec::with_capacity(config.images.len());
+    for given in &config.images {
+        layers.push(image::layer(given, &store, &network).await?);
+    }
+    let image = Image::new(&layers)?;
+    let pid0 = image.get(pid0::PATH)?;
+    let flattened = Flattened(config.run_dir.join(format!("{}.image", std::process::id())));
+    // Left by a node of the same pid that was killed.
+    let _ = std::fs::remove_dir_all(&flattened.0);
+    image.materialize(&flattened.0)?;
     let routes = Routes::new();
     let (http, _server) = crate::web::start(config.http, routes.clone())
         .await

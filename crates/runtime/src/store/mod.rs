@@ -10,9 +10,12 @@
 //! - `export.rs`: a DAG written out as files (`trees/<cid>`), how an image
 //!   named by its CID becomes a directory layer.
 //! - `gc.rs`: unpinning, and collecting what no pin reaches.
+//! - `exchange.rs`: blocks between peers (`/ww/0.1.0/blocks`): serving
+//!   the store's, fetching a DAG the store lacks, each block checked.
 
 mod blocks;
 pub mod dag;
+pub mod exchange;
 mod export;
 mod gc;
 pub mod unixfs;

@@ -1,6 +1,7 @@
 //! The content store end to end: `ww push` an image, then `ww run
-//! /ipfs/CID` boots it from the store; an image the store lacks is
-//! refused with the reason.
+//! /ipfs/CID` boots it from the store, or from a peer's; an image nobody
+//! has is refused with the reason; a peer sending a block that does not
+//! match its CID is refused; the store's pins and garbage collection.
 
 use crate::common;
 
@@ -60,8 +61,9 @@ fn an_image_the_store_lacks_is_refused_with_the_reason() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("/ipfs/{cid}: block {cid} is not in the store"))
-            && err.contains("ww push"),
+        err.contains(&format!("/ipfs/{cid}: no peer has block {cid} (asked 0"))
+            && err.contains("ww push")
+            && err.contains("--bootstrap"),
         "{err}"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_ww"))
@@ -122,4 +124,93 @@ fn the_store_lists_pins_unpins_and_collects() {
     assert!(!ok && err.contains("is not pinned"), "{err}");
     let (ok, _, err) = ww(&home, &["store", "pin", "nonsense"]);
     assert!(!ok && err.contains("invalid value 'nonsense'"), "{err}");
+}
+
+/// `ww push`es a tree holding an init script that serves `route` (and a
+/// file of a few blocks) into the store of `home`; its CID.
+fn push_image(home: &TempDir, route: &str) -> String {
+    let src = TempDir::new("store-src");
+    let init = src.0.join("etc/init.d");
+    std::fs::create_dir_all(&init).unwrap();
+    std::fs::write(
+        init.join("20-route.glia"),
+        format!("(perform host :listen (cell (perform :load \"bin/status.wasm\")) \"{route}\")\n"),
+    )
+    .unwrap();
+    std::fs::write(src.0.join("data.bin"), vec![42u8; 600_000]).unwrap();
+    let (ok, cid, err) = ww(home, &["push", src.0.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    cid
+}
+
+#[test]
+fn a_node_runs_an_image_only_its_peer_has() {
+    let a_home = TempDir::new("store-a");
+    let cid = push_image(&a_home, "/fetched");
+    let a = run(&a_home, &[]);
+    let b_home = TempDir::new("store-b");
+    let via = format!("{}/p2p/{}", a.libp2p, a.peer_id);
+    let b = run(&b_home, &["--bootstrap", &via, &format!("/ipfs/{cid}")]);
+    // The root, etc, init.d, the script, data.bin's node and its two
+    // distinct leaves (its two full chunks are the same block).
+    assert!(b.log.contains("fetched 7 blocks"), "{}", b.log);
+    assert!(b.log.contains("20-route.glia: ok"), "{}", b.log);
+    assert_eq!(get(&b.http, "/fetched").0, 200);
+    // B keeps what it fetched, pinned.
+    assert_eq!(ww(&b_home, &["store", "ls"]).1, cid);
+}
+
+#[test]
+fn a_block_that_does_not_match_its_cid_is_refused() {
+    use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
+    use libp2p::identity::Keypair;
+    use runtime::p2p::Network;
+    use runtime::store::{BlockStore, exchange};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = TempDir::new("store-rogue");
+    rt.block_on(async {
+        let loopback = ["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+        let rogue = Network::start(Keypair::generate_ed25519(), &loopback)
+            .await
+            .unwrap();
+        // Answers every request with the same wrong bytes.
+        let mut incoming = rogue
+            .accept(libp2p::StreamProtocol::new(exchange::PROTOCOL))
+            .unwrap();
+        tokio::spawn(async move {
+            while let Some((_, mut stream)) = incoming.next().await {
+                let mut len = [0; 2];
+                stream.read_exact(&mut len).await.unwrap();
+                let mut cid = vec![0; usize::from(u16::from_be_bytes(len))];
+                stream.read_exact(&mut cid).await.unwrap();
+                let lie = b"not what you asked for";
+                stream.write_all(&[0]).await.unwrap();
+                stream
+                    .write_all(&(lie.len() as u32).to_be_bytes())
+                    .await
+                    .unwrap();
+                stream.write_all(lie).await.unwrap();
+                stream.close().await.unwrap();
+            }
+        });
+        let node = Network::start(Keypair::generate_ed25519(), &loopback)
+            .await
+            .unwrap();
+        let at = rogue.listen_addrs().await.unwrap();
+        node.connect(rogue.peer_id(), at).await.unwrap();
+        let store = BlockStore::open(&dir.0).unwrap();
+        let cid = runtime::cid::cid_of(b"the real block");
+        let err = exchange::fetch(&node, &store, &cid).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("sent a block that does not match its CID"),
+            "{err}"
+        );
+        assert!(!store.has(&cid), "nothing is stored");
+    });
 }
