@@ -89,6 +89,7 @@ fn main() {
 
     compile_schemas(&manifest_dir.join("../../schema"), &out_dir);
     watch(&cells);
+    list_sdk(&manifest_dir.join("../.."), &out_dir);
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     if let Some(problem) = missing_target(&rustc) {
         panic!("{problem}");
@@ -179,6 +180,50 @@ fn compile_schemas(schema_dir: &Path, out_dir: &Path) {
     let request = compile::compile(schema_dir, out_dir);
     std::fs::write(out_dir.join("schemas.bin"), &request)
         .unwrap_or_else(|e| panic!("cannot write the compiled schemas: {e}"));
+}
+
+/// Writes `sdk.rs`: the files `ww init` vendors into a cell project (the
+/// guest SDK, the schemas it compiles, the cells' lock file), each as its
+/// path under the repository and its bytes (`include_bytes!`).
+fn list_sdk(repo: &Path, out_dir: &Path) {
+    let mut files = vec![PathBuf::from("stdlib/cells/Cargo.lock")];
+    for dir in ["stdlib/cells/ww-guest", "schema"] {
+        let mut stack = vec![PathBuf::from(dir)];
+        while let Some(rel) = stack.pop() {
+            let entries = std::fs::read_dir(repo.join(&rel))
+                .unwrap_or_else(|e| panic!("cannot list {}: {e}", rel.display()));
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name();
+                if name == "target" || name.to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let path = rel.join(&name);
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    files.sort();
+    let mut code = String::from(
+        "/// The vendored SDK's files: path, bytes.\npub const FILES: &[(&str, &[u8])] = &[\n",
+    );
+    for file in &files {
+        let abs = repo
+            .join(file)
+            .canonicalize()
+            .expect("a listed file exists");
+        code.push_str(&format!(
+            "    ({:?}, include_bytes!({:?})),\n",
+            file.display().to_string(),
+            abs.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(out_dir.join("sdk.rs"), code)
+        .unwrap_or_else(|e| panic!("cannot write the SDK's file list: {e}"));
 }
 
 /// Asks cargo to rerun this script when the cells' sources change: the

@@ -8,6 +8,7 @@
 //! - [`membrane`]: capabilities over Cap'n Proto: a cell's grants, and RPC
 //!   with a cell in `vat` mode.
 //! - [`p2p`]: the node's libp2p network.
+//! - [`project`]: cell projects (`ww init`, `ww build`).
 //! - [`bindings`]: Cap'n Proto capabilities as Glia capability values.
 //! - [`schema`]: the code generated from the Cap'n Proto schemas in
 //!   `schema/`.
@@ -23,6 +24,7 @@ pub mod home;
 pub mod membrane;
 pub mod node;
 pub mod p2p;
+pub mod project;
 pub mod schema;
 pub mod std_cells;
 pub mod store;

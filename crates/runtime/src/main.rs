@@ -4,7 +4,7 @@
 //! it; until then `ww` knows only what exists, and says so.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -113,6 +113,21 @@ enum Command {
         /// Replace an existing identity.
         #[arg(long)]
         force: bool,
+    },
+    /// Scaffold a cell project in a new directory NAME: a Cargo package for
+    /// wasm32-wasip2 with the guest SDK vendored, src/main.rs, etc/init.d,
+    /// a README.
+    Init {
+        /// The project's name (and directory).
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Compile the cell project here into its image: boot/main.wasm (the
+    /// node's pid0), or bin/NAME.wasm with --service.
+    Build {
+        /// Put the cell in bin/NAME.wasm, for init scripts to serve.
+        #[arg(long)]
+        service: bool,
     },
     /// Import an image (a directory, or a file) into the content store and
     /// print its CID.
@@ -283,6 +298,29 @@ fn main() -> ExitCode {
             };
             run(config)
         }
+        Command::Init { name } => match runtime::project::init(Path::new(&name), &name) {
+            Ok(()) => {
+                eprintln!("ww init: made {name}/; `cd {name} && ww build` compiles it");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ww init: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Build { service } => match runtime::project::build(Path::new("."), service) {
+            Ok(wasm) => {
+                let cid = std::fs::read(&wasm)
+                    .map(|bytes| runtime::cid::cid_string(&bytes))
+                    .unwrap_or_default();
+                eprintln!("ww build: {} ({cid})", wasm.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ww build: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Push { dir } => {
             let pushed = runtime::store::BlockStore::open(&runtime::home::store())
                 .and_then(|store| store.import(&dir));

@@ -214,3 +214,66 @@ fn a_block_that_does_not_match_its_cid_is_refused() {
         assert!(!store.has(&cid), "nothing is stored");
     });
 }
+
+#[test]
+fn init_build_push_run_is_the_whole_flow() {
+    let home = TempDir::new("flow-home");
+    let work = TempDir::new("flow");
+    let ww_in = |dir: &std::path::Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", &home.0)
+            // The cells' own target directory, where the SDK's crates are
+            // built already (a fresh one would build them all again).
+            .env("CARGO_TARGET_DIR", common::repo_root().join("target/cells"))
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, err) = ww_in(&work.0, &["init", "demo"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = ww_in(&work.0, &["init", "demo"]);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    let (ok, _, err) = ww_in(&work.0, &["init", "Not A Name"]);
+    assert!(!ok && err.contains("cannot name a cell project"), "{err}");
+    let (ok, _, err) = ww_in(&work.0, &["build"]);
+    assert!(!ok && err.contains("is not a cell project"), "{err}");
+
+    let project = work.0.join("demo");
+    let (ok, _, err) = ww_in(&project, &["build"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("ww build: ./boot/main.wasm (baf"), "{err}");
+    let (ok, cid, err) = ww_in(&project, &["push", "."]);
+    assert!(ok, "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args([
+            "run",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--http-listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--with-http-admin", "off", &format!("/ipfs/{cid}")])
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("hello from demo on 12D3KooW"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("pid0 exited with 0"), "{stderr}");
+    // The hidden SDK and build output are not part of the image.
+    let tree = home.0.join(".ww/store/trees").join(&cid);
+    assert!(tree.join("boot/main.wasm").is_file() && tree.join("src/main.rs").is_file());
+    assert!(!tree.join(".sdk").exists() && !tree.join(".target").exists());
+}
