@@ -21,6 +21,45 @@ fn background() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A node of this test's own, for a `ww eval` to reach: its `Host`, peer id,
+/// address and key. Call inside a `LocalSet`.
+async fn peer_node() -> (
+    runtime::schema::host_capnp::host::Client,
+    libp2p::PeerId,
+    libp2p::Multiaddr,
+    Keypair,
+) {
+    use runtime::membrane::HostServer;
+    use runtime::p2p::LazyNetwork;
+
+    let key = Keypair::generate_ed25519();
+    let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
+        .await
+        .unwrap();
+    let (peer, addr) = (
+        network.peer_id(),
+        network.listen_addrs().await.unwrap()[0].clone(),
+    );
+    let host = HostServer::new(LazyNetwork::ready(network, key.clone())).client();
+    (host, peer, addr, key)
+}
+
+/// `ww eval -e script` with HOME in `dir`, without blocking the runtime
+/// (the test's node answers while it runs): success, stdout, stderr.
+async fn eval_async(dir: &TempDir, script: &str) -> (bool, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(["eval", "-e", script])
+        .env("HOME", &dir.0)
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn host_is_this_process_node_and_attenuates_per_method() {
     let (ok, out, err) = eval(
@@ -202,23 +241,14 @@ fn a_glia_program_dials_a_peers_services() {
     use std::sync::Arc;
 
     use capnp::traits::HasTypeId;
-    use runtime::membrane::{HostServer, IdentityServer, Policy, RuntimeServer, guard};
-    use runtime::p2p::LazyNetwork;
+    use runtime::membrane::{IdentityServer, Policy, RuntimeServer, guard};
     use runtime::schema::identity_capnp::identity;
 
     let rt = background();
     let local = tokio::task::LocalSet::new();
     let dir = TempDir::new("dial");
     let (ok, out, err) = local.block_on(&rt, async {
-        let key = Keypair::generate_ed25519();
-        let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
-            .await
-            .unwrap();
-        let (peer, addr) = (
-            network.peer_id(),
-            network.listen_addrs().await.unwrap()[0].clone(),
-        );
-        let host = HostServer::new(LazyNetwork::ready(network, key.clone())).client();
+        let (host, peer, addr, key) = peer_node().await;
         let epoch = runtime::membrane::Epoch::new();
 
         // An identity of this node's key, only `signer` of it, as "ident".
@@ -256,17 +286,7 @@ fn a_glia_program_dials_a_peers_services() {
                   (try (perform ident :verify "k" "d" "x" "y")
                        (catch :glia.error/permission-denied e :denied))])"#
         );
-        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ww"))
-            .args(["eval", "-e", &script])
-            .env("HOME", &dir.0)
-            .output()
-            .await
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        eval_async(&dir, &script).await
     });
     assert!(ok, "{err}");
     assert!(
@@ -297,23 +317,14 @@ fn a_glia_program_logs_in_to_a_peers_vat_with_a_signer_it_was_passed() {
     use std::rc::Rc;
 
     use capnp::traits::HasTypeId;
-    use runtime::membrane::{HostServer, IdentityServer, Policy, guard};
-    use runtime::p2p::LazyNetwork;
+    use runtime::membrane::{IdentityServer, Policy, guard};
     use runtime::schema::identity_capnp::identity;
 
     let rt = background();
     let local = tokio::task::LocalSet::new();
     let dir = TempDir::new("login");
     let (ok, out, err) = local.block_on(&rt, async {
-        let key = Keypair::generate_ed25519();
-        let network = Network::start(key.clone(), &["/ip4/127.0.0.1/tcp/0".parse().unwrap()])
-            .await
-            .unwrap();
-        let (peer, addr) = (
-            network.peer_id(),
-            network.listen_addrs().await.unwrap()[0].clone(),
-        );
-        let host = HostServer::new(LazyNetwork::ready(network, key.clone())).client();
+        let (host, peer, addr, key) = peer_node().await;
         let epoch = runtime::membrane::Epoch::new();
 
         // A keyring holding the only key that may log in to "vault", on
@@ -352,17 +363,7 @@ fn a_glia_program_logs_in_to_a_peers_vat_with_a_signer_it_was_passed() {
                   (try (perform host :dial-login "{peer}" "vault" host)
                        (catch :glia.error/illegal-argument e (ex-message e)))])"#
         );
-        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ww"))
-            .args(["eval", "-e", &script])
-            .env("HOME", &dir.0)
-            .output()
-            .await
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        eval_async(&dir, &script).await
     });
     assert!(ok, "{err}");
     assert!(

@@ -98,6 +98,14 @@ async fn listen(
         .unwrap()
 }
 
+/// An executor of `wasm` on `cells`, issued in `epoch` (pipelined).
+fn executor_of(cells: Arc<CellHost>, epoch: &Epoch, wasm: &[u8]) -> executor::Client {
+    let runtime = RuntimeServer::new(cells, epoch).client();
+    let mut load = runtime.load_request();
+    load.get().set_wasm(wasm);
+    load.send().pipeline.get_executor()
+}
+
 fn local(test: impl AsyncFnOnce()) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -260,10 +268,11 @@ fn a_vat_cell_per_stream_serves_each_peer() {
     local(async || {
         let (a, b) = pair().await;
         let epoch = Epoch::new();
-        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
-        let mut load = runtime.load_request();
-        load.get().set_wasm(fixtures::SHOUT);
-        let shout = load.send().pipeline.get_executor();
+        let shout = executor_of(
+            Arc::new(CellHost::new(None).unwrap()),
+            &epoch,
+            fixtures::SHOUT,
+        );
         // What the cell writes to its `out` grant, A reads here.
         let (mut seen, out_end) = tokio::io::duplex(1 << 16);
         let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
@@ -297,10 +306,7 @@ fn a_per_stream_cell_stops_when_its_peer_hangs_up() {
         let (a, b) = pair().await;
         let epoch = Epoch::new();
         let cells = Arc::new(CellHost::new(None).unwrap());
-        let runtime = RuntimeServer::new(cells.clone(), &epoch).client();
-        let mut load = runtime.load_request();
-        load.get().set_wasm(fixtures::SHOUT);
-        let shout = load.send().pipeline.get_executor();
+        let shout = executor_of(cells.clone(), &epoch, fixtures::SHOUT);
         let (_seen, out_end) = tokio::io::duplex(1 << 16);
         let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
         let _listener = listen(&a, shout, "/ww/0.1.0/vat/shout", &[("out", out.client)]).await;
@@ -335,10 +341,11 @@ fn a_raw_cell_per_stream_is_the_stream() {
     local(async || {
         let (a, b) = pair().await;
         let epoch = Epoch::new();
-        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
-        let mut load = runtime.load_request();
-        load.get().set_wasm(std_cells::ECHO);
-        let echo = load.send().pipeline.get_executor();
+        let echo = executor_of(
+            Arc::new(CellHost::new(None).unwrap()),
+            &epoch,
+            std_cells::ECHO,
+        );
         listen(&a, echo, "/ww/0.1.0/stream/echo", &[]).await;
 
         for text in ["one stream", "another"] {
@@ -525,18 +532,11 @@ fn a_capability_passed_in_a_call_is_proxied_back_over_the_connection() {
         // A exports an executor of the shout cell; B spawns it with one of
         // B's own capabilities as its `out` grant: the cell, on A, writes
         // to B's stream through the connection B dialled.
-        let runtime = RuntimeServer::new(Arc::new(CellHost::new(None).unwrap()), &epoch).client();
-        let mut load = runtime.load_request();
-        load.get().set_wasm(fixtures::SHOUT);
-        let shout = load
-            .send()
-            .promise
-            .await
-            .unwrap()
-            .get()
-            .unwrap()
-            .get_executor()
-            .unwrap();
+        let shout = executor_of(
+            Arc::new(CellHost::new(None).unwrap()),
+            &epoch,
+            fixtures::SHOUT,
+        );
         export(&a, "shout", shout.client).await.unwrap();
 
         let remote = executor::Client::new(dial(&b, &a, "shout").await.unwrap().hook);

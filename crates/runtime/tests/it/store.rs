@@ -9,32 +9,51 @@ use std::process::Command;
 
 use common::{TempDir, get, run};
 
+/// `ww ARGS` in `dir` with HOME at `home`: success, stdout (trimmed),
+/// stderr.
+fn ww_in(home: &TempDir, dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", &home.0)
+        // The cells' own target directory, where the SDK's crates are built
+        // already (for `ww build`; a fresh one would build them all again).
+        .env("CARGO_TARGET_DIR", common::repo_root().join("target/cells"))
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ww(home: &TempDir, args: &[&str]) -> (bool, String, String) {
+    ww_in(home, &home.0, args)
+}
+
+/// `ww run IMAGE` on loopback, to its end (for runs that end: a refused
+/// image, or pid0 exiting).
+fn run_to_end(home: &TempDir, image: &str) -> (bool, String, String) {
+    let args = [
+        "run",
+        "--listen",
+        "/ip4/127.0.0.1/tcp/0",
+        "--http-listen",
+        "127.0.0.1:0",
+    ];
+    let mut all = args.to_vec();
+    all.extend(["--with-http-admin", "off", image]);
+    ww(home, &all)
+}
+
 #[test]
 fn a_pushed_image_boots_by_its_cid() {
     let home = TempDir::new("store-home");
-    let src = TempDir::new("store-image");
-    let init = src.0.join("etc/init.d");
-    std::fs::create_dir_all(&init).unwrap();
-    std::fs::write(
-        init.join("20-route.glia"),
-        "(perform host :listen (cell (perform :load \"bin/status.wasm\")) \"/from-ipfs\")\n",
-    )
-    .unwrap();
-    let pushed = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .arg("push")
-        .arg(&src.0)
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    assert!(
-        pushed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&pushed.stderr)
-    );
-    let cid = String::from_utf8(pushed.stdout).unwrap().trim().to_string();
+    // Pushed from a directory removed at once: the node boots from the
+    // store alone.
+    let cid = push_image(&home, "/from-ipfs");
     assert!(cid.starts_with("bafy"), "{cid}");
-    // The source is gone: the node boots from the store alone.
-    drop(src);
 
     let node = run(&home, &[&format!("/ipfs/{cid}")]);
     assert!(node.log.contains("20-route.glia: ok"), "{}", node.log);
@@ -46,54 +65,16 @@ fn a_pushed_image_boots_by_its_cid() {
 fn an_image_the_store_lacks_is_refused_with_the_reason() {
     let home = TempDir::new("store-missing");
     let cid = runtime::cid::cid_string(b"an image nobody pushed");
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args([
-            "run",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--http-listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--with-http-admin", "off", &format!("/ipfs/{cid}")])
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, _, err) = run_to_end(&home, &format!("/ipfs/{cid}"));
+    assert!(!ok);
     assert!(
         err.contains(&format!("/ipfs/{cid}: no peer has block {cid} (asked 0"))
             && err.contains("ww push")
             && err.contains("--bootstrap"),
         "{err}"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args([
-            "run",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--http-listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--with-http-admin", "off", "/ipfs/not-a-cid"])
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/ipfs/not-a-cid: not a CID"));
-}
-
-/// `ww ARGS` with HOME at `home`: success, stdout, stderr.
-fn ww(home: &TempDir, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args(args)
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).trim().to_string(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (ok, _, err) = run_to_end(&home, "/ipfs/not-a-cid");
+    assert!(!ok && err.contains("/ipfs/not-a-cid: not a CID"), "{err}");
 }
 
 #[test]
@@ -219,54 +200,23 @@ fn a_block_that_does_not_match_its_cid_is_refused() {
 fn init_build_push_run_is_the_whole_flow() {
     let home = TempDir::new("flow-home");
     let work = TempDir::new("flow");
-    let ww_in = |dir: &std::path::Path, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-            .args(args)
-            .current_dir(dir)
-            .env("HOME", &home.0)
-            // The cells' own target directory, where the SDK's crates are
-            // built already (a fresh one would build them all again).
-            .env("CARGO_TARGET_DIR", common::repo_root().join("target/cells"))
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).trim().to_string(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let (ok, _, err) = ww_in(&work.0, &["init", "demo"]);
+    let (ok, _, err) = ww_in(&home, &work.0, &["init", "demo"]);
     assert!(ok, "{err}");
-    let (ok, _, err) = ww_in(&work.0, &["init", "demo"]);
+    let (ok, _, err) = ww_in(&home, &work.0, &["init", "demo"]);
     assert!(!ok && err.contains("exists already"), "{err}");
-    let (ok, _, err) = ww_in(&work.0, &["init", "Not A Name"]);
+    let (ok, _, err) = ww_in(&home, &work.0, &["init", "Not A Name"]);
     assert!(!ok && err.contains("cannot name a cell project"), "{err}");
-    let (ok, _, err) = ww_in(&work.0, &["build"]);
+    let (ok, _, err) = ww_in(&home, &work.0, &["build"]);
     assert!(!ok && err.contains("is not a cell project"), "{err}");
 
     let project = work.0.join("demo");
-    let (ok, _, err) = ww_in(&project, &["build"]);
+    let (ok, _, err) = ww_in(&home, &project, &["build"]);
     assert!(ok, "{err}");
     assert!(err.contains("ww build: ./boot/main.wasm (baf"), "{err}");
-    let (ok, cid, err) = ww_in(&project, &["push", "."]);
+    let (ok, cid, err) = ww_in(&home, &project, &["push", "."]);
     assert!(ok, "{err}");
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args([
-            "run",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--http-listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--with-http-admin", "off", &format!("/ipfs/{cid}")])
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    assert!(out.status.success(), "{stderr}");
+    let (ok, stdout, stderr) = run_to_end(&home, &format!("/ipfs/{cid}"));
+    assert!(ok, "{stderr}");
     assert!(
         stdout.starts_with("hello from demo on 12D3KooW"),
         "{stdout}"
