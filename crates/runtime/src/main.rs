@@ -114,23 +114,25 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Scaffold a cell project in a new directory NAME: a Cargo package for
-    /// wasm32-wasip2 with the guest SDK vendored, src/main.rs, etc/init.d,
-    /// a README.
+    /// Scaffold a cell project in a new directory NAME.
+    ///
+    /// A Cargo package for wasm32-wasip2 with the guest SDK vendored (in
+    /// .sdk), src/main.rs, etc/init.d and a README.
     Init {
         /// The project's name (and directory).
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Compile the cell project here into its image: boot/main.wasm (the
-    /// node's pid0), or bin/NAME.wasm with --service.
+    /// Compile the cell project here into its image.
+    ///
+    /// The cell goes to boot/main.wasm (the node's pid0), or to
+    /// bin/NAME.wasm with --service.
     Build {
         /// Put the cell in bin/NAME.wasm, for init scripts to serve.
         #[arg(long)]
         service: bool,
     },
-    /// Import an image (a directory, or a file) into the content store and
-    /// print its CID.
+    /// Import an image into the content store and print its CID.
     ///
     /// The CID is the one `ipfs add -r --cid-version=1` (Kubo) prints for
     /// the same tree: hidden entries are left out, as Kubo does. The root
@@ -140,7 +142,7 @@ enum Command {
         #[arg(value_name = "DIR")]
         dir: PathBuf,
     },
-    /// Manage the content store (~/.ww/store): list, pin, unpin, collect.
+    /// Manage the content store (~/.ww/store).
     Store {
         #[command(subcommand)]
         command: StoreCommand,
