@@ -148,7 +148,7 @@ impl host::Server for HostServer {
                     async move { services::serve_cell(peer, stream, &cell, mode).await }
                 });
                 ListenerServer {
-                    serving: Serving::Protocol(task),
+                    serving: Serving::Protocol(std::cell::RefCell::new(Some(task))),
                     url: path,
                 }
             }
@@ -319,7 +319,7 @@ impl HostServer {
         let incoming = network.accept(protocol.clone()).map_err(failed)?;
         let task = services::accept(incoming, serve);
         Ok(capnp_rpc::new_client(ListenerServer {
-            serving: Serving::Protocol(task),
+            serving: Serving::Protocol(std::cell::RefCell::new(Some(task))),
             url: protocol.to_string(),
         }))
     }

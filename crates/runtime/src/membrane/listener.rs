@@ -9,8 +9,8 @@ use crate::web::Routes;
 pub(super) enum Serving {
     /// An HTTP route of the node's server.
     Route { routes: Routes, path: String },
-    /// A libp2p protocol, accepted by this task.
-    Protocol(tokio::task::AbortHandle),
+    /// A libp2p protocol, accepted by this task (until closed).
+    Protocol(std::cell::RefCell<Option<tokio::task::JoinHandle<()>>>),
 }
 
 /// The `Listener` of one route or protocol.
@@ -38,8 +38,17 @@ impl listener::Server for ListenerServer {
         match &self.serving {
             Serving::Route { routes, path } => routes.remove(path),
             // Dropping the accepting task's stream handle stops the
-            // protocol; connections already made go on.
-            Serving::Protocol(task) => task.abort(),
+            // protocol; connections already made go on. The task is
+            // awaited, not only aborted: an aborted task is dropped at its
+            // next poll, and until then a peer could still open the
+            // protocol after `close` has answered.
+            Serving::Protocol(task) => {
+                let task = task.borrow_mut().take();
+                if let Some(task) = task {
+                    task.abort();
+                    let _ = task.await;
+                }
+            }
         }
         Ok(())
     }

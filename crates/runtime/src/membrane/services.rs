@@ -21,7 +21,7 @@ const CHUNK: u32 = 64 << 10;
 pub(crate) fn accept<F, Fut>(
     mut incoming: libp2p_stream::IncomingStreams,
     serve: F,
-) -> tokio::task::AbortHandle
+) -> tokio::task::JoinHandle<()>
 where
     F: Fn(PeerId, libp2p::Stream) -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,
@@ -31,7 +31,6 @@ where
             tokio::task::spawn_local(serve(peer, stream));
         }
     })
-    .abort_handle()
 }
 
 /// A byte stream Cap'n Proto can run over: a libp2p stream, or a Unix

@@ -72,7 +72,8 @@ pub fn start(
     let keys = authorized_keys.to_path_buf();
     let remote = services::accept(incoming, move |peer, stream| {
         serve_login(node, peer, stream, membrane.clone(), keys.clone())
-    });
+    })
+    .abort_handle();
     Ok(Control {
         _state: file,
         tasks: vec![attach, remote],
