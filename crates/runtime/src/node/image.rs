@@ -36,26 +36,28 @@ pub async fn layer(
         .trim_end_matches('/')
         .parse()
         .map_err(|e| format!("{}: not a CID ({e})", given.display()))?;
-    let fetched = crate::store::exchange::fetch(network, store, &cid)
-        .await
-        .map_err(|e| format!("{}: {e}", given.display()))?;
-    if fetched > 0 {
-        eprintln!(
-            "ww: fetched {fetched} blocks of {} from peers",
-            given.display()
-        );
+    let shown = |e: &dyn std::fmt::Display| format!("{}: {e}", given.display());
+    // A tree written out already (or a DAG the store holds whole) needs no
+    // peer: only a missing block sends the node to the network, so a
+    // local image boots without a DHT query or a second walk of its DAG.
+    use crate::store::{ExportError, StoreError};
+    let tree = match store.tree(&cid) {
+        Err(ExportError::Store(StoreError::Missing(_))) => {
+            let fetched = crate::store::exchange::fetch(network, store, &cid)
+                .await
+                .map_err(|e| shown(&e))?;
+            eprintln!(
+                "ww: fetched {fetched} blocks of {} from peers",
+                given.display()
+            );
+            store.tree(&cid)
+        }
+        other => other,
     }
-    store
-        .pin(&cid)
-        .and_then(|()| {
-            store
-                .tree(&cid)
-                .map_err(|e| crate::store::StoreError::Invalid {
-                    cid: cid.to_string(),
-                    why: e.to_string(),
-                })
-        })
-        .map_err(|e| format!("{}: {e}", given.display()))
+    .map_err(|e| shown(&e))?;
+    // Pinned once whole, so a collection keeps what the node runs.
+    store.pin(&cid).map_err(|e| shown(&e))?;
+    Ok(tree)
 }
 
 /// Where init scripts live in an image.
