@@ -233,6 +233,24 @@ fn a_peer_sending_garbage_on_a_vat_protocol_is_cut_off_and_others_are_served() {
 }
 
 #[test]
+fn a_burst_of_callers_is_served_every_one() {
+    local(async || {
+        let (a, b) = pair().await;
+        let ident = IdentityServer::new(Keypair::generate_ed25519()).client();
+        let _listener = export(&a, "ident", ident.client).await.unwrap();
+        // Many streams arriving at once queue for the accepting task; none
+        // is dropped because the task had not yet taken the one before.
+        let calls = (0..64).map(|_| async {
+            let remote = identity::Client::new(dial(&b, &a, "ident").await?.hook);
+            sign(&remote).await
+        });
+        for outcome in futures::future::join_all(calls).await {
+            outcome.expect("every caller in a burst is served");
+        }
+    });
+}
+
+#[test]
 fn a_peer_hanging_up_mid_call_is_a_clean_error() {
     use futures::{AsyncReadExt as _, StreamExt as _};
     local(async || {
