@@ -38,6 +38,10 @@ pub struct UnixFs {
     pub data: Vec<u8>,
     pub file_size: Option<u64>,
     pub block_sizes: Vec<u64>,
+    /// A shard's hash function (multicodec).
+    pub hash_type: Option<u64>,
+    /// A shard's slots.
+    pub fanout: Option<u64>,
 }
 
 /// A block that is not what it claims to be.
@@ -155,8 +159,15 @@ fn pb_link(bytes: &[u8]) -> Result<Link, DecodeError> {
 pub fn unixfs(data: &[u8]) -> Result<UnixFs, DecodeError> {
     let what = "UnixFS node";
     let mut reader = Reader { bytes: data, what };
-    let (mut kind, mut bytes, mut file_size, mut block_sizes) =
-        (None, Vec::new(), None, Vec::new());
+    let mut data = UnixFs {
+        kind: Kind::Raw,
+        data: Vec::new(),
+        file_size: None,
+        block_sizes: Vec::new(),
+        hash_type: None,
+        fanout: None,
+    };
+    let mut kind = None;
     while let Some((field, value)) = reader.field()? {
         match (field, value) {
             (1, Value::Varint(t)) => {
@@ -170,47 +181,32 @@ pub fn unixfs(data: &[u8]) -> Result<UnixFs, DecodeError> {
                     t => return Err(bad(what, format!("type {t}"))),
                 })
             }
-            (2, Value::Bytes(d)) => bytes = d.to_vec(),
-            (3, Value::Varint(n)) => file_size = Some(n),
-            (4, Value::Varint(n)) => block_sizes.push(n),
-            // hashType, fanout (HAMT shards), mode, mtime: not needed to
-            // read files and directories back.
-            (5..=8, _) => {}
+            (2, Value::Bytes(d)) => data.data = d.to_vec(),
+            (3, Value::Varint(n)) => data.file_size = Some(n),
+            (4, Value::Varint(n)) => data.block_sizes.push(n),
+            (5, Value::Varint(n)) => data.hash_type = Some(n),
+            (6, Value::Varint(n)) => data.fanout = Some(n),
+            // mode, mtime: not kept by what a node writes out.
+            (7 | 8, _) => {}
             (field, _) => return Err(bad(what, format!("unexpected field {field}"))),
         }
     }
-    Ok(UnixFs {
-        kind: kind.ok_or_else(|| bad(what, "it has no type"))?,
-        data: bytes,
-        file_size,
-        block_sizes,
-    })
+    data.kind = kind.ok_or_else(|| bad(what, "it has no type"))?;
+    Ok(data)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::unixfs::{self, Blocks};
+    use crate::store::unixfs::{self, Kept};
     use proptest::prelude::*;
-
-    /// Keeps the blocks an import makes.
-    #[derive(Default)]
-    struct Kept(Vec<(Cid, Vec<u8>)>);
-
-    impl Blocks for Kept {
-        fn put(&mut self, cid: &Cid, block: &[u8]) -> std::io::Result<()> {
-            self.0.push((*cid, block.to_vec()));
-            Ok(())
-        }
-    }
 
     #[test]
     fn a_files_root_decodes_to_its_leaves() {
         let bytes = vec![1u8; unixfs::CHUNK_SIZE * 2 + 5];
         let mut kept = Kept::default();
         let root = unixfs::file(&bytes[..], "f", &mut kept).unwrap();
-        let (_, block) = kept.0.iter().find(|(c, _)| *c == root.cid).unwrap();
-        let node = pb_node(block).unwrap();
+        let node = pb_node(kept.block(&root.cid)).unwrap();
         assert_eq!(node.links.len(), 3);
         let data = unixfs(&node.data).unwrap();
         assert_eq!(data.kind, Kind::File);

@@ -4,16 +4,18 @@
 //! Every block is checked against its CID as it is read (see
 //! [`BlockStore::get`]). The DAG may come from anyone, so nothing in it is
 //! trusted: a link's name must be one path component (no `/`, `.` or
-//! `..`, not empty), depth is bounded, a file's leaves must add up to the
+//! `..`, not empty) and appear once in its directory, depth is bounded, a file's leaves must add up to the
 //! size its node states, and the tree is written under a temporary name
 //! and renamed into place whole, so a failed export leaves nothing behind.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ::cid::Cid;
 
 use super::dag::{self, Kind};
+use super::hamt;
 use super::unixfs::{DAG_PB, RAW};
 use super::{BlockStore, StoreError};
 
@@ -91,15 +93,25 @@ impl BlockStore {
                 match data.kind {
                     Kind::Directory => {
                         std::fs::create_dir(dest).map_err(|e| write_error(dest, e))?;
+                        let mut seen = HashSet::new();
                         for link in &node.links {
-                            check_name(cid, dest, &link.name)?;
-                            self.export(&link.cid, &dest.join(&link.name), depth + 1)?;
+                            self.export_entry(cid, dest, &link.name, &link.cid, &mut seen, depth)?;
                         }
                         Ok(())
                     }
+                    Kind::HamtShard => {
+                        std::fs::create_dir(dest).map_err(|e| write_error(dest, e))?;
+                        self.export_shard(cid, &node, &data, dest, &mut HashSet::new(), depth)
+                    }
                     Kind::File | Kind::Raw => {
-                        let mut file =
-                            std::fs::File::create(dest).map_err(|e| write_error(dest, e))?;
+                        // A new file, never one there already: a DAG naming
+                        // an entry twice must not write through a symbolic
+                        // link it made first.
+                        let mut file = std::fs::File::options()
+                            .write(true)
+                            .create_new(true)
+                            .open(dest)
+                            .map_err(|e| write_error(dest, e))?;
                         let written = self.write_file(cid, &node, &data, &mut file, dest, depth)?;
                         if data.file_size.is_some_and(|size| size != written) {
                             return Err(invalid(
@@ -118,11 +130,6 @@ impl BlockStore {
                             .map_err(|_| invalid(cid, dest, "a link target that is not UTF-8"))?;
                         std::os::unix::fs::symlink(&target, dest).map_err(|e| write_error(dest, e))
                     }
-                    Kind::HamtShard => Err(invalid(
-                        cid,
-                        dest,
-                        "a sharded (HAMT) directory, which ww cannot read yet",
-                    )),
                     Kind::Metadata => Err(invalid(cid, dest, "a UnixFS metadata node")),
                 }
             }
@@ -132,6 +139,99 @@ impl BlockStore {
                 format!("codec {codec:#x} is neither raw nor dag-pb"),
             )),
         }
+    }
+
+    /// Writes the directory entry `name` (linking `target`) of the
+    /// directory or shard `cid` under `dest`; `seen` holds the names
+    /// written there already.
+    fn export_entry(
+        &self,
+        cid: &Cid,
+        dest: &Path,
+        name: &str,
+        target: &Cid,
+        seen: &mut HashSet<String>,
+        depth: usize,
+    ) -> Result<(), ExportError> {
+        check_name(cid, dest, name)?;
+        if !seen.insert(name.to_string()) {
+            return Err(invalid(
+                cid,
+                dest,
+                format!("the entry name {name:?} appears twice"),
+            ));
+        }
+        self.export(target, &dest.join(name), depth + 1)
+    }
+
+    /// Writes the entries of the shard `node` (and of the shards under
+    /// it) into the directory `dest`.
+    fn export_shard(
+        &self,
+        cid: &Cid,
+        node: &dag::PbNode,
+        data: &dag::UnixFs,
+        dest: &Path,
+        seen: &mut HashSet<String>,
+        depth: usize,
+    ) -> Result<(), ExportError> {
+        if depth > MAX_DEPTH {
+            return Err(invalid(
+                cid,
+                dest,
+                format!("nested deeper than {MAX_DEPTH}"),
+            ));
+        }
+        if data.hash_type != Some(hamt::MURMUR3_X64_64) {
+            return Err(invalid(
+                cid,
+                dest,
+                format!(
+                    "a shard hashed with {:?}, not murmur3-x64-64 (0x22)",
+                    data.hash_type
+                ),
+            ));
+        }
+        // Every link starts with its slot in hex, as many digits as the
+        // last slot takes.
+        let prefix = match data.fanout {
+            Some(f) if f.is_power_of_two() && (2..=1 << 16).contains(&f) => {
+                format!("{:X}", f - 1).len()
+            }
+            f => return Err(invalid(cid, dest, format!("a shard of fanout {f:?}"))),
+        };
+        for link in &node.links {
+            let name = link.name.as_bytes();
+            if name.len() < prefix || !name[..prefix].iter().all(u8::is_ascii_hexdigit) {
+                return Err(invalid(
+                    cid,
+                    dest,
+                    format!(
+                        "the shard link {:?} does not start with its slot",
+                        link.name
+                    ),
+                ));
+            }
+            if name.len() > prefix {
+                let entry = &link.name[prefix..];
+                self.export_entry(cid, dest, entry, &link.cid, seen, depth)?;
+                continue;
+            }
+            let block = self.get(&link.cid)?;
+            let child =
+                dag::pb_node(&block).map_err(|e| invalid(&link.cid, dest, e.to_string()))?;
+            let child_data =
+                dag::unixfs(&child.data).map_err(|e| invalid(&link.cid, dest, e.to_string()))?;
+            if child_data.kind != Kind::HamtShard {
+                return Err(invalid(
+                    &link.cid,
+                    dest,
+                    "a shard links a non-shard by slot",
+                ));
+            }
+            self.export_shard(&link.cid, &child, &child_data, dest, seen, depth + 1)?;
+        }
+        Ok(())
     }
 
     /// Writes the bytes of the file node `node` (its own data, then its
@@ -278,6 +378,49 @@ mod tests {
             std::fs::read_dir(root.join("store/trees")).unwrap().count(),
             0
         );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_sharded_directory_comes_back_as_it_was() {
+        let root = temp("shard");
+        let image = root.join("image");
+        std::fs::create_dir_all(image.join("sub")).unwrap();
+        // 1200 links of a 200-byte name and a 36-byte CID: past 256 KiB.
+        for i in 0..1200 {
+            let name = format!("{i:0>200}");
+            std::fs::write(image.join(&name), format!("{i}\n")).unwrap();
+        }
+        std::fs::write(image.join("sub/inside"), b"inside\n").unwrap();
+        let store = BlockStore::open(&root.join("store")).unwrap();
+        let cid = store.import(&image).unwrap().cid;
+        let top = dag::pb_node(&store.get(&cid).unwrap()).unwrap();
+        assert_eq!(dag::unixfs(&top.data).unwrap().kind, Kind::HamtShard);
+        let tree = store.tree(&cid).unwrap();
+        assert_eq!(files(&tree), files(&image));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn an_entry_named_twice_is_refused_and_nothing_is_written_through_it() {
+        let root = temp("twice");
+        let outside = root.join("outside");
+        let src = root.join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::os::unix::fs::symlink(&outside, src.join("link")).unwrap();
+        std::fs::write(src.join("file"), b"escaped\n").unwrap();
+        let store = BlockStore::open(&root.join("store")).unwrap();
+        let link = store.import(&src.join("link")).unwrap();
+        let file = store.import(&src.join("file")).unwrap();
+        // A directory naming `x` twice: a link out, then a file.
+        let mut data = Vec::new();
+        unixfs::field_varint(&mut data, 1, 1);
+        let mut kept = unixfs::Kept::default();
+        let dir = unixfs::directory_node(&[("x", &link), ("x", &file)], &data, &mut kept).unwrap();
+        store.put(&dir.cid, kept.block(&dir.cid)).unwrap();
+        let err = store.tree(&dir.cid).unwrap_err();
+        assert!(err.to_string().contains("\"x\" appears twice"), "{err}");
+        assert!(!outside.exists(), "written through the link");
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -3,6 +3,8 @@
 //!
 //! - `unixfs.rs`: the importer (files, directories, symbolic links), block
 //!   by block into any [`unixfs::Blocks`] sink.
+//! - `hamt.rs`: sharded directories (UnixFS HAMT), as Kubo makes them of a
+//!   directory too big for one block.
 //! - `blocks.rs`: [`BlockStore`], the blocks on disk, written atomically and
 //!   checked against their CIDs when read; roots pinned.
 //! - `dag.rs`: reading `dag-pb` nodes and UnixFS data back, from blocks
@@ -18,6 +20,7 @@ pub mod dag;
 pub mod exchange;
 mod export;
 mod gc;
+pub mod hamt;
 pub mod unixfs;
 
 pub use blocks::{BlockStore, StoreError};

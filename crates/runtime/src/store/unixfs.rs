@@ -15,9 +15,11 @@
 //! - Hidden entries (names starting with `.`) are left out, as Kubo does
 //!   without `--hidden`.
 //!
-//! A directory whose links would pass Kubo's sharding threshold becomes a
-//! HAMT in Kubo; that layout is not built here, so such a directory is an
-//! error rather than a CID Kubo would not give.
+//! - A directory whose links' names and CIDs add up to more than 256 KiB
+//!   is sharded, as Kubo shards it: a HAMT of `HAMTShard` nodes (see
+//!   `hamt.rs`). Every entry counts, subdirectories included, as in Kubo;
+//!   the reference JS importer counts a subdirectory only once it is
+//!   empty, so the two can part for a directory of many subdirectories.
 //!
 //! The protobufs are written by hand: three small messages of varints and
 //! byte strings, in the field order `dag-pb` requires (`PBNode`'s `Links`
@@ -27,10 +29,12 @@
 //! message PBLink { optional bytes Hash = 1; optional string Name = 2; optional uint64 Tsize = 3; }
 //! message PBNode { repeated PBLink Links = 2; optional bytes Data = 1; }
 //! message Data {   // UnixFS
-//!     required DataType Type = 1;   // Directory = 1, File = 2, Symlink = 4
-//!     optional bytes Data = 2;      // a symlink's target
+//!     required DataType Type = 1;   // Directory = 1, File = 2, Symlink = 4, HAMTShard = 5
+//!     optional bytes Data = 2;      // a symlink's target, a shard's bitfield
 //!     optional uint64 filesize = 3;
 //!     repeated uint64 blocksizes = 4;   // not packed
+//!     optional uint64 hashType = 5;     // a shard's: murmur3-x64-64
+//!     optional uint64 fanout = 6;       // a shard's: 256
 //! }
 //! ```
 
@@ -41,6 +45,8 @@ use ::cid::Cid;
 use multihash::Multihash;
 use sha2::{Digest, Sha256};
 
+use super::hamt;
+
 /// The fixed-size chunker's chunk size: Kubo's default, 256 KiB.
 pub const CHUNK_SIZE: usize = 262_144;
 
@@ -48,8 +54,8 @@ pub const CHUNK_SIZE: usize = 262_144;
 const MAX_LINKS: usize = 174;
 
 /// Kubo shards a directory (HAMT) once the names and CIDs of its links
-/// pass this many bytes.
-const SHARD_THRESHOLD: usize = 262_144;
+/// pass this many bytes (Kubo's `Import.UnixFSHAMTDirectorySizeThreshold`).
+pub const SHARD_THRESHOLD: usize = 262_144;
 
 /// Multicodec of a raw leaf.
 pub const RAW: u64 = 0x55;
@@ -79,6 +85,28 @@ impl Blocks for Discard {
     }
 }
 
+/// Keeps the blocks an import makes, for tests to look into.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Kept(Vec<(Cid, Vec<u8>)>);
+
+#[cfg(test)]
+impl Kept {
+    /// The block of `cid`, which the import must have made.
+    pub(crate) fn block(&self, cid: &Cid) -> &[u8] {
+        let found = self.0.iter().find(|(c, _)| c == cid);
+        &found.expect("the import made this block").1
+    }
+}
+
+#[cfg(test)]
+impl Blocks for Kept {
+    fn put(&mut self, cid: &Cid, block: &[u8]) -> std::io::Result<()> {
+        self.0.push((*cid, block.to_vec()));
+        Ok(())
+    }
+}
+
 /// A block of a DAG as its parent sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Node {
@@ -98,9 +126,9 @@ pub enum ImportError {
     #[error("cannot store a block: {0}")]
     Store(std::io::Error),
     #[error(
-        "{path} has {entries} entries, enough that Kubo would shard it (a HAMT), which is not built yet; split it into subdirectories"
+        "{path} holds names whose hashes agree for 64 levels of sharding, which only a crafted collision does; rename one of them"
     )]
-    TooLarge { path: String, entries: usize },
+    Collision { path: String },
     #[error("{path} is neither a file, a directory nor a symbolic link")]
     Unsupported { path: String },
     #[error("{path}: a name that is not UTF-8 cannot be a UnixFS link")]
@@ -269,19 +297,27 @@ pub fn path(path: &Path, blocks: &mut impl Blocks) -> Result<Node, ImportError> 
     let estimate: usize = names
         .iter()
         .zip(&children)
-        .map(|(name, child)| name.len() + child.cid.to_bytes().len())
+        .map(|(name, child)| name.len() + child.cid.encoded_len())
         .sum();
     if estimate > SHARD_THRESHOLD {
-        return Err(ImportError::TooLarge {
-            path: shown,
-            entries: names.len(),
-        });
+        let entries: Vec<(&str, Node)> = names.iter().map(String::as_str).zip(children).collect();
+        return hamt::build(&entries, 0, &shown, blocks);
     }
     let mut data = Vec::new();
     field_varint(&mut data, 1, DIRECTORY);
     let links: Vec<(&str, &Node)> = names.iter().map(String::as_str).zip(&children).collect();
-    let block = pb_node(&links, &data);
-    let tree_size = block.len() as u64 + children.iter().map(|c| c.tree_size).sum::<u64>();
+    directory_node(&links, &data, blocks)
+}
+
+/// The `dag-pb` node of a directory or shard: `links` (name, target) and
+/// the UnixFS `data`.
+pub(super) fn directory_node(
+    links: &[(&str, &Node)],
+    data: &[u8],
+    blocks: &mut impl Blocks,
+) -> Result<Node, ImportError> {
+    let block = pb_node(links, data);
+    let tree_size = block.len() as u64 + links.iter().map(|(_, c)| c.tree_size).sum::<u64>();
     Ok(Node {
         cid: put(blocks, DAG_PB, &block)?,
         file_size: 0,
@@ -299,13 +335,13 @@ fn varint(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// Appends protobuf field `field` of wire type 0 (varint) with value `n`.
-fn field_varint(out: &mut Vec<u8>, field: u64, n: u64) {
+pub(super) fn field_varint(out: &mut Vec<u8>, field: u64, n: u64) {
     varint(out, field << 3);
     varint(out, n);
 }
 
 /// Appends protobuf field `field` of wire type 2 (length-delimited).
-fn field_bytes(out: &mut Vec<u8>, field: u64, bytes: &[u8]) {
+pub(super) fn field_bytes(out: &mut Vec<u8>, field: u64, bytes: &[u8]) {
     varint(out, field << 3 | 2);
     varint(out, bytes.len() as u64);
     out.extend_from_slice(bytes);

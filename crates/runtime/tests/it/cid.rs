@@ -135,18 +135,7 @@ fn ww_push_gives_a_directory_the_reference_importers_cid() {
     std::fs::write(image.join(".hidden"), b"not part of the image\n").unwrap();
 
     let theirs = oracle(&root, &oracle_dir, &image);
-    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .arg("push")
-        .arg(&image)
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let ours = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    let ours = push(&home.0, &image);
     assert_eq!(ours, theirs, "the CID of the image directory");
     // The root is pinned in the store, and every block is there.
     let pins = home.0.join(".ww/store/pins").join(&ours);
@@ -154,16 +143,7 @@ fn ww_push_gives_a_directory_the_reference_importers_cid() {
 
     // A file pushed alone is the file's CID.
     let file = image.join("bin/multi.bin");
-    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .arg("push")
-        .arg(&file)
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap().trim(),
-        oracle(&root, &oracle_dir, &file)
-    );
+    assert_eq!(push(&home.0, &file), oracle(&root, &oracle_dir, &file));
 
     // A path that is not there says so.
     let output = Command::new(env!("CARGO_BIN_EXE_ww"))
@@ -178,4 +158,53 @@ fn ww_push_gives_a_directory_the_reference_importers_cid() {
         err.contains("ww push: cannot read") && err.contains("nothing"),
         "{err}"
     );
+}
+
+/// `ww push DIR`'s CID for `dir`, with `home` as HOME.
+fn push(home: &Path, dir: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("push")
+        .arg(dir)
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn sharded_directories_match_the_reference_importer() {
+    let root = repo_root();
+    let oracle_dir = oracle_dir(&root);
+    let home = TempDir::new("shard-home");
+    let dir = TempDir::new("shard");
+    let image = dir.0.join("image");
+    // A directory is sharded once its links' names and CIDs pass 256 KiB.
+    // Names of 28 bytes and CIDs of 36 make 64 bytes a link: 4096 links
+    // are exactly 256 KiB, still one block; 4097 are sharded.
+    for (name, files) in [("at", 4096), ("over", 4097)] {
+        let sub = image.join(name);
+        std::fs::create_dir_all(&sub).unwrap();
+        for i in 0..files {
+            let file = format!("entry-{i:0>22}");
+            assert_eq!(file.len(), 28);
+            std::fs::write(sub.join(&file), format!("{name} {i}\n")).unwrap();
+        }
+    }
+    std::fs::write(image.join("beside"), b"a file beside them\n").unwrap();
+    let theirs = oracle(&root, &oracle_dir, &image);
+    assert_eq!(push(&home.0, &image), theirs, "the CID of the image");
+    // Each on its own too, the sharded one as the root.
+    for name in ["at", "over"] {
+        let sub = image.join(name);
+        assert_eq!(
+            push(&home.0, &sub),
+            oracle(&root, &oracle_dir, &sub),
+            "the CID of {name}"
+        );
+    }
 }
