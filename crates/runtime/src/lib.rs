@@ -18,6 +18,7 @@
 //!   from `stdlib/cells/` by the build script.
 
 pub mod bindings;
+mod causes;
 pub mod cells;
 pub mod cid;
 pub mod home;

@@ -141,6 +141,10 @@ enum Command {
         /// The directory (or file) to import.
         #[arg(value_name = "DIR")]
         dir: PathBuf,
+        /// Also add the image to the Kubo node whose RPC API is at URL
+        /// (like http://127.0.0.1:5001) and pin it there.
+        #[arg(long, value_name = "URL")]
+        ipfs_url: Option<String>,
     },
     /// Manage the content store (~/.ww/store).
     Store {
@@ -323,26 +327,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Push { dir } => {
-            let pushed = runtime::store::BlockStore::open(&runtime::home::store())
-                .and_then(|store| store.import(&dir));
-            match pushed {
-                Ok(node) => {
-                    println!("{}", node.cid);
-                    eprintln!(
-                        "ww push: {} ({} bytes of blocks) pinned in {}",
-                        dir.display(),
-                        node.tree_size,
-                        runtime::home::store().display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("ww push: {e}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Push { dir, ipfs_url } => push(&dir, ipfs_url.as_deref()),
         Command::Store { command } => store(command),
         Command::Keygen { output, force } => {
             let path = output.unwrap_or_else(runtime::home::identity);
@@ -684,6 +669,52 @@ async fn shutdown_signal() {
 }
 
 /// `ww store ...`.
+/// `ww push DIR [--ipfs-url URL]`.
+fn push(dir: &Path, ipfs_url: Option<&str>) -> ExitCode {
+    let store = match runtime::store::BlockStore::open(&runtime::home::store()) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("ww push: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let node = match store.import(dir) {
+        Ok(node) => node,
+        Err(e) => {
+            eprintln!("ww push: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", node.cid);
+    eprintln!(
+        "ww push: {} ({} bytes of blocks) pinned in {}",
+        dir.display(),
+        node.tree_size,
+        runtime::home::store().display()
+    );
+    let Some(url) = ipfs_url else {
+        return ExitCode::SUCCESS;
+    };
+    let added = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| {
+            rt.block_on(runtime::store::kubo::push(&store, &node.cid, url))
+                .map_err(|e| e.to_string())
+        });
+    match added {
+        Ok(()) => {
+            eprintln!("ww push: {} added and pinned in Kubo at {url}", node.cid);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ww push: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn store(command: StoreCommand) -> ExitCode {
     use runtime::store::BlockStore;
     let done = BlockStore::open(&runtime::home::store()).and_then(|store| match command {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::AllowList;
+use crate::causes::with_causes;
 use crate::schema::http_capnp::{header, http_client};
 
 /// The most redirects one request follows.
@@ -24,19 +25,6 @@ pub struct HttpClientServer {
 
 fn failed(message: impl Into<String>) -> capnp::Error {
     capnp::Error::failed(message.into())
-}
-
-/// An error with its causes: reqwest's own message leaves out why a
-/// connection or redirect failed.
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl HttpClientServer {

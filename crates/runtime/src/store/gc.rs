@@ -40,21 +40,28 @@ impl BlockStore {
         }
     }
 
-    /// Every block the pins reach, each checked.
-    fn reachable(&self) -> Result<HashSet<Cid>, StoreError> {
+    /// Every block of the DAGs under `roots` (each once, parents before
+    /// their children), each read and checked; `visit` is handed each.
+    pub fn walk(
+        &self,
+        roots: Vec<Cid>,
+        mut visit: impl FnMut(&Cid, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<HashSet<Cid>, StoreError> {
         let mut seen = HashSet::new();
-        let mut todo = self.pins()?;
+        let mut todo = roots;
+        todo.reverse();
         while let Some(cid) = todo.pop() {
             if !seen.insert(cid) {
                 continue;
             }
             let block = self.get(&cid)?;
+            visit(&cid, &block)?;
             if cid.codec() == DAG_PB {
                 let node = dag::pb_node(&block).map_err(|e| StoreError::Invalid {
                     cid: cid.to_string(),
                     why: e.to_string(),
                 })?;
-                todo.extend(node.links.into_iter().map(|l| l.cid));
+                todo.extend(node.links.into_iter().rev().map(|l| l.cid));
             }
         }
         Ok(seen)
@@ -62,7 +69,7 @@ impl BlockStore {
 
     /// Removes what no pin reaches.
     pub fn collect_garbage(&self) -> Result<Collected, StoreError> {
-        let keep = self.reachable()?;
+        let keep = self.walk(self.pins()?, |_, _| Ok(()))?;
         let mut collected = Collected::default();
         let blocks = self.root().join("blocks");
         for entry in std::fs::read_dir(&blocks).map_err(|error| StoreError::Io {

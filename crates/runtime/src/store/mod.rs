@@ -12,6 +12,8 @@
 //! - `export.rs`: a DAG written out as files (`trees/<cid>`), how an image
 //!   named by its CID becomes a directory layer.
 //! - `gc.rs`: unpinning, and collecting what no pin reaches.
+//! - `kubo.rs`: a DAG added to a Kubo node and pinned there, as a CAR
+//!   file through its HTTP RPC API (`ww push --ipfs-url`).
 //! - `exchange.rs`: blocks between peers (`/ww/0.1.0/blocks`): serving
 //!   the store's, fetching a DAG the store lacks, each block checked.
 
@@ -21,6 +23,7 @@ pub mod exchange;
 mod export;
 mod gc;
 pub mod hamt;
+pub mod kubo;
 pub mod unixfs;
 
 pub use blocks::{BlockStore, StoreError};

@@ -227,3 +227,102 @@ fn init_build_push_run_is_the_whole_flow() {
     assert!(tree.join("boot/main.wasm").is_file() && tree.join("src/main.rs").is_file());
     assert!(!tree.join(".sdk").exists() && !tree.join(".target").exists());
 }
+
+/// The stand-in for Kubo's RPC API (tests/kubo/kubo-rpc.mjs) on a free
+/// loopback port: the process, its URL and the lines it prints after the
+/// first. It stops when dropped (its standard input closes).
+struct Kubo {
+    child: std::process::Child,
+    url: String,
+    lines: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+}
+
+impl Kubo {
+    fn start() -> Kubo {
+        use std::io::BufRead as _;
+        let root = common::repo_root();
+        let packages = root.join("target/kubo-rpc");
+        let manifest = packages.join("node_modules/@ipld/car/package.json");
+        assert!(
+            manifest.is_file(),
+            "the Kubo RPC stand-in's packages are not installed ({} is missing): run \
+             ./scripts/test, which installs tests/kubo into target/kubo-rpc",
+            manifest.display()
+        );
+        // Beside its packages, where Node resolves them.
+        let script = packages.join("kubo-rpc.mjs");
+        std::fs::copy(root.join("tests/kubo/kubo-rpc.mjs"), &script).unwrap();
+        let mut child = Command::new("node")
+            .arg(&script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let port = first
+            .strip_prefix("listening ")
+            .expect("it prints its port");
+        Kubo {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            lines,
+        }
+    }
+}
+
+impl Drop for Kubo {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn ww_push_adds_and_pins_an_image_in_kubo() {
+    let home = TempDir::new("store-kubo");
+    let mut kubo = Kubo::start();
+    let image = home.0.join("image");
+    std::fs::create_dir_all(image.join("bin")).unwrap();
+    std::fs::write(image.join("bin/big"), vec![7u8; 600_000]).unwrap();
+    std::fs::write(image.join("small"), b"small\n").unwrap();
+    let image = image.to_str().unwrap();
+
+    let (ok, cid, err) = ww(&home, &["push", "--ipfs-url", &kubo.url, image]);
+    assert!(ok, "{err}");
+    assert!(err.contains("added and pinned in Kubo"), "{err}");
+    // Kubo got every block once (the root, bin, big's node and its leaves,
+    // two alike and one shorter, small), each matching its CID, and
+    // pinned the root ww printed.
+    let pinned = kubo.lines.next().unwrap().unwrap();
+    assert_eq!(pinned, format!("pinned {cid} 6"));
+    // A trailing slash is no matter.
+    let (ok, _, err) = ww(
+        &home,
+        &["push", "--ipfs-url", &format!("{}/", kubo.url), image],
+    );
+    assert!(ok, "{err}");
+
+    // Kubo not there: the image is still pushed here, and the error says
+    // what to do.
+    drop(kubo);
+    // A port nothing listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = format!("http://127.0.0.1:{port}");
+    let (ok, again, err) = ww(&home, &["push", "--ipfs-url", &closed, image]);
+    assert!(!ok);
+    assert_eq!(again, cid, "pushed here all the same");
+    assert!(
+        err.contains(&format!("cannot reach Kubo at {closed}")) && err.contains("ipfs daemon"),
+        "{err}"
+    );
+    let (ok, _, err) = ww(&home, &["push", "--ipfs-url", "127.0.0.1:5001", image]);
+    assert!(
+        !ok && err.contains("is not the http:// URL of a Kubo RPC API"),
+        "{err}"
+    );
+}
