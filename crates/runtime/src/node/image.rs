@@ -43,12 +43,17 @@ pub async fn layer(
     use crate::store::{ExportError, StoreError};
     let tree = match store.tree(&cid) {
         Err(ExportError::Store(StoreError::Missing(_))) => {
+            eprintln!("ww: fetching {} from peers", given.display());
+            let started = std::time::Instant::now();
             let fetched = crate::store::exchange::fetch(network, store, &cid)
                 .await
                 .map_err(|e| shown(&e))?;
             eprintln!(
-                "ww: fetched {fetched} blocks of {} from peers",
-                given.display()
+                "ww: fetched {} blocks ({}) of {} from peers in {:.2?}",
+                fetched.blocks,
+                bytesize::ByteSize::b(fetched.bytes),
+                given.display(),
+                started.elapsed()
             );
             store.tree(&cid)
         }

@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use ::cid::Cid;
-use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
+use futures::{AsyncReadExt, AsyncWriteExt, StreamExt, TryStreamExt};
 use libp2p::{PeerId, StreamProtocol};
 
 use super::dag;
@@ -36,6 +36,9 @@ pub const PROTOCOL: &str = "/ww/0.1.0/blocks";
 /// The largest block served or accepted: Kubo's chunks are 256 KiB and its
 /// nodes far smaller; Bitswap's limit is 2 MiB.
 pub const MAX_BLOCK: usize = 2 << 20;
+
+/// Blocks requested at once while fetching a DAG.
+const PARALLEL: usize = 16;
 
 /// How long one block request may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -168,10 +171,25 @@ pub async fn request(network: &Network, peer: PeerId, cid: &Cid) -> Result<Vec<u
     Ok(block)
 }
 
+/// What a fetch brought.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Fetched {
+    pub blocks: usize,
+    pub bytes: u64,
+}
+
 /// Fetches every block of the DAG under `root` that `store` lacks, from the
-/// connected peers and the root's providers; how many were fetched. Every
+/// connected peers and the root's providers; what was fetched. Every
 /// block is checked against its CID before it is stored.
-pub async fn fetch(network: &Network, store: &BlockStore, root: &Cid) -> Result<usize, FetchError> {
+///
+/// The DAG is walked a level at a time, up to [`PARALLEL`] blocks of a
+/// level in flight at once (a file's leaves are a level of up to 174),
+/// each request starting with another peer so the load spreads.
+pub async fn fetch(
+    network: &Network,
+    store: &BlockStore,
+    root: &Cid,
+) -> Result<Fetched, FetchError> {
     let mut peers: Vec<PeerId> = network.peers().await?.into_iter().map(|p| p.id).collect();
     if let Ok(providers) = network.find_providers(dht_key(root), 20).await {
         for p in providers {
@@ -180,51 +198,73 @@ pub async fn fetch(network: &Network, store: &BlockStore, root: &Cid) -> Result<
             }
         }
     }
-    let mut fetched = 0;
-    let mut seen = HashSet::new();
-    let mut todo = vec![*root];
-    while let Some(cid) = todo.pop() {
-        if !seen.insert(cid) {
-            continue;
-        }
-        let block = match store.get(&cid) {
-            Ok(block) => block,
-            Err(StoreError::Missing(_)) => {
-                let mut why = Vec::new();
-                let mut got = None;
-                for peer in &peers {
-                    match request(network, *peer, &cid).await {
-                        Ok(block) => {
-                            got = Some(block);
-                            break;
-                        }
-                        Err(e) => why.push(e),
-                    }
-                }
-                let Some(block) = got else {
-                    return Err(FetchError::Unavailable {
-                        cid: cid.to_string(),
-                        asked: peers.len(),
-                        why: if why.is_empty() {
-                            "this node knows no peers: push the image here (`ww push DIR`) or connect to a peer that has it (`--bootstrap`)".into()
-                        } else {
-                            why.join("; ")
-                        },
-                    });
-                };
-                store.put(&cid, &block)?;
-                fetched += 1;
-                block
+    let mut fetched = Fetched::default();
+    let mut seen = HashSet::from([*root]);
+    let mut level = vec![*root];
+    while !level.is_empty() {
+        let blocks: Vec<(Cid, Vec<u8>, bool)> = futures::stream::iter(level.drain(..).enumerate())
+            .map(|(i, cid)| obtain(network, store, &peers, i, cid))
+            .buffer_unordered(PARALLEL)
+            .try_collect()
+            .await?;
+        for (cid, block, was_fetched) in blocks {
+            if was_fetched {
+                fetched.blocks += 1;
+                fetched.bytes += block.len() as u64;
             }
-            Err(e) => return Err(e.into()),
-        };
-        if cid.codec() == DAG_PB {
-            let node = dag::pb_node(&block).map_err(|e| FetchError::Invalid {
-                cid: cid.to_string(),
-                why: e.to_string(),
-            })?;
-            todo.extend(node.links.into_iter().map(|l| l.cid));
+            if cid.codec() == DAG_PB {
+                let node = dag::pb_node(&block).map_err(|e| FetchError::Invalid {
+                    cid: cid.to_string(),
+                    why: e.to_string(),
+                })?;
+                level.extend(
+                    node.links
+                        .into_iter()
+                        .map(|l| l.cid)
+                        .filter(|c| seen.insert(*c)),
+                );
+            }
         }
     }
     Ok(fetched)
+}
+
+/// The block `cid`, from `store` or else from the first of `peers` (from
+/// the `start`th on, round) that has it, stored; whether it was fetched.
+async fn obtain(
+    network: &Network,
+    store: &BlockStore,
+    peers: &[PeerId],
+    start: usize,
+    cid: Cid,
+) -> Result<(Cid, Vec<u8>, bool), FetchError> {
+    match store.get(&cid) {
+        Ok(block) => return Ok((cid, block, false)),
+        Err(StoreError::Missing(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let mut why = Vec::new();
+    let order = peers
+        .iter()
+        .cycle()
+        .skip(start % peers.len().max(1))
+        .take(peers.len());
+    for peer in order {
+        match request(network, *peer, &cid).await {
+            Ok(block) => {
+                store.put(&cid, &block)?;
+                return Ok((cid, block, true));
+            }
+            Err(e) => why.push(e),
+        }
+    }
+    Err(FetchError::Unavailable {
+        cid: cid.to_string(),
+        asked: peers.len(),
+        why: if why.is_empty() {
+            "this node knows no peers: push the image here (`ww push DIR`) or connect to a peer that has it (`--bootstrap`)".into()
+        } else {
+            why.join("; ")
+        },
+    })
 }
