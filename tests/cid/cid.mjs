@@ -1,5 +1,5 @@
 // Prints the CID that `ipfs add -r --cid-version=1 PATH` (Kubo) prints for
-// PATH, a file or a directory, computed by the reference UnixFS importer with
+// PATH, a file, a directory or a symbolic link, computed by the reference UnixFS importer with
 // Kubo's CIDv1 defaults. A directory's hidden entries are left out, as Kubo
 // does without --hidden. It is the oracle for crates/runtime/tests/it/cid.rs.
 //
@@ -10,7 +10,7 @@
 // imports resolve bare names only from the importing file's own directory (no
 // NODE_PATH), so they are resolved from that directory by hand. Resolving an
 // ES-only package this way needs Node 20.19 or later ("module-sync").
-import { createReadStream, readdirSync, statSync } from 'node:fs'
+import { createReadStream, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -25,6 +25,27 @@ const oracle = resolve(process.env.WW_CID_ORACLE ||
   fileURLToPath(new URL('../../target/cid-oracle/', import.meta.url)))
 const require = createRequire(join(oracle, 'package.json'))
 const load = (name) => import(pathToFileURL(require.resolve(name)).href)
+// A package exporting itself to ES imports only (no "module-sync"), which
+// require.resolve cannot find: its entry point read from its manifest.
+function loadImportOnly (name) {
+  const dir = join(oracle, 'node_modules', name)
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+  return import(pathToFileURL(join(dir, manifest.exports['.'].import)).href)
+}
+
+// A symbolic link: the importer takes none, so its node is built with the
+// reference encoders as Kubo builds it: a dag-pb node with no links whose
+// UnixFS data is of type symlink and holds the target.
+if (lstatSync(file).isSymbolicLink()) {
+  const { UnixFS } = await load('ipfs-unixfs')
+  const { CID } = await load('multiformats/cid')
+  const { sha256 } = await load('multiformats/hashes/sha2')
+  const dagPb = await loadImportOnly('@ipld/dag-pb')
+  const data = new UnixFS({ type: 'symlink', data: new TextEncoder().encode(readlinkSync(file)) })
+  const block = dagPb.encode(dagPb.prepare({ Data: data.marshal(), Links: [] }))
+  console.log(CID.createV1(dagPb.code, await sha256.digest(block)).toString())
+  process.exit(0)
+}
 
 const { MemoryBlockstore } = await load('blockstore-core')
 const { importer } = await load('ipfs-unixfs-importer')

@@ -144,6 +144,19 @@ fn ww_push_gives_a_directory_the_reference_importers_cid() {
     // A file pushed alone is the file's CID.
     let file = image.join("bin/multi.bin");
     assert_eq!(push(&home.0, &file), oracle(&root, &oracle_dir, &file));
+    // So is a symbolic link, imported as the link, not what it names (the
+    // oracle builds its node with the reference encoders: the importer
+    // takes no links).
+    for target in ["bin/multi.bin", "/an/absolute/target/that/is/not/there"] {
+        let link = dir.0.join("link");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        assert_eq!(
+            push(&home.0, &link),
+            oracle(&root, &oracle_dir, &link),
+            "the CID of a link to {target}"
+        );
+    }
 
     // A path that is not there says so.
     let output = Command::new(env!("CARGO_BIN_EXE_ww"))
