@@ -182,7 +182,7 @@ pub struct Fetched {
 /// connected peers and the root's providers; what was fetched. Every
 /// block is checked against its CID before it is stored.
 ///
-/// The DAG is walked a level at a time, up to [`PARALLEL`] blocks of a
+/// The DAG is walked a level at a time, up to 16 blocks (`PARALLEL`) of a
 /// level in flight at once (a file's leaves are a level of up to 174),
 /// each request starting with another peer so the load spreads.
 pub async fn fetch(
