@@ -48,9 +48,6 @@ fn murmur3_x64_64(bytes: &[u8]) -> u64 {
     hash as u64
 }
 
-/// The two hex digits a link's name starts with in a shard of [`FANOUT`].
-pub const PREFIX_LEN: usize = 2;
-
 /// Builds the shard (and the shards under it) holding `entries`, sorted
 /// by name and already imported, `depth` levels below the root; `path`
 /// names the directory in errors.
@@ -138,7 +135,8 @@ mod tests {
         assert_eq!(node.links.len(), 1);
         assert_eq!(node.links[0].name, format!("{:02X}", slot(&a, 0)));
         let sub = pb_node(kept.block(&node.links[0].cid)).unwrap();
-        let names: Vec<&str> = sub.links.iter().map(|l| &l.name[PREFIX_LEN..]).collect();
+        // Past the slot's two hex digits, the entry's name.
+        let names: Vec<&str> = sub.links.iter().map(|l| &l.name[2..]).collect();
         assert_eq!(names.len(), 2);
         assert!(names.contains(&a.as_str()) && names.contains(&b.as_str()));
     }
