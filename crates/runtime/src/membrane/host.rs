@@ -11,7 +11,7 @@ use super::route::serve_route;
 use super::vat_login::{self, Views};
 use super::{CellSpec, HttpClientServer, RoutingServer, services};
 use crate::p2p::{LazyNetwork, NetworkError, PROTOCOL_VERSION, Peer, protocol};
-use crate::schema::host_capnp::{host, listener, peer_info};
+use crate::schema::host_capnp::{host, peer_info};
 use crate::schema::runtime_capnp::Mode;
 use crate::web::{LazyHttp, check_path};
 
@@ -139,18 +139,12 @@ impl host::Server for HostServer {
         let listener = match service(&path) {
             Some((kind, name)) => {
                 let mode = if kind == "vat" { Mode::Vat } else { Mode::Raw };
-                let protocol = protocol(kind, name).map_err(failed)?;
-                let network = self.network.get().await.map_err(failed)?;
-                let incoming = network.accept(protocol).map_err(failed)?;
                 let cell = Rc::new(cell);
-                let task = services::accept(incoming, move |peer, stream| {
+                self.serve_protocol(kind, name, move |peer, stream| {
                     let cell = cell.clone();
                     async move { services::serve_cell(peer, stream, &cell, mode).await }
-                });
-                ListenerServer {
-                    serving: Serving::Protocol(std::cell::RefCell::new(Some(task))),
-                    url: path,
-                }
+                })
+                .await?
             }
             None => self.route(cell, path).await?,
         };
@@ -167,11 +161,11 @@ impl host::Server for HostServer {
         let name = params.get_name()?.to_str()?;
         let cap: Client = params.get_cap().get_as_capability()?;
         let listener = self
-            .serve_vat(name, move |peer, stream| {
+            .serve_protocol("vat", name, move |peer, stream| {
                 services::serve_capability(peer, stream, Client::new(cap.hook.add_ref()))
             })
             .await?;
-        results.get().set_listener(listener);
+        results.get().set_listener(capnp_rpc::new_client(listener));
         Ok(())
     }
 
@@ -203,11 +197,11 @@ impl host::Server for HostServer {
             views,
         });
         let listener = self
-            .serve_vat(name, move |peer, stream| {
+            .serve_protocol("vat", name, move |peer, stream| {
                 vat_login::serve(peer, stream, views.clone())
             })
             .await?;
-        results.get().set_listener(listener);
+        results.get().set_listener(capnp_rpc::new_client(listener));
         Ok(())
     }
 
@@ -303,25 +297,26 @@ impl HostServer {
         })
     }
 
-    /// Serves `/ww/0.1.0/vat/<name>`, each stream with `serve`, until the
-    /// listener returned is closed.
-    async fn serve_vat<F, Fut>(
+    /// Serves `/ww/0.1.0/<kind>/<name>`, each stream with `serve`, until
+    /// the listener returned is closed.
+    async fn serve_protocol<F, Fut>(
         &self,
+        kind: &str,
         name: &str,
         serve: F,
-    ) -> Result<listener::Client, capnp::Error>
+    ) -> Result<ListenerServer, capnp::Error>
     where
         F: Fn(PeerId, libp2p::Stream) -> Fut + 'static,
         Fut: Future<Output = ()> + 'static,
     {
-        let protocol = protocol("vat", name).map_err(failed)?;
+        let protocol = protocol(kind, name).map_err(failed)?;
         let network = self.network.get().await.map_err(failed)?;
         let incoming = network.accept(protocol.clone()).map_err(failed)?;
         let task = services::accept(incoming, serve);
-        Ok(capnp_rpc::new_client(ListenerServer {
+        Ok(ListenerServer {
             serving: Serving::Protocol(std::cell::RefCell::new(Some(task))),
             url: protocol.to_string(),
-        }))
+        })
     }
 
     /// A stream of the service `kind`/`name` on the peer `id`.

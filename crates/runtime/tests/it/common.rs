@@ -226,3 +226,13 @@ pub fn get(addr: &str, path: &str) -> (u16, String) {
         .to_string();
     (status, body)
 }
+
+/// A `ByteStream` that only writes, and the end its bytes come out of.
+pub fn sink() -> (
+    runtime::schema::stream_capnp::byte_stream::Client,
+    tokio::io::DuplexStream,
+) {
+    let (ours, theirs) = tokio::io::duplex(1 << 16);
+    let stream = runtime::membrane::ByteStream::new(None::<tokio::io::DuplexStream>, Some(ours));
+    (stream.client(), theirs)
+}

@@ -4,21 +4,22 @@
 //! `Runtime` / `Executor` / `Process` over Cap'n Proto; and `Identity`'s
 //! signatures.
 
+use crate::common::sink;
+
 use std::rc::Rc;
 use std::sync::Arc;
 
 use capnp::traits::HasTypeId;
 use runtime::cells::CellHost;
 use runtime::membrane::{
-    ByteStream, DENIED, Epoch, Grant, IdentityServer, Membrane, Policy, REVOKED, RuntimeServer,
-    guard,
+    DENIED, Epoch, Grant, IdentityServer, Membrane, Policy, REVOKED, RuntimeServer, guard,
 };
 use runtime::schema::identity_capnp::{identity, signer};
 use runtime::schema::membrane_capnp::membrane;
 use runtime::schema::runtime_capnp::{Mode, executor, process, runtime as runtime_cap};
 use runtime::schema::stream_capnp::byte_stream;
 use runtime::std_cells::{self, fixtures};
-use tokio::io::{AsyncReadExt, DuplexStream};
+use tokio::io::AsyncReadExt;
 
 const STREAM: u64 = byte_stream::Client::TYPE_ID;
 
@@ -29,15 +30,6 @@ fn local<F: std::future::Future<Output = ()>>(test: F) {
         .build()
         .unwrap();
     tokio::task::LocalSet::new().block_on(&runtime, test);
-}
-
-/// A writable `ByteStream` and the end its bytes come out of.
-fn sink() -> (byte_stream::Client, DuplexStream) {
-    let (ours, theirs) = tokio::io::duplex(1 << 16);
-    (
-        ByteStream::new(None::<DuplexStream>, Some(ours)).client(),
-        theirs,
-    )
 }
 
 /// Grants the process `out` as `out`, and nothing else.

@@ -5,6 +5,8 @@
 //! over the connection; authenticated vats (a view per key); a rogue
 //! peer's garbage and a peer hanging up mid-call.
 
+use crate::common;
+
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use capnp::traits::HasTypeId;
 use libp2p::identity::Keypair;
 use runtime::cells::CellHost;
 use runtime::membrane::{
-    ByteStream, DENIED, Epoch, HostServer, IdentityServer, Policy, REVOKED, RuntimeServer, guard,
+    DENIED, Epoch, HostServer, IdentityServer, Policy, REVOKED, RuntimeServer, guard,
 };
 use runtime::p2p::{LazyNetwork, Network};
 use runtime::schema::host_capnp::{host, listener};
@@ -292,8 +294,7 @@ fn a_vat_cell_per_stream_serves_each_peer() {
             fixtures::SHOUT,
         );
         // What the cell writes to its `out` grant, A reads here.
-        let (mut seen, out_end) = tokio::io::duplex(1 << 16);
-        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        let (out, mut seen) = common::sink();
         listen(&a, shout, "/ww/0.1.0/vat/shout", &[("out", out.client)]).await;
 
         let remote = byte_stream::Client::new(dial(&b, &a, "shout").await.unwrap().hook);
@@ -325,8 +326,7 @@ fn a_per_stream_cell_stops_when_its_peer_hangs_up() {
         let epoch = Epoch::new();
         let cells = Arc::new(CellHost::new(None).unwrap());
         let shout = executor_of(cells.clone(), &epoch, fixtures::SHOUT);
-        let (_seen, out_end) = tokio::io::duplex(1 << 16);
-        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        let (out, _seen) = common::sink();
         let _listener = listen(&a, shout, "/ww/0.1.0/vat/shout", &[("out", out.client)]).await;
 
         // A vat cell for each of two streams, running while they are
@@ -558,8 +558,7 @@ fn a_capability_passed_in_a_call_is_proxied_back_over_the_connection() {
         export(&a, "shout", shout.client).await.unwrap();
 
         let remote = executor::Client::new(dial(&b, &a, "shout").await.unwrap().hook);
-        let (mut seen, out_end) = tokio::io::duplex(1 << 16);
-        let out = ByteStream::new(None::<tokio::io::DuplexStream>, Some(out_end)).client();
+        let (out, mut seen) = common::sink();
         let mut spawn = remote.spawn_request();
         {
             let mut grant = spawn.get().init_grants(1).get(0);

@@ -2,11 +2,13 @@
 //! Cap'n Proto RPC with a cell over its stdio, the cell grafting its
 //! membrane and serving a capability back.
 
+use crate::common::sink;
+
 use std::time::Duration;
 
 use capnp::traits::HasTypeId;
 use runtime::cells::{CellHost, Ended, Limits, Mode, Run};
-use runtime::membrane::{ByteStream, DENIED, Epoch, Grant, Membrane, Policy, Vat};
+use runtime::membrane::{DENIED, Epoch, Grant, Membrane, Policy, Vat};
 use runtime::schema::stream_capnp::byte_stream;
 use runtime::std_cells::{self, fixtures};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
@@ -20,13 +22,6 @@ fn run(mode: Mode) -> Run {
         mode: Some(mode),
         ..Run::default()
     }
-}
-
-/// A `ByteStream` that only writes, and the end its bytes come out of.
-fn sink() -> (byte_stream::Client, DuplexStream) {
-    let (ours, theirs) = tokio::io::duplex(1 << 16);
-    let stream = ByteStream::new(None::<DuplexStream>, Some(ours));
-    (stream.client(), theirs)
 }
 
 async fn write(stream: &byte_stream::Client, data: &[u8]) -> Result<(), capnp::Error> {
