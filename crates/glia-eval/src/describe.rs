@@ -200,6 +200,9 @@ impl Glia {
     /// core library had not needed it).
     pub fn describe(&mut self, ns: &str, name: &str) -> Option<Description> {
         let var = self.vm.namespaces.get(ns)?.lookup(name)?;
+        // Compiling the definition is work of its own, metered afresh: not
+        // charged to what is left of the last evaluation's fuel.
+        self.vm.start_evaluation();
         self.vm.ensure_loaded(&var).ok()?;
         Some(describe_var(&var))
     }

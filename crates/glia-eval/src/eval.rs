@@ -35,6 +35,20 @@ impl EvalError {
         self.exception.message()
     }
 
+    /// Where it happened: the form that failed to compile, or else the
+    /// innermost frame of the trace in user code (not inside glia.core).
+    pub fn location(&self) -> Option<(Rc<Source>, glia_syntax::Span)> {
+        if let Some(span) = self.span {
+            return Some((self.source.clone(), span));
+        }
+        let trace = self.exception.trace.borrow();
+        let at = trace
+            .iter()
+            .find(|f| f.source.name != "glia/core.glia")
+            .or(trace.first())?;
+        Some((at.source.clone(), at.span))
+    }
+
     /// A miette report with the source snippet and the trace.
     pub fn report(&self) -> crate::Report {
         crate::Report::new(self)

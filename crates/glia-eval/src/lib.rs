@@ -40,7 +40,7 @@ pub use namespace::{Namespace, Var};
 pub fn canonical_ns(name: &str) -> String {
     namespace::canonical(name).to_string()
 }
-pub use report::Report;
+pub use report::{Report, line_col};
 pub use value::Value;
 pub use vm::{Answer, Exit, Limits, Vm};
 

@@ -42,16 +42,7 @@ impl Report {
     pub fn new(e: &EvalError) -> Report {
         let ex = &e.exception;
         let trace = ex.trace.borrow();
-        // Point at the innermost frame in user code, not inside glia.core.
-        let at = trace
-            .iter()
-            .find(|f| f.source.name != "glia/core.glia")
-            .or(trace.first());
-        let (source, span) = match (e.span, at) {
-            (Some(span), _) => (Some(e.source.clone()), Some(span)),
-            (None, Some(f)) => (Some(f.source.clone()), Some(f.span)),
-            (None, None) => (None, None),
-        };
+        let (source, span) = e.location().unzip();
         // miette lays out the whole line of a snippet; a minified script's
         // line can be too long for it, so such a report names the place
         // instead of quoting it.

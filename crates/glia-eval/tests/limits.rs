@@ -436,3 +436,15 @@ fn a_continuation_kept_across_a_limit_error_is_abandoned() {
     let e = fails(&mut glia, "(@saved 1)");
     assert_eq!(e.type_name(), ":glia.error/continuation-abandoned");
 }
+
+#[test]
+fn describing_a_var_after_fuel_ran_out_has_fuel_of_its_own() {
+    let mut glia = with_fuel(1_000_000);
+    let e = fails(&mut glia, "(loop [] (recur))");
+    assert_eq!(e.type_name(), ":glia.error/fuel-exhausted");
+    // `map`'s definition is compiled when first needed: here, now.
+    let d = glia
+        .describe("glia.core", "map")
+        .expect("map is described although the last evaluation used all its fuel");
+    assert!(d.doc.is_some_and(|doc| doc.contains("lazy seq")));
+}

@@ -13,6 +13,8 @@ use mimalloc::MiMalloc;
 mod check;
 mod fmt;
 mod host;
+mod mcp;
+mod session;
 mod shell;
 
 use glia_effects::log::{Log, Recorder, Replay};
@@ -248,6 +250,39 @@ enum Command {
     /// hints. It compiles what it checks but serves no effect to it except
     /// loading the workspace's modules.
     Lsp,
+    /// Serve Glia to an LLM over MCP (the Model Context Protocol) on stdin
+    /// and stdout.
+    ///
+    /// The session holds the capabilities of the node running here (as
+    /// `ww shell` does), or of a remote node logged in to, or of an
+    /// in-process node; --grant narrows them. Tools: eval (Glia forms; the
+    /// last value printed readably, :stdout output beside it), describe
+    /// (the capabilities in scope), doc (a var's documentation), reset.
+    /// Every evaluation runs under --fuel, --max-memory and --timeout.
+    Mcp {
+        /// A remote node to log in to, as MULTIADDR/p2p/PEER_ID (as for
+        /// `ww shell`).
+        #[arg(value_name = "ADDR")]
+        addr: Option<libp2p::Multiaddr>,
+        /// The key to log in with; default ~/.ww/identity.
+        #[arg(long, value_name = "FILE", requires = "addr")]
+        identity: Option<PathBuf>,
+        /// Keep only this root capability, with all its methods (`host`)
+        /// or the ones listed (`host:id,addrs`); repeatable. Without any,
+        /// every root is kept whole.
+        #[arg(long, value_name = "ROOT[:METHOD,...]")]
+        grant: Vec<mcp::Grant>,
+        /// VM instructions an evaluation may run.
+        #[arg(long, value_name = "N", default_value_t = 100_000_000)]
+        fuel: u64,
+        /// How long an evaluation may take, waiting on capabilities
+        /// included: `500ms`, `5s`, `2m`.
+        #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+        timeout: std::time::Duration,
+        /// Memory Glia values may take in an evaluation: `64MiB`, `1GB`.
+        #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+        max_memory: u64,
+    },
 }
 
 /// A memory size: `64MiB`, `1GB`, `4096`.
@@ -361,11 +396,40 @@ fn main() -> ExitCode {
             eval(expr, file, record, replay, limits)
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
-        Command::Shell { addr, identity } => shell::run(addr.map(|addr| shell::Remote {
+        Command::Shell { addr, identity } => shell::run(addr.map(|addr| session::Remote {
             addr,
             identity: identity.unwrap_or_else(runtime::home::identity),
         })),
         Command::Check { files } => check::run(&files),
+        Command::Mcp {
+            addr,
+            identity,
+            grant,
+            fuel,
+            timeout,
+            max_memory,
+        } => {
+            let options = mcp::Options {
+                remote: addr.map(|addr| session::Remote {
+                    addr,
+                    identity: identity.unwrap_or_else(runtime::home::identity),
+                }),
+                grants: grant,
+                limits: glia_eval::Limits {
+                    fuel: Some(fuel),
+                    timeout: Some(timeout),
+                    memory: Some(max_memory),
+                    ..glia_eval::Limits::default()
+                },
+            };
+            match mcp::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ww mcp: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

@@ -1,9 +1,7 @@
 //! `ww shell`: the Glia REPL.
 //!
-//! The session's capabilities are a node's: the one running on this
-//! machine (its state file under `~/.ww/run`), a remote one logged in to,
-//! or, with neither, an in-process node. Its other host effects are this
-//! process's (`host::CliHost`).
+//! The session (`session.rs`) holds a node's capabilities; its other host
+//! effects are this process's (`host::CliHost`).
 //!
 //! On a terminal: rustyline with persistent history (`~/.ww/history`),
 //! input that continues while brackets are open, completion of the names in
@@ -20,6 +18,8 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use glia_eval::{Glia, Value};
+
+use crate::session::{Remote, Session};
 use glia_syntax::SyntaxKind;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -28,111 +28,27 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
-/// A Glia session and what the REPL remembers of it.
-struct Session {
-    glia: Glia,
-    runtime: tokio::runtime::Runtime,
-    /// Cap'n Proto objects (capabilities, and the processes they run) live
-    /// on this thread, across evaluations.
-    local: tokio::task::LocalSet,
-    host: runtime::bindings::CapHost<crate::host::CliHost>,
-    /// The connection to the node the session is attached to, if any.
-    _attached: Option<runtime::node::attach::Attached>,
+/// A Glia session and what the REPL remembers of it (`*1 *2 *3 *e`).
+struct Repl {
+    session: Session<crate::host::CliHost>,
 }
 
-/// The root capabilities granted by the node the session attaches to:
-/// `remote`, logged in to, or else the newest node running here. `None`
-/// when no node runs here (the session makes its own).
-async fn attach(
-    remote: Option<Remote>,
-) -> Result<Option<(runtime::node::attach::Attached, Clients)>, String> {
-    use runtime::node::attach;
-    let attached = match remote {
-        Some(Remote { addr, identity }) => {
-            let attached = attach::remote(&addr, &identity)
-                .await
-                .map_err(|e| format!("cannot log in to {addr}: {e}"))?;
-            eprintln!("ww shell: logged in to {addr}");
-            attached
-        }
-        None => {
-            let Some(node) = runtime::node::state::running(&runtime::home::run_dir())
-                .into_iter()
-                .next()
-            else {
-                return Ok(None);
-            };
-            let attached = attach::local(&node).await?;
-            eprintln!(
-                "ww shell: attached to the node {} (pid {})",
-                node.peer_id, node.pid
-            );
-            attached
-        }
-    };
-    let clients = attach::graft(&attached.membrane).await?;
-    Ok(Some((attached, clients)))
-}
-
-/// Root capabilities by name.
-type Clients = Vec<(String, capnp::capability::Client)>;
-
-/// A remote node to log in to, and the key to log in with.
-#[derive(Debug)]
-pub struct Remote {
-    pub addr: libp2p::Multiaddr,
-    pub identity: PathBuf,
-}
-
-impl Session {
-    fn new(remote: Option<Remote>) -> Result<Session, String> {
-        // A worker thread keeps the node's network running between inputs.
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        let mut glia = Glia::new();
+impl Repl {
+    fn new(remote: Option<Remote>) -> Result<Repl, String> {
+        let mut session = Session::new(remote, crate::host::CliHost, "ww shell")?;
         for name in ["*1", "*2", "*3", "*e"] {
-            glia.define(name, Value::Nil);
+            session.glia.define(name, Value::Nil);
         }
-        let local = tokio::task::LocalSet::new();
-        let attached = runtime.block_on(local.run_until(attach(remote)))?;
-        let (attached, clients) = attached.unzip();
-        let host = match clients {
-            Some(clients) => runtime::bindings::CapHost::with_clients(
-                crate::host::CliHost,
-                &mut glia,
-                &runtime::membrane::Epoch::new(),
-                clients,
-            ),
-            None => {
-                let roots = runtime::bindings::Roots::in_process();
-                runtime::bindings::CapHost::with_roots(crate::host::CliHost, &mut glia, &roots)
-            }
-        };
-        Ok(Session {
-            glia,
-            runtime,
-            local,
-            host,
-            _attached: attached,
-        })
+        Ok(Repl { session })
     }
 
     /// Evaluates `text`: the printed value, or the rendered error report.
     fn eval(&mut self, name: &str, text: &str) -> Result<String, String> {
-        self.glia.vm.limits.interrupt.store(false, Ordering::SeqCst);
-        let result = self
-            .runtime
-            .block_on(self.local.run_until(glia_effects::eval(
-                &mut self.glia,
-                name,
-                text,
-                &mut self.host,
-            )));
-        match result {
+        let glia = &mut self.session.glia;
+        glia.vm.limits.interrupt.store(false, Ordering::SeqCst);
+        match self.session.eval(name, text) {
             Ok(v) => {
+                let glia = &mut self.session.glia;
                 let printed = glia_eval::value::pr_str(&v);
                 let prev = |g: &Glia, n: &str| {
                     g.vm.core
@@ -140,27 +56,28 @@ impl Session {
                         .and_then(|v| v.get())
                         .unwrap_or_default()
                 };
-                let (one, two) = (prev(&self.glia, "*1"), prev(&self.glia, "*2"));
-                self.glia.define("*3", two);
-                self.glia.define("*2", one);
-                self.glia.define("*1", v);
+                let (one, two) = (prev(glia, "*1"), prev(glia, "*2"));
+                glia.define("*3", two);
+                glia.define("*2", one);
+                glia.define("*1", v);
                 Ok(printed)
             }
             Err(e) => {
-                self.glia.define("*e", Value::Error(e.exception.clone()));
+                let glia = &mut self.session.glia;
+                glia.define("*e", Value::Error(e.exception.clone()));
                 Err(e.report().render_plain())
             }
         }
     }
 
     fn ns(&self) -> String {
-        self.glia.vm.current_ns.name.to_string()
+        self.session.glia.vm.current_ns.name.to_string()
     }
 
     /// The names to complete from, here: vars of the current namespace
     /// and `glia.core`, namespaces, and `alias/var` for each alias.
     fn names(&self) -> Vec<String> {
-        let vm = &self.glia.vm;
+        let vm = &self.session.glia.vm;
         let public = |k: &str| !k.starts_with("--");
         let mut out: Vec<String> = Vec::new();
         for ns in [&vm.current_ns, &vm.core] {
@@ -418,7 +335,7 @@ fn history_path() -> Option<PathBuf> {
 }
 
 pub fn run(remote: Option<Remote>) -> ExitCode {
-    let mut session = match Session::new(remote) {
+    let mut session = match Repl::new(remote) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ww shell: {e}");
@@ -434,7 +351,7 @@ pub fn run(remote: Option<Remote>) -> ExitCode {
 
 /// Standard input, form by form, each result printed (errors to stderr).
 /// Exit 1 if any form failed.
-fn scripted(session: &mut Session) -> ExitCode {
+fn scripted(session: &mut Repl) -> ExitCode {
     let mut text = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut text) {
         eprintln!("ww shell: cannot read standard input: {e}");
@@ -463,8 +380,8 @@ fn scripted(session: &mut Session) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
-fn interactive(session: &mut Session) -> ExitCode {
-    let interrupt = session.glia.vm.limits.interrupt.clone();
+fn interactive(session: &mut Repl) -> ExitCode {
+    let interrupt = session.session.glia.vm.limits.interrupt.clone();
     // Ctrl-C while an evaluation runs ends it; at the prompt rustyline
     // reads it as a key.
     if let Err(e) = ctrlc::set_handler(move || interrupt.store(true, Ordering::SeqCst)) {

@@ -166,6 +166,11 @@ type MakeRoot = fn(&Roots) -> capnp::capability::Client;
 /// The root capabilities: their names, interfaces and how each is made.
 /// `runtime` makes its cell host on first use, caching compiled cells in
 /// `~/.ww/cache/wasm`.
+/// The names of the root capabilities, as a session binds them.
+pub fn root_names() -> impl Iterator<Item = &'static str> {
+    ROOTS.iter().map(|(name, _, _)| *name)
+}
+
 const ROOTS: [(&str, u64, MakeRoot); 4] = {
     use crate::membrane::{HostServer, IdentityServer, RoutingServer, RuntimeServer};
     use crate::schema::{

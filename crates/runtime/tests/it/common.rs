@@ -3,9 +3,10 @@
 //! for the cell host (a `_start` around a body, with helpers to write to
 //! stdout and read stdin).
 
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn repo_root() -> PathBuf {
@@ -235,4 +236,76 @@ pub fn sink() -> (
     let (ours, theirs) = tokio::io::duplex(1 << 16);
     let stream = runtime::membrane::ByteStream::new(None::<tokio::io::DuplexStream>, Some(ours));
     (stream.client(), theirs)
+}
+
+/// What a finished (or killed) child printed.
+pub struct Run {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.status.is_some_and(|s| s.success())
+    }
+
+    pub fn report(&self) -> String {
+        let status = match self.status {
+            Some(s) => s.to_string(),
+            None => "killed after the time limit".to_owned(),
+        };
+        format!(
+            "status: {status}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `cmd` with stdin closed and output sent to files in `dir`, killing
+/// it after `limit`.
+pub fn run_child(cmd: &mut Command, dir: &Path, limit: Duration) -> Run {
+    let out = dir.join("child.stdout");
+    let err = dir.join("child.stderr");
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(File::create(&out).expect("temp file"))
+        .stderr(File::create(&err).expect("temp file"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the child") {
+            break Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        status,
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+/// The Python of the venv the test clients are installed in
+/// (`WW_LSP_VENV`, or `target/lsp-venv`, which ./scripts/test makes).
+pub fn python() -> PathBuf {
+    let venv = std::env::var_os("WW_LSP_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/lsp-venv"));
+    let python = venv.join("bin/python");
+    assert!(
+        python.is_file(),
+        "no Python venv for the test clients at {}: run ./scripts/test, which \
+         creates it (python3 -m venv target/lsp-venv, then pip install -r \
+         tests/lsp/requirements.txt -r tests/mcp/requirements.txt), or set \
+         WW_LSP_VENV to such a venv",
+        venv.display()
+    );
+    python
 }

@@ -4,84 +4,18 @@
 
 use crate::common;
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use common::{TempDir, repo_root};
-
-/// What a finished (or killed) child printed.
-struct Run {
-    status: Option<ExitStatus>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn success(&self) -> bool {
-        self.status.is_some_and(|s| s.success())
-    }
-
-    fn report(&self) -> String {
-        let status = match self.status {
-            Some(s) => s.to_string(),
-            None => "killed after the time limit".to_owned(),
-        };
-        format!(
-            "status: {status}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs `cmd` with stdin closed and output sent to files in `dir`, killing
-/// it after `limit`.
-fn run(cmd: &mut Command, dir: &Path, limit: Duration) -> Run {
-    let out = dir.join("child.stdout");
-    let err = dir.join("child.stderr");
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(File::create(&out).expect("temp file"))
-        .stderr(File::create(&err).expect("temp file"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the child") {
-            break Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        status,
-        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
-        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
-    }
-}
+use common::{TempDir, python, repo_root, run_child};
 
 #[test]
 fn pytest_lsp_protocol_tests() {
     let root = repo_root();
-    let venv = std::env::var_os("WW_LSP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target/lsp-venv"));
-    let python = venv.join("bin/python");
-    assert!(
-        python.is_file(),
-        "no Python venv for the LSP tests at {}: run ./scripts/test, which \
-         creates it (python3 -m venv target/lsp-venv, then pip install -r \
-         tests/lsp/requirements.txt), or set WW_LSP_VENV to such a venv",
-        venv.display()
-    );
+    let python = python();
 
     let tmp = TempDir::new("pytest");
-    let result = run(
+    let result = run_child(
         Command::new(&python)
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/lsp"])
             .current_dir(&root)
@@ -118,7 +52,7 @@ fn neovim_shows_diagnostics_from_ww_lsp() {
     std::fs::write(&file, "(defn f [x]\n  (unknown-thing x))\n").unwrap();
     let out = tmp.0.join("diagnostics.txt");
 
-    let result = run(
+    let result = run_child(
         Command::new("nvim")
             .arg("--headless")
             .arg("--clean")

@@ -15,6 +15,7 @@ mod http_client;
 mod interop;
 mod listener;
 mod lsp;
+mod mcp;
 mod membrane;
 mod node;
 mod p2p;

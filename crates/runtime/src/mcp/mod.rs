@@ -1,0 +1,435 @@
+//! `ww mcp`: Glia for LLMs over the Model Context Protocol, on stdio.
+//!
+//! The session is the shell's (`session.rs`): attached to the node running
+//! here, or a remote one, or an in-process node; so an LLM holds the same
+//! capabilities as the REPL, narrowed by `--grant`. Tools: `eval` (forms;
+//! the last value printed readably, `:stdout` output returned beside it
+//! rather than written over the protocol stream), `describe` (the
+//! capabilities in scope), `doc` (a var's documentation) and `reset`. Every
+//! evaluation runs under fuel, memory and time limits.
+//!
+//! Glia values are not `Send`, and rmcp's handlers must be: the session
+//! lives on a thread of its own, and tool calls reach it as jobs, one at a
+//! time, in order.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::mpsc;
+
+use glia_effects::std_effects::{self, Request};
+use glia_effects::{Answer, Host};
+use glia_eval::{Error, ErrorType, Value};
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{ErrorData as McpError, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
+use serde_json::json;
+
+use crate::session::{Remote, Session};
+
+mod framing;
+
+/// What `ww mcp` was started with.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub remote: Option<Remote>,
+    pub grants: Vec<Grant>,
+    pub limits: glia_eval::Limits,
+}
+
+/// `--grant ROOT[:METHOD,...]`: a root capability the session keeps, with
+/// all its methods or only those listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub root: String,
+    pub methods: Option<Vec<String>>,
+}
+
+impl std::str::FromStr for Grant {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Grant, String> {
+        let (root, methods) = match text.split_once(':') {
+            Some((root, methods)) => (root, Some(methods)),
+            None => (text, None),
+        };
+        if !runtime::bindings::root_names().any(|n| n == root) {
+            return Err(format!(
+                "{root:?} is not a root capability (they are {})",
+                runtime::bindings::root_names()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let methods = methods.map(|m| {
+            m.split(',')
+                .map(|m| m.trim().trim_start_matches(':').to_string())
+                .filter(|m| !m.is_empty())
+                .collect::<Vec<_>>()
+        });
+        if methods.as_ref().is_some_and(Vec::is_empty) {
+            return Err(format!(
+                "{text:?} lists no method: name some (`{root}:id,addrs`) or grant all of {root} (`{root}`)"
+            ));
+        }
+        Ok(Grant {
+            root: root.to_string(),
+            methods,
+        })
+    }
+}
+
+/// A tool call for the session's thread.
+enum Job {
+    Eval(String),
+    Describe,
+    Doc(String),
+    Reset,
+}
+
+/// What a job came to: a tool result, or (for a session that could not be
+/// made) the reason.
+type Reply = Result<CallToolResult, String>;
+
+/// A job and where its reply goes.
+type Letter = (Job, tokio::sync::oneshot::Sender<Reply>);
+
+/// The MCP server: the tools, and the way to the session's thread.
+#[derive(Clone)]
+pub struct Server {
+    jobs: mpsc::Sender<Letter>,
+    #[allow(dead_code, reason = "read by the code #[tool_handler] writes")]
+    tool_router: ToolRouter<Server>,
+}
+
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+pub struct EvalArgs {
+    /// One or more Glia forms, evaluated in order in the session.
+    pub code: String,
+}
+
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+pub struct DocArgs {
+    /// A var's name, qualified or not (`map`, `glia.string/join`).
+    pub name: String,
+}
+
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+pub struct NoArgs {}
+
+#[tool_router]
+impl Server {
+    #[tool(
+        description = "Evaluate Glia code (one or more forms) in this session and return the last value, printed readably. Definitions persist across calls. Output the code writes with (perform :stdout ...) is returned beside the value. Errors come back as tool errors with their type, message, hint and location."
+    )]
+    async fn eval(
+        &self,
+        Parameters(args): Parameters<EvalArgs>,
+    ) -> Result<CallToolResult, McpError> {
+        self.run(Job::Eval(args.code)).await
+    }
+
+    #[tool(
+        description = "The capabilities in scope (host, runtime, routing, identity, as granted): for each, what it is and the methods it allows, to call as (perform cap :method args...)."
+    )]
+    async fn describe(&self, _: Parameters<NoArgs>) -> Result<CallToolResult, McpError> {
+        self.run(Job::Describe).await
+    }
+
+    #[tool(
+        description = "The documentation of a Glia var or special form: its arguments and doc string."
+    )]
+    async fn doc(&self, Parameters(args): Parameters<DocArgs>) -> Result<CallToolResult, McpError> {
+        self.run(Job::Doc(args.name)).await
+    }
+
+    #[tool(description = "Start the session over: every definition made so far is dropped.")]
+    async fn reset(&self, _: Parameters<NoArgs>) -> Result<CallToolResult, McpError> {
+        self.run(Job::Reset).await
+    }
+}
+
+impl Server {
+    /// Hands `job` to the session's thread and waits for its reply.
+    async fn run(&self, job: Job) -> Result<CallToolResult, McpError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if self.jobs.send((job, reply)).is_err() {
+            return Err(McpError::internal_error(
+                "the session's thread is gone",
+                None,
+            ));
+        }
+        match answer.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(why)) => Err(McpError::internal_error(why, None)),
+            Err(_) => Err(McpError::internal_error(
+                "the session's thread stopped while evaluating",
+                None,
+            )),
+        }
+    }
+}
+
+#[tool_handler]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build());
+        info.server_info = Implementation::new("wetware", env!("CARGO_PKG_VERSION"));
+        info.instructions = Some(
+            "A Glia session (a Clojure-family language with algebraic effects) holding a Wetware node's capabilities. \
+             Call `describe` to see the capabilities in scope, `eval` to run code, `doc` for a var's documentation."
+                .into(),
+        );
+        info
+    }
+}
+
+/// `ww mcp`: serves MCP on stdin/stdout until the client hangs up.
+pub fn run(options: Options) -> Result<(), String> {
+    let (jobs, inbox) = mpsc::channel();
+    // The session is made before the first request, so a node that cannot
+    // be attached to is reported at once.
+    let (ready, made) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("glia session".into())
+        .spawn(move || session_thread(options, inbox, ready))
+        .map_err(|e| format!("cannot start the session's thread: {e}"))?;
+    made.recv()
+        .map_err(|_| "the session's thread ended at once".to_string())??;
+
+    let server = Server {
+        jobs,
+        tool_router: Server::tool_router(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        let service = server
+            .serve(framing::stdio())
+            .await
+            .map_err(|e| format!("the MCP handshake failed: {e}"))?;
+        service
+            .waiting()
+            .await
+            .map(drop)
+            .map_err(|e| format!("the MCP connection failed: {e}"))
+    })
+}
+
+/// The session's thread: makes the session, then answers jobs until the
+/// server is gone.
+fn session_thread(
+    options: Options,
+    inbox: mpsc::Receiver<Letter>,
+    ready: mpsc::Sender<Result<(), String>>,
+) {
+    let mut state = match State::new(&options) {
+        Ok(state) => {
+            let _ = ready.send(Ok(()));
+            state
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    for (job, reply) in inbox {
+        let result = match job {
+            Job::Eval(code) => Ok(state.eval(&code)),
+            Job::Describe => Ok(state.describe()),
+            Job::Doc(name) => Ok(state.doc(&name)),
+            Job::Reset => State::new(&options).map(|fresh| {
+                state = fresh;
+                CallToolResult::success(vec![ContentBlock::text(
+                    "the session starts over: every definition is gone",
+                )])
+            }),
+        };
+        let _ = reply.send(result);
+    }
+}
+
+/// A session and the output its evaluations write.
+struct State {
+    session: Session<Captured>,
+    stdout: Rc<RefCell<String>>,
+}
+
+impl State {
+    fn new(options: &Options) -> Result<State, String> {
+        let stdout = Rc::new(RefCell::new(String::new()));
+        let host = Captured {
+            stdout: stdout.clone(),
+        };
+        let mut session = Session::new(options.remote.clone(), host, "ww mcp")?;
+        session.glia.vm.limits = options.limits.clone();
+        narrow(&mut session.glia, &options.grants)?;
+        Ok(State { session, stdout })
+    }
+
+    fn eval(&mut self, code: &str) -> CallToolResult {
+        self.stdout.borrow_mut().clear();
+        let result = self.session.eval("<mcp>", code);
+        let stdout = std::mem::take(&mut *self.stdout.borrow_mut());
+        match result {
+            Ok(value) => {
+                let printed = glia_eval::value::pr_str(&value);
+                let mut content = vec![ContentBlock::text(printed.clone())];
+                if !stdout.is_empty() {
+                    content.push(ContentBlock::text(format!("stdout:\n{stdout}")));
+                }
+                let mut result = CallToolResult::success(content);
+                result.structured_content = Some(json!({"value": printed, "stdout": stdout}));
+                result
+            }
+            Err(e) => {
+                let (source, line, column) =
+                    e.location().map_or((None, None, None), |(source, span)| {
+                        let (l, c) = glia_eval::line_col(&source.text, span.start);
+                        (Some(source.name.to_string()), Some(l), Some(c))
+                    });
+                let mut text = e.report().render_plain();
+                if !stdout.is_empty() {
+                    text.push_str(&format!("\nstdout before the error:\n{stdout}"));
+                }
+                let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+                result.structured_content = Some(json!({
+                    "type": e.type_name(),
+                    "message": e.message(),
+                    "hint": e.exception.hint(),
+                    "source": source,
+                    "line": line,
+                    "column": column,
+                    "stdout": stdout,
+                }));
+                result
+            }
+        }
+    }
+
+    fn describe(&mut self) -> CallToolResult {
+        let mut text = String::new();
+        let mut caps = Vec::new();
+        for name in runtime::bindings::root_names() {
+            let Some(Value::Cap(cap)) = root(&self.session.glia, name) else {
+                continue;
+            };
+            let methods: Vec<String> = cap.allowed.iter().map(|m| m.to_string()).collect();
+            let doc = cap.origin.doc.clone().unwrap_or_default();
+            text.push_str(&format!(
+                "{name}: {doc}\n  methods: {}\n",
+                methods.join(" ")
+            ));
+            caps.push(json!({"name": name, "doc": doc, "methods": methods}));
+        }
+        if caps.is_empty() {
+            text.push_str("no capability is in scope: this session was granted none\n");
+        }
+        text.push_str("call one as (perform CAP :method args...), e.g. (perform host :id)\n");
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = Some(json!({ "capabilities": caps }));
+        result
+    }
+
+    fn doc(&mut self, name: &str) -> CallToolResult {
+        let (ns, var) = match name.split_once('/') {
+            Some((ns, var)) if !ns.is_empty() && !var.is_empty() => (Some(ns), var),
+            _ => (None, name),
+        };
+        let glia = &mut self.session.glia;
+        let current = glia.vm.current_ns.name.to_string();
+        let found = glia
+            .describe_in(&current, ns, var)
+            .or_else(|| glia_eval::special_form(name));
+        let Some(d) = found else {
+            return CallToolResult::error(vec![ContentBlock::text(format!(
+                "no var or special form is named {name} here; `describe` lists the capabilities, and (ns-publics 'glia.core) the core library"
+            ))]);
+        };
+        let mut text = match &d.ns {
+            Some(ns) => format!("{ns}/{}\n", d.name),
+            None => format!("{} (special form)\n", d.name),
+        };
+        for args in &d.arglists {
+            text.push_str(&format!("  {args}\n"));
+        }
+        text.push_str(d.doc.as_deref().unwrap_or("(no documentation)"));
+        CallToolResult::success(vec![ContentBlock::text(text)])
+    }
+}
+
+/// The value the root capability `name` has in the session.
+fn root(glia: &glia_eval::Glia, name: &str) -> Option<Value> {
+    glia.vm.namespaces.get("user")?.lookup(name)?.get()
+}
+
+/// Keeps only the granted roots (when any grant is given), each narrowed
+/// to its granted methods; a root not granted allows no method.
+fn narrow(glia: &mut glia_eval::Glia, grants: &[Grant]) -> Result<(), String> {
+    if grants.is_empty() {
+        return Ok(());
+    }
+    for name in runtime::bindings::root_names() {
+        let Some(Value::Cap(cap)) = root(glia, name) else {
+            continue;
+        };
+        let granted = grants.iter().filter(|g| g.root == name);
+        let mut only: Vec<glia_eval::value::Keyword> = Vec::new();
+        let mut all = false;
+        for grant in granted {
+            match &grant.methods {
+                None => all = true,
+                Some(methods) => {
+                    for m in methods {
+                        let k = glia_eval::value::Keyword::intern(None, m);
+                        if !cap.origin.methods.contains(&k) {
+                            let known: Vec<String> =
+                                cap.origin.methods.iter().map(|m| m.to_string()).collect();
+                            return Err(format!(
+                                "--grant {name}:{m}: {name} has no method :{m} (its methods are {})",
+                                known.join(" ")
+                            ));
+                        }
+                        only.push(k);
+                    }
+                }
+            }
+        }
+        if !all {
+            glia.define_in("user", name, Value::Cap(Rc::new(cap.attenuate(&only))));
+        }
+    }
+    Ok(())
+}
+
+/// The standard effects for an LLM's session: `:stdout` is kept for the
+/// tool's result (the process's stdout is the protocol stream); files and
+/// `:exit` are not the session's to use; the rest as the shell has them.
+struct Captured {
+    stdout: Rc<RefCell<String>>,
+}
+
+impl Host for Captured {
+    async fn perform(&mut self, target: &Value, data: Value) -> Answer {
+        match std_effects::request(target, data.clone()) {
+            Some(Ok(Request::Stdout(text))) => {
+                self.stdout.borrow_mut().push_str(&text);
+                Answer::Value(Value::Nil)
+            }
+            Some(Ok(Request::Load(path))) => Answer::Error(Error::new(
+                ErrorType::PermissionDenied,
+                format!(
+                    "an MCP session reads no files ({path}): what it may use are the capabilities `describe` lists"
+                ),
+            )),
+            Some(Ok(Request::Exit(_))) => Answer::Error(Error::new(
+                ErrorType::PermissionDenied,
+                "an MCP session cannot exit the server; `reset` starts it over",
+            )),
+            _ => crate::host::CliHost.perform(target, data).await,
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! A Glia session holding a node's capabilities: what `ww shell` and `ww
+//! mcp` evaluate in.
+//!
+//! The capabilities are a node's: the one running on this machine (its
+//! state file under `~/.ww/run`), a remote one logged in to, or, with
+//! neither, an in-process node. The session's other host effects are the
+//! host it is made with (this process's stdout for the shell, a buffer
+//! for MCP).
+
+use std::path::PathBuf;
+
+use glia_effects::{Answer, EvalError, Host};
+use glia_eval::vm::Exceeded;
+use glia_eval::{Glia, Value};
+
+/// A Glia session and the node it is attached to.
+pub struct Session<H> {
+    pub glia: Glia,
+    runtime: tokio::runtime::Runtime,
+    /// Cap'n Proto objects (capabilities, and the processes they run) live
+    /// on this thread, across evaluations.
+    local: tokio::task::LocalSet,
+    pub host: runtime::bindings::CapHost<H>,
+    /// The connection to the node the session is attached to, if any.
+    _attached: Option<runtime::node::attach::Attached>,
+}
+
+/// A remote node to log in to, and the key to log in with.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    pub addr: libp2p::Multiaddr,
+    pub identity: PathBuf,
+}
+
+/// Root capabilities by name.
+type Clients = Vec<(String, capnp::capability::Client)>;
+
+/// The root capabilities granted by the node the session attaches to:
+/// `remote`, logged in to, or else the newest node running here. `None`
+/// when no node runs here (the session makes its own). `who` names the
+/// command in what it reports (on stderr).
+async fn attach(
+    remote: Option<Remote>,
+    who: &str,
+) -> Result<Option<(runtime::node::attach::Attached, Clients)>, String> {
+    use runtime::node::attach;
+    let attached = match remote {
+        Some(Remote { addr, identity }) => {
+            let attached = attach::remote(&addr, &identity)
+                .await
+                .map_err(|e| format!("cannot log in to {addr}: {e}"))?;
+            eprintln!("{who}: logged in to {addr}");
+            attached
+        }
+        None => {
+            let Some(node) = runtime::node::state::running(&runtime::home::run_dir())
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let attached = attach::local(&node).await?;
+            eprintln!(
+                "{who}: attached to the node {} (pid {})",
+                node.peer_id, node.pid
+            );
+            attached
+        }
+    };
+    let clients = attach::graft(&attached.membrane).await?;
+    Ok(Some((attached, clients)))
+}
+
+impl<H: Host> Session<H> {
+    /// A session attached as [`attach`] says, its other effects served by
+    /// `inner`.
+    pub fn new(remote: Option<Remote>, inner: H, who: &str) -> Result<Session<H>, String> {
+        // A worker thread keeps the node's network running between inputs.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let mut glia = Glia::new();
+        let local = tokio::task::LocalSet::new();
+        let attached = runtime.block_on(local.run_until(attach(remote, who)))?;
+        let (attached, clients) = attached.unzip();
+        let host = match clients {
+            Some(clients) => runtime::bindings::CapHost::with_clients(
+                inner,
+                &mut glia,
+                &runtime::membrane::Epoch::new(),
+                clients,
+            ),
+            None => {
+                let roots = runtime::bindings::Roots::in_process();
+                runtime::bindings::CapHost::with_roots(inner, &mut glia, &roots)
+            }
+        };
+        Ok(Session {
+            glia,
+            runtime,
+            local,
+            host,
+            _attached: attached,
+        })
+    }
+
+    /// Evaluates `text` (named `name` in reports) under the VM's limits.
+    /// Its time limit (`limits.timeout`) also bounds the effects it waits
+    /// on: the VM enforces it only while it computes.
+    pub fn eval(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
+        let limits = self.glia.vm.limits.clone();
+        let deadline = limits.timeout.map(|t| tokio::time::Instant::now() + t);
+        let mut host = Timed {
+            inner: &mut self.host,
+            deadline,
+            limits,
+        };
+        let eval = glia_effects::eval(&mut self.glia, name, text, &mut host);
+        self.runtime.block_on(self.local.run_until(eval))
+    }
+}
+
+/// Answers effects through `inner` until `deadline`: a perform still
+/// waiting then raises the time limit's error. Glia cannot catch that
+/// error, so the evaluation ends as a runaway loop's does and the session
+/// stays usable.
+struct Timed<'h, H> {
+    inner: &'h mut H,
+    deadline: Option<tokio::time::Instant>,
+    limits: glia_eval::Limits,
+}
+
+impl<H: Host> Host for Timed<'_, H> {
+    async fn perform(&mut self, target: &Value, data: Value) -> Answer {
+        let answer = self.inner.perform(target, data);
+        match self.deadline {
+            None => answer.await,
+            Some(deadline) => match tokio::time::timeout_at(deadline, answer).await {
+                Ok(answer) => answer,
+                Err(_) => Answer::Error(Exceeded::Deadline.error(&self.limits)),
+            },
+        }
+    }
+}
