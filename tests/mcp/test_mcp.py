@@ -194,3 +194,27 @@ async def test_malformed_json_rpc_is_answered_with_json_rpc_errors(tmp_path):
     proc.stdin.close()
     assert await asyncio.wait_for(proc.wait(), 30) == 1
     assert b"the MCP handshake failed" in await proc.stderr.read()
+
+
+async def test_the_reference_and_the_library_are_resources(tmp_path):
+    from mcp.shared.exceptions import MCPError
+
+    async with server(tmp_path) as s:
+        uris = {str(r.uri) for r in (await s.list_resources()).resources}
+        assert {"glia://docs/syntax", "glia://docs/effects", "glia://stdlib/glia.core",
+                "glia://stdlib/glia.string"} <= uris
+        page = (await s.read_resource("glia://docs/effects")).contents[0].text
+        assert page.startswith("# Effects")
+        page = (await s.read_resource("glia://stdlib/glia.string")).contents[0].text
+        assert page.startswith("# glia.string") and "\n## join\n" in page
+        with pytest.raises(MCPError):
+            await s.read_resource("glia://docs/nothing")
+
+
+async def test_a_prompt_guides_an_llm_writing_glia(tmp_path):
+    async with server(tmp_path) as s:
+        names = [p.name for p in (await s.list_prompts()).prompts]
+        assert names == ["write-glia"]
+        prompt = await s.get_prompt("write-glia")
+        text = prompt.messages[0].content.text
+        assert "Capabilities are values" in text and "(perform host :id)" in text

@@ -21,13 +21,20 @@ use glia_effects::{Answer, Host};
 use glia_eval::{Error, ErrorType, Value};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::model::{
+    CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult,
+    Implementation, ListPromptsResult, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourceContents,
+    ServerCapabilities, ServerConfig,
+};
+use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData as McpError, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
 use serde_json::json;
 
 use crate::session::{Remote, Session};
 
 mod framing;
+mod resources;
 
 /// What `ww mcp` was started with.
 #[derive(Clone, Debug)]
@@ -85,11 +92,18 @@ enum Job {
     Describe,
     Doc(String),
     Reset,
+    /// The documentation page of a namespace (a resource).
+    Namespace(String),
 }
 
-/// What a job came to: a tool result, or (for a session that could not be
-/// made) the reason.
-type Reply = Result<CallToolResult, String>;
+/// What a job came to: a tool's result or a page; or, for a session that
+/// could not be made again, the reason.
+type Reply = Result<Done, String>;
+
+enum Done {
+    Tool(CallToolResult),
+    Page(String),
+}
 
 /// A job and where its reply goes.
 type Letter = (Job, tokio::sync::oneshot::Sender<Reply>);
@@ -126,32 +140,32 @@ impl Server {
         &self,
         Parameters(args): Parameters<EvalArgs>,
     ) -> Result<CallToolResult, McpError> {
-        self.run(Job::Eval(args.code)).await
+        self.tool(Job::Eval(args.code)).await
     }
 
     #[tool(
         description = "The capabilities in scope (host, runtime, routing, identity, as granted): for each, what it is and the methods it allows, to call as (perform cap :method args...)."
     )]
     async fn describe(&self, _: Parameters<NoArgs>) -> Result<CallToolResult, McpError> {
-        self.run(Job::Describe).await
+        self.tool(Job::Describe).await
     }
 
     #[tool(
         description = "The documentation of a Glia var or special form: its arguments and doc string."
     )]
     async fn doc(&self, Parameters(args): Parameters<DocArgs>) -> Result<CallToolResult, McpError> {
-        self.run(Job::Doc(args.name)).await
+        self.tool(Job::Doc(args.name)).await
     }
 
     #[tool(description = "Start the session over: every definition made so far is dropped.")]
     async fn reset(&self, _: Parameters<NoArgs>) -> Result<CallToolResult, McpError> {
-        self.run(Job::Reset).await
+        self.tool(Job::Reset).await
     }
 }
 
 impl Server {
     /// Hands `job` to the session's thread and waits for its reply.
-    async fn run(&self, job: Job) -> Result<CallToolResult, McpError> {
+    async fn run(&self, job: Job) -> Result<Done, McpError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         if self.jobs.send((job, reply)).is_err() {
             return Err(McpError::internal_error(
@@ -160,7 +174,7 @@ impl Server {
             ));
         }
         match answer.await {
-            Ok(Ok(result)) => Ok(result),
+            Ok(Ok(done)) => Ok(done),
             Ok(Err(why)) => Err(McpError::internal_error(why, None)),
             Err(_) => Err(McpError::internal_error(
                 "the session's thread stopped while evaluating",
@@ -168,19 +182,91 @@ impl Server {
             )),
         }
     }
+
+    /// Runs a tool's job: its result.
+    async fn tool(&self, job: Job) -> Result<CallToolResult, McpError> {
+        match self.run(job).await? {
+            Done::Tool(result) => Ok(result),
+            Done::Page(text) => Ok(CallToolResult::success(vec![ContentBlock::text(text)])),
+        }
+    }
 }
 
 #[tool_handler]
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build());
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .build();
+        let mut info = ServerConfig::new(capabilities);
         info.server_info = Implementation::new("wetware", env!("CARGO_PKG_VERSION"));
         info.instructions = Some(
             "A Glia session (a Clojure-family language with algebraic effects) holding a Wetware node's capabilities. \
-             Call `describe` to see the capabilities in scope, `eval` to run code, `doc` for a var's documentation."
+             Call `describe` to see the capabilities in scope, `eval` to run code, `doc` for a var's documentation. \
+             The prompt `write-glia` is a short guide; the resources hold the language reference and the library."
                 .into(),
         );
         info
+    }
+
+    async fn list_resources(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(resources::list()))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let uri = request.uri;
+        let text = match resources::read(&uri) {
+            Some(resources::Read::Text(text)) => text,
+            Some(resources::Read::Namespace(ns)) => match self.run(Job::Namespace(ns)).await? {
+                Done::Page(text) => text,
+                Done::Tool(_) => unreachable!("a namespace's job answers with its page"),
+            },
+            None => {
+                return Err(McpError::resource_not_found(
+                    format!("no resource {uri}: resources/list names them"),
+                    None,
+                ));
+            }
+        };
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(text, uri)]).into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(resources::prompts()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        if request.name != resources::GUIDE {
+            return Err(McpError::invalid_params(
+                format!(
+                    "no prompt {}: the one prompt is {}",
+                    request.name,
+                    resources::GUIDE
+                ),
+                None,
+            ));
+        }
+        Ok(GetPromptResult::new(vec![resources::guide()])
+            .with_description("How to write Glia in a Wetware session")
+            .into())
     }
 }
 
@@ -238,14 +324,18 @@ fn session_thread(
     };
     for (job, reply) in inbox {
         let result = match job {
-            Job::Eval(code) => Ok(state.eval(&code)),
-            Job::Describe => Ok(state.describe()),
-            Job::Doc(name) => Ok(state.doc(&name)),
+            Job::Eval(code) => Ok(Done::Tool(state.eval(&code))),
+            Job::Describe => Ok(Done::Tool(state.describe())),
+            Job::Doc(name) => Ok(Done::Tool(state.doc(&name))),
+            Job::Namespace(ns) => Ok(Done::Page(resources::namespace_page(
+                &mut state.session.glia,
+                &ns,
+            ))),
             Job::Reset => State::new(&options).map(|fresh| {
                 state = fresh;
-                CallToolResult::success(vec![ContentBlock::text(
+                Done::Tool(CallToolResult::success(vec![ContentBlock::text(
                     "the session starts over: every definition is gone",
-                )])
+                )]))
             }),
         };
         let _ = reply.send(result);
