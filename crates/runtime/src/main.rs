@@ -13,6 +13,7 @@ use mimalloc::MiMalloc;
 mod check;
 mod fmt;
 mod host;
+mod install;
 mod mcp;
 mod session;
 mod shell;
@@ -250,6 +251,11 @@ enum Command {
     /// hints. It compiles what it checks but serves no effect to it except
     /// loading the workspace's modules.
     Lsp,
+    /// Set up this machine: `ww perform install`.
+    Perform {
+        #[command(subcommand)]
+        command: PerformCommand,
+    },
     /// Serve Glia to an LLM over MCP (the Model Context Protocol) on stdin
     /// and stdout.
     ///
@@ -282,6 +288,20 @@ enum Command {
         /// Memory Glia values may take in an evaluation: `64MiB`, `1GB`.
         #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
         max_memory: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PerformCommand {
+    /// Set up ~/.ww (identity 0600, authorized_keys, the standard cells in
+    /// bin/, etc/init.d/05-status.glia) and register `ww mcp` with Claude
+    /// Code. Run again, it changes nothing that exists but the standard
+    /// cells, which become this binary's.
+    Install {
+        /// Also add `ww mcp` to DIR/.mcp.json (a project's MCP servers for
+        /// Claude Code), keeping the servers it names.
+        #[arg(long, value_name = "DIR")]
+        mcp_json: Option<PathBuf>,
     },
 }
 
@@ -401,6 +421,20 @@ fn main() -> ExitCode {
             identity: identity.unwrap_or_else(runtime::home::identity),
         })),
         Command::Check { files } => check::run(&files),
+        Command::Perform {
+            command: PerformCommand::Install { mcp_json },
+        } => {
+            let installed = std::env::current_exe()
+                .map_err(|e| format!("cannot tell where this ww is: {e}"))
+                .and_then(|exe| install::run(&runtime::home::ww_home(), &exe, mcp_json.as_deref()));
+            match installed {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("ww perform install: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Mcp {
             addr,
             identity,

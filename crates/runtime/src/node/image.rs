@@ -116,6 +116,17 @@ impl Image {
                     dir.display()
                 ));
             }
+            // Every cell reads the image: the home holding the node's key
+            // is never part of it.
+            if crate::home::ww_home()
+                .canonicalize()
+                .is_ok_and(|home| home == canonical)
+            {
+                return Err(format!(
+                    "the image layer {} is this node's home, which holds its private key: every cell could read it; make an image directory of what you want served (its bin/ and etc/, say) and run that",
+                    dir.display()
+                ));
+            }
             layers.push(Layer::Dir(canonical));
         }
         Ok(Image { layers })

@@ -12,6 +12,7 @@ mod examples;
 mod glia_caps;
 mod glia_network;
 mod http_client;
+mod install;
 mod interop;
 mod listener;
 mod lsp;
