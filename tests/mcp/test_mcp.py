@@ -218,3 +218,38 @@ async def test_a_prompt_guides_an_llm_writing_glia(tmp_path):
         prompt = await s.get_prompt("write-glia")
         text = prompt.messages[0].content.text
         assert "Capabilities are values" in text and "(perform host :id)" in text
+
+
+async def test_a_policy_file_narrows_what_the_grants_left(tmp_path):
+    policy = tmp_path / "policy.glia"
+    policy.write_text("{host [:id :peers]\n routing :all}\n")
+    async with server(tmp_path, "--grant", "host:id,addrs", "--policy", str(policy)) as s:
+        described = (await s.call_tool("describe", {})).structured_content
+        by_name = {c["name"]: c["methods"] for c in described["capabilities"]}
+        # --grant left host :id :addrs; the policy keeps :id :peers of it.
+        assert by_name["host"] == [":id"]
+        # The grant named only host: routing keeps nothing, policy or not.
+        assert by_name["routing"] == []
+    async with server(tmp_path, "--policy", str(policy)) as s:
+        described = (await s.call_tool("describe", {})).structured_content
+        by_name = {c["name"]: c["methods"] for c in described["capabilities"]}
+        assert by_name["host"] == [":id", ":peers"]
+        assert ":find-providers" in by_name["routing"]
+        assert by_name["identity"] == []
+        error = await fails(s, '(perform identity :signer "x")')
+        assert error["type"] == ":glia.error/permission-denied"
+
+
+async def test_a_bad_policy_stops_the_server_with_the_reason(tmp_path):
+    policy = tmp_path / "policy.glia"
+    policy.write_text("{host \"everything\"}")
+    proc = await asyncio.create_subprocess_exec(
+        str(WW), "mcp", "--policy", str(policy),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode == 1 and out == b""
+    assert b"a vector of methods or :all" in err

@@ -278,6 +278,12 @@ enum Command {
         /// every root is kept whole.
         #[arg(long, value_name = "ROOT[:METHOD,...]")]
         grant: Vec<mcp::Grant>,
+        /// Keep what the Glia map in FILE allows, after --grant: root
+        /// names to a vector of methods or :all, like
+        /// `{host [:id :addrs] routing :all}`; roots it does not name keep
+        /// nothing. Read again at each reset.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         /// VM instructions an evaluation may run.
         #[arg(long, value_name = "N", default_value_t = 100_000_000)]
         fuel: u64,
@@ -439,6 +445,7 @@ fn main() -> ExitCode {
             addr,
             identity,
             grant,
+            policy,
             fuel,
             timeout,
             max_memory,
@@ -449,6 +456,7 @@ fn main() -> ExitCode {
                     identity: identity.unwrap_or_else(runtime::home::identity),
                 }),
                 grants: grant,
+                policy,
                 limits: glia_eval::Limits {
                     fuel: Some(fuel),
                     timeout: Some(timeout),

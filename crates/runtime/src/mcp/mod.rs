@@ -34,6 +34,7 @@ use serde_json::json;
 use crate::session::{Remote, Session};
 
 mod framing;
+mod policy;
 mod resources;
 
 /// What `ww mcp` was started with.
@@ -41,6 +42,8 @@ mod resources;
 pub struct Options {
     pub remote: Option<Remote>,
     pub grants: Vec<Grant>,
+    /// A policy file's grants (`--policy`), applied after `grants`.
+    pub policy: Option<std::path::PathBuf>,
     pub limits: glia_eval::Limits,
 }
 
@@ -357,6 +360,11 @@ impl State {
         let mut session = Session::new(options.remote.clone(), host, "ww mcp")?;
         session.glia.vm.limits = options.limits.clone();
         narrow(&mut session.glia, &options.grants)?;
+        if let Some(path) = &options.policy {
+            // Read again with each session (a `reset` takes up an edit).
+            let grants = policy::read(path)?;
+            narrow_all(&mut session.glia, &grants)?;
+        }
         Ok(State { session, stdout })
     }
 
@@ -462,6 +470,11 @@ fn narrow(glia: &mut glia_eval::Glia, grants: &[Grant]) -> Result<(), String> {
     if grants.is_empty() {
         return Ok(());
     }
+    narrow_all(glia, grants)
+}
+
+/// As [`narrow`], even with no grant: then no root allows anything.
+fn narrow_all(glia: &mut glia_eval::Glia, grants: &[Grant]) -> Result<(), String> {
     for name in runtime::bindings::root_names() {
         let Some(Value::Cap(cap)) = root(glia, name) else {
             continue;
