@@ -5,8 +5,7 @@
 //! state: what exists is kept (a key, the user's edits), what is missing is
 //! made, and the standard cells are this binary's.
 
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -114,19 +113,8 @@ fn write(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> Result<Step, St
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Step::Made,
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
-    let partial = path.with_extension("partial");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(mode)
-        .open(&partial)
-        .map_err(failed)?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)?;
+    runtime::atomic::write(path, bytes, mode)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(step)
 }
 

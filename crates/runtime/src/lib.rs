@@ -17,13 +17,14 @@
 //! - [`std_cells`]: the standard cells (and test fixtures) `ww` embeds, built
 //!   from `stdlib/cells/` by the build script.
 
+pub mod atomic;
 pub mod bindings;
-mod causes;
 pub mod cells;
 pub mod cid;
 pub mod home;
 pub mod membrane;
 pub mod node;
+mod outbound_http;
 pub mod p2p;
 pub mod project;
 pub mod schema;

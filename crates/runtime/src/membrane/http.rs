@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::AllowList;
-use crate::causes::with_causes;
+use crate::outbound_http::{http_client, with_causes};
 use crate::schema::http_capnp::{header, http_client};
 
 /// The most redirects one request follows.
@@ -35,10 +35,6 @@ impl HttpClientServer {
 
     /// A client that may reach the hosts `allow` names.
     pub fn new(allow: AllowList) -> Result<HttpClientServer, capnp::Error> {
-        // reqwest is built without a TLS crypto provider of its own: ring is
-        // in the program already (libp2p's Noise uses it), aws-lc would add
-        // a large C build. Installing fails only if one is installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let allow = Arc::new(allow);
         let policy_allow = allow.clone();
         let redirects = reqwest::redirect::Policy::custom(move |attempt| {
@@ -57,10 +53,9 @@ impl HttpClientServer {
                 ))
             }
         });
-        let client = reqwest::Client::builder()
+        let client = http_client()
             .redirect(redirects)
             .timeout(TIMEOUT)
-            .user_agent(concat!("wetware/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| failed(format!("cannot make an HTTP client: {}", with_causes(&e))))?;
         Ok(HttpClientServer { allow, client })

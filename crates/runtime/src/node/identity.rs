@@ -1,8 +1,7 @@
 //! A node's identity: an Ed25519 key pair kept in a file (libp2p's
 //! protobuf encoding), readable by its owner only.
 
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use libp2p_identity::Keypair;
@@ -62,19 +61,8 @@ pub fn create(path: &Path, force: bool) -> Result<Keypair, IdentityError> {
     let bytes = key
         .to_protobuf_encoding()
         .map_err(|e| IdentityError::Write(path.to_path_buf(), std::io::Error::other(e)))?;
-    // Written beside, then renamed: a crash never leaves half a key.
-    let partial = path.with_extension("partial");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&partial)
-        .map_err(write)?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(write)?;
-    std::fs::rename(&partial, path).map_err(write)?;
+    // Written whole: a crash never leaves half a key.
+    crate::atomic::write(path, &bytes, 0o600).map_err(write)?;
     Ok(key)
 }
 

@@ -7,7 +7,6 @@
 //! Reading a block hashes it again: a block whose bytes do not match its
 //! CID (a disk error, a hand edit) is an error, never returned.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ::cid::Cid;
@@ -78,17 +77,7 @@ impl BlockStore {
         if path.is_file() {
             return Ok(());
         }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(block)?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, &path)
-        };
-        write().map_err(|error| {
-            let _ = std::fs::remove_file(&tmp);
-            io(&path, error)
-        })
+        crate::atomic::write(&path, block, 0o666).map_err(|error| io(&path, error))
     }
 
     /// The block `cid`, checked against it.

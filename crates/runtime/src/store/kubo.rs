@@ -14,7 +14,7 @@ use ::cid::Cid;
 use iroh_car::{CarHeader, CarWriter};
 
 use super::{BlockStore, StoreError};
-use crate::causes::with_causes;
+use crate::outbound_http::{http_client, with_causes};
 
 /// How long reaching the API may take; the import itself has no limit, as
 /// a large image takes Kubo a while.
@@ -73,16 +73,12 @@ pub async fn push(store: &BlockStore, root: &Cid, api: &str) -> Result<(), KuboE
         .file_name(format!("{root}.car"))
         .mime_str("application/vnd.ipld.car")
         .expect("a valid media type");
-    // reqwest is built without a TLS crypto provider of its own (see
-    // membrane/http.rs); an https:// API needs one installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let unreachable = |e: reqwest::Error| KuboError::Unreachable {
         url: api.to_string(),
         why: with_causes(&e),
     };
-    let client = reqwest::Client::builder()
+    let client = http_client()
         .connect_timeout(CONNECT_TIMEOUT)
-        .user_agent(concat!("wetware/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(unreachable)?;
     let response = client

@@ -309,3 +309,21 @@ pub fn python() -> PathBuf {
     );
     python
 }
+
+/// `ww run IMAGE` on loopback with HOME in `home`, to its end (for runs
+/// that end: a refused image, or pid0 exiting): success, stdout (trimmed),
+/// stderr.
+pub fn run_to_end(home: &TempDir, image: &str) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
+        .args(["run", "--listen", "/ip4/127.0.0.1/tcp/0"])
+        .args(["--http-listen", "127.0.0.1:0", "--with-http-admin", "off"])
+        .arg(image)
+        .env("HOME", &home.0)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::TempDir;
+use common::{TempDir, run_to_end};
 
 /// `ww perform install ARGS` with HOME at `home` and only `path` (and the
 /// system's) on PATH: success, stderr.
@@ -90,21 +90,8 @@ fn install_sets_up_home_and_a_second_run_changes_nothing() {
     );
 
     // The home is never an image: its key would be every cell's to read.
-    let out = Command::new(env!("CARGO_BIN_EXE_ww"))
-        .args([
-            "run",
-            "--listen",
-            "/ip4/127.0.0.1/tcp/0",
-            "--http-listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--with-http-admin", "off"])
-        .arg(&ww)
-        .env("HOME", &home.0)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let (ok, _, err) = run_to_end(&home, ww.to_str().unwrap());
+    assert!(!ok);
     assert!(err.contains("holds its private key"), "{err}");
 }
 

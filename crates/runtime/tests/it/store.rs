@@ -7,7 +7,7 @@ use crate::common;
 
 use std::process::Command;
 
-use common::{TempDir, get, run};
+use common::{TempDir, get, run, run_to_end};
 
 /// `ww ARGS` in `dir` with HOME at `home`: success, stdout (trimmed),
 /// stderr.
@@ -30,21 +30,6 @@ fn ww_in(home: &TempDir, dir: &std::path::Path, args: &[&str]) -> (bool, String,
 
 fn ww(home: &TempDir, args: &[&str]) -> (bool, String, String) {
     ww_in(home, &home.0, args)
-}
-
-/// `ww run IMAGE` on loopback, to its end (for runs that end: a refused
-/// image, or pid0 exiting).
-fn run_to_end(home: &TempDir, image: &str) -> (bool, String, String) {
-    let args = [
-        "run",
-        "--listen",
-        "/ip4/127.0.0.1/tcp/0",
-        "--http-listen",
-        "127.0.0.1:0",
-    ];
-    let mut all = args.to_vec();
-    all.extend(["--with-http-admin", "off", image]);
-    ww(home, &all)
 }
 
 #[test]
