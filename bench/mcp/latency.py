@@ -1,36 +1,84 @@
 """`ww mcp` through the official Python MCP SDK: how long starting and
-initializing takes, and the round trip of `eval` on a trivial form.
+initializing takes, and the round trip of `eval` on a trivial form; over
+stdio (`ww mcp`, an in-process node), then over Streamable HTTP (a node's
+`/mcp`, its session attached to the node through its socket).
 
 Usage: python latency.py WW [CALLS]
 """
 
 import asyncio
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
+import httpx2
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+
+async def round_trips(session: ClientSession, calls: int, what: str) -> None:
+    # The first call makes the session (over HTTP, it attaches then).
+    first = time.perf_counter()
+    await session.call_tool("eval", {"code": "(+ 1 2)"})
+    print(f"{what}: first eval: {(time.perf_counter() - first) * 1000:.1f} ms")
+    took = []
+    for _ in range(calls):
+        call = time.perf_counter()
+        await session.call_tool("eval", {"code": "(+ 1 2)"})
+        took.append((time.perf_counter() - call) * 1e6)
+    took.sort()
+    at = lambda q: took[min(len(took) - 1, int(q * len(took)))]
+    print(f"{what}: eval (+ 1 2), {calls} calls: p50 {at(0.5):.0f} us, "
+          f"p90 {at(0.9):.0f} us, p99 {at(0.99):.0f} us")
+
+
+async def stdio(ww: str, calls: int, home: str) -> None:
+    params = StdioServerParameters(command=ww, args=["mcp"], env={**os.environ, "HOME": home})
+    start = time.perf_counter()
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            print(f"stdio: start and initialize: {(time.perf_counter() - start) * 1000:.1f} ms")
+            await round_trips(session, calls, "stdio")
+
+
+async def http(ww: str, calls: int, home: str) -> None:
+    node = subprocess.Popen(
+        [ww, "run", "--listen", "/ip4/127.0.0.1/tcp/0", "--http-listen", "127.0.0.1:0",
+         "--with-http-admin", "127.0.0.1:0"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "HOME": home}, text=True,
+    )
+    try:
+        log = ""
+        for line in node.stderr:
+            log += line
+            if line.startswith("ww: ready"):
+                break
+        url = re.search(r"ww: mcp on (http://\S+)", log).group(1)
+        token = (Path(home) / ".ww" / "mcp-token").read_text().strip()
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
+            start = time.perf_counter()
+            async with streamable_http_client(url, http_client=client) as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    print(f"http: initialize: {(time.perf_counter() - start) * 1000:.1f} ms")
+                    await round_trips(session, calls, "http")
+    finally:
+        node.terminate()
+        node.wait()
 
 
 async def main(ww: str, calls: int) -> None:
     with tempfile.TemporaryDirectory() as home:
-        params = StdioServerParameters(command=ww, args=["mcp"], env={**os.environ, "HOME": home})
-        start = time.perf_counter()
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                print(f"start and initialize: {(time.perf_counter() - start) * 1000:.1f} ms")
-                took = []
-                for _ in range(calls):
-                    call = time.perf_counter()
-                    await session.call_tool("eval", {"code": "(+ 1 2)"})
-                    took.append((time.perf_counter() - call) * 1e6)
-                took.sort()
-                at = lambda q: took[min(len(took) - 1, int(q * len(took)))]
-                print(f"eval (+ 1 2), {calls} calls: p50 {at(0.5):.0f} us, "
-                      f"p90 {at(0.9):.0f} us, p99 {at(0.99):.0f} us")
+        await stdio(ww, calls, home)
+    with tempfile.TemporaryDirectory() as home:
+        await http(ww, calls, home)
 
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000))

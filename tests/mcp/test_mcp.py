@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 
 import pytest
+from evaluate import WW, fails, ok
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-WW = Path(os.environ.get("WW_BIN", "target/debug/ww")).resolve()
 
 
 @contextlib.asynccontextmanager
@@ -31,16 +31,6 @@ async def server(home: Path, *args: str):
             yield session
 
 
-async def ok(session: ClientSession, code: str) -> str:
-    result = await session.call_tool("eval", {"code": code})
-    assert not result.is_error, result.content[0].text
-    return result.content[0].text
-
-
-async def fails(session: ClientSession, code: str) -> dict:
-    result = await session.call_tool("eval", {"code": code})
-    assert result.is_error, f"{code} should have failed: {result.content}"
-    return result.structured_content
 
 
 async def test_the_tools_are_listed_with_their_inputs(tmp_path):

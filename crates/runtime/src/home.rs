@@ -32,3 +32,8 @@ pub fn run_dir() -> PathBuf {
 pub fn store() -> PathBuf {
     ww_home().join("store")
 }
+
+/// `~/.ww/mcp-token`: the bearer token a node's MCP endpoint wants.
+pub fn mcp_token() -> PathBuf {
+    ww_home().join("mcp-token")
+}

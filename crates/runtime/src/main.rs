@@ -94,7 +94,8 @@ enum Command {
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
         http_listen: std::net::SocketAddr,
         /// Where to serve the admin plane (/healthz, /readyz, /metrics,
-        /// /host/id, /host/addrs, /version), or `off`.
+        /// /host/id, /host/addrs, /version, and MCP at /mcp behind the
+        /// token in ~/.ww/mcp-token), or `off`.
         #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2026", value_parser = admin_addr)]
         with_http_admin: Admin,
         /// The identity file (made, mode 0600, if missing); default
@@ -107,6 +108,26 @@ enum Command {
         /// and skipped.
         #[arg(long, value_name = "MULTIADDR")]
         bootstrap: Vec<libp2p::Multiaddr>,
+        /// What the MCP endpoint's sessions (/mcp on the admin plane) keep,
+        /// as `ww mcp --grant` says: a root whole (`host`) or with the
+        /// methods listed (`host:id,addrs`); repeatable. Without any,
+        /// every root is kept whole.
+        #[arg(long, value_name = "ROOT[:METHOD,...]")]
+        mcp_grant: Vec<mcp::Grant>,
+        /// A policy file narrowing the MCP endpoint's sessions after
+        /// --mcp-grant, as `ww mcp --policy` says.
+        #[arg(long, value_name = "FILE")]
+        mcp_policy: Option<PathBuf>,
+        /// VM instructions an MCP endpoint's evaluation may run.
+        #[arg(long, value_name = "N", default_value_t = mcp::DEFAULT_FUEL)]
+        mcp_fuel: u64,
+        /// How long an MCP endpoint's evaluation may take, waiting on
+        /// capabilities included.
+        #[arg(long, value_name = "DURATION", default_value_t = mcp::DEFAULT_TIMEOUT.into())]
+        mcp_timeout: humantime::Duration,
+        /// Memory Glia values may take in an MCP endpoint's evaluation.
+        #[arg(long, value_name = "SIZE", default_value_t = bytesize::ByteSize(mcp::DEFAULT_MEMORY), value_parser = byte_size)]
+        mcp_max_memory: bytesize::ByteSize,
     },
     /// Make a new identity (an Ed25519 key pair) and print its peer id.
     Keygen {
@@ -196,8 +217,8 @@ enum Command {
         timeout: Option<std::time::Duration>,
         /// Stop the evaluation once Glia values take this much memory:
         /// `64MiB`, `1GB`, or bytes (:glia.error/memory-limit).
-        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-        max_memory: Option<u64>,
+        #[arg(long, value_name = "SIZE", value_parser = byte_size)]
+        max_memory: Option<bytesize::ByteSize>,
     },
     /// The Glia REPL.
     ///
@@ -285,15 +306,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
         /// VM instructions an evaluation may run.
-        #[arg(long, value_name = "N", default_value_t = 100_000_000)]
+        #[arg(long, value_name = "N", default_value_t = mcp::DEFAULT_FUEL)]
         fuel: u64,
         /// How long an evaluation may take, waiting on capabilities
         /// included: `500ms`, `5s`, `2m`.
-        #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
-        timeout: std::time::Duration,
+        #[arg(long, value_name = "DURATION", default_value_t = mcp::DEFAULT_TIMEOUT.into())]
+        timeout: humantime::Duration,
         /// Memory Glia values may take in an evaluation: `64MiB`, `1GB`.
-        #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
-        max_memory: u64,
+        #[arg(long, value_name = "SIZE", default_value_t = bytesize::ByteSize(mcp::DEFAULT_MEMORY), value_parser = byte_size)]
+        max_memory: bytesize::ByteSize,
     },
 }
 
@@ -311,10 +332,21 @@ enum PerformCommand {
     },
 }
 
+/// Whose capabilities a session holds: the node at `addr`, logged in to
+/// with `identity` (default ~/.ww/identity), or else the node running here.
+fn target(addr: Option<libp2p::Multiaddr>, identity: Option<PathBuf>) -> session::Target {
+    match addr {
+        Some(addr) => session::Target::Remote(session::Remote {
+            addr,
+            identity: identity.unwrap_or_else(runtime::home::identity),
+        }),
+        None => session::Target::Here,
+    }
+}
+
 /// A memory size: `64MiB`, `1GB`, `4096`.
-fn parse_size(s: &str) -> Result<u64, String> {
+fn byte_size(s: &str) -> Result<bytesize::ByteSize, String> {
     s.parse::<bytesize::ByteSize>()
-        .map(|b| b.as_u64())
         .map_err(|e| format!("{e} (write a size such as 64MiB, 1GB or 4096)"))
 }
 
@@ -338,6 +370,11 @@ fn main() -> ExitCode {
             with_http_admin,
             identity,
             bootstrap,
+            mcp_grant,
+            mcp_policy,
+            mcp_fuel,
+            mcp_timeout,
+            mcp_max_memory,
         } => {
             let listen = if listen.is_empty() {
                 [
@@ -353,13 +390,39 @@ fn main() -> ExitCode {
             let mut network = runtime::p2p::Options::new(listen);
             network.mdns &= !no_mdns;
             network.max_connections = max_connections;
+            let run_dir = runtime::home::run_dir();
+            let admin_routes = match with_http_admin.0 {
+                None => axum::Router::new(),
+                // Its sessions attach to this node's own socket: another
+                // node running here must not answer for it.
+                Some(admin) => match mcp::router(
+                    mcp::Options {
+                        target: session::Target::Socket(runtime::node::state::socket_path(
+                            &run_dir,
+                            std::process::id(),
+                        )),
+                        grants: mcp_grant,
+                        policy: mcp_policy,
+                        limits: mcp::limits(mcp_fuel, mcp_timeout.into(), mcp_max_memory.as_u64()),
+                    },
+                    &runtime::home::mcp_token(),
+                    admin,
+                ) {
+                    Ok(routes) => routes,
+                    Err(e) => {
+                        eprintln!("ww run: the MCP endpoint: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+            };
             let config = runtime::node::Config {
                 identity: identity.unwrap_or_else(runtime::home::identity),
                 network,
                 http: http_listen,
                 images,
                 admin: with_http_admin.0,
-                run_dir: runtime::home::run_dir(),
+                admin_routes,
+                run_dir,
                 store: runtime::home::store(),
                 bootstrap,
             };
@@ -416,16 +479,13 @@ fn main() -> ExitCode {
             let limits = glia_eval::Limits {
                 fuel,
                 timeout,
-                memory: max_memory,
+                memory: max_memory.map(|m| m.as_u64()),
                 ..glia_eval::Limits::default()
             };
             eval(expr, file, record, replay, limits)
         }
         Command::Fmt { check, files } => fmt::run(&files, check),
-        Command::Shell { addr, identity } => shell::run(addr.map(|addr| session::Remote {
-            addr,
-            identity: identity.unwrap_or_else(runtime::home::identity),
-        })),
+        Command::Shell { addr, identity } => shell::run(target(addr, identity)),
         Command::Check { files } => check::run(&files),
         Command::Perform {
             command: PerformCommand::Install { mcp_json },
@@ -451,18 +511,10 @@ fn main() -> ExitCode {
             max_memory,
         } => {
             let options = mcp::Options {
-                remote: addr.map(|addr| session::Remote {
-                    addr,
-                    identity: identity.unwrap_or_else(runtime::home::identity),
-                }),
+                target: target(addr, identity),
                 grants: grant,
                 policy,
-                limits: glia_eval::Limits {
-                    fuel: Some(fuel),
-                    timeout: Some(timeout),
-                    memory: Some(max_memory),
-                    ..glia_eval::Limits::default()
-                },
+                limits: mcp::limits(fuel, timeout.into(), max_memory.as_u64()),
             };
             match mcp::run(options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -624,6 +676,11 @@ fn run(config: runtime::node::Config) -> ExitCode {
         eprintln!("ww: http on http://{}", node.http);
         if let Some(admin) = node.admin {
             eprintln!("ww: admin on http://{admin}");
+            eprintln!(
+                "ww: mcp on http://{admin}{} (the bearer token is in {})",
+                mcp::PATH,
+                runtime::home::mcp_token().display()
+            );
         }
         let clients = node.roots.clients();
         if node.pid0.is_none() {

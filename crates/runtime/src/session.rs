@@ -25,6 +25,19 @@ pub struct Session<H> {
     _attached: Option<runtime::node::attach::Attached>,
 }
 
+/// Whose capabilities a session holds.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The newest node running on this machine (its state file under
+    /// `~/.ww/run`); with none, an in-process node the session makes.
+    Here,
+    /// The node serving its membrane on this socket: for a session the
+    /// node itself runs (its MCP endpoint), which must not find another.
+    Socket(PathBuf),
+    /// A remote node, logged in to.
+    Remote(Remote),
+}
+
 /// A remote node to log in to, and the key to log in with.
 #[derive(Debug, Clone)]
 pub struct Remote {
@@ -35,31 +48,31 @@ pub struct Remote {
 /// Root capabilities by name.
 type Clients = Vec<(String, capnp::capability::Client)>;
 
-/// The root capabilities granted by the node the session attaches to:
-/// `remote`, logged in to, or else the newest node running here. `None`
-/// when no node runs here (the session makes its own). `who` names the
-/// command in what it reports (on stderr).
+/// The root capabilities granted by the node `target` names. `None` when
+/// it is [`Target::Here`] and no node runs here (the session makes its
+/// own). `who` names the command in what it reports (on stderr).
 async fn attach(
-    remote: Option<Remote>,
+    target: Target,
     who: &str,
 ) -> Result<Option<(runtime::node::attach::Attached, Clients)>, String> {
     use runtime::node::attach;
-    let attached = match remote {
-        Some(Remote { addr, identity }) => {
+    let attached = match target {
+        Target::Remote(Remote { addr, identity }) => {
             let attached = attach::remote(&addr, &identity)
                 .await
                 .map_err(|e| format!("cannot log in to {addr}: {e}"))?;
             eprintln!("{who}: logged in to {addr}");
             attached
         }
-        None => {
+        Target::Socket(socket) => attach::local(&socket).await?,
+        Target::Here => {
             let Some(node) = runtime::node::state::running(&runtime::home::run_dir())
                 .into_iter()
                 .next()
             else {
                 return Ok(None);
             };
-            let attached = attach::local(&node).await?;
+            let attached = attach::local(&node.socket).await?;
             eprintln!(
                 "{who}: attached to the node {} (pid {})",
                 node.peer_id, node.pid
@@ -72,9 +85,9 @@ async fn attach(
 }
 
 impl<H: Host> Session<H> {
-    /// A session attached as [`attach`] says, its other effects served by
-    /// `inner`.
-    pub fn new(remote: Option<Remote>, inner: H, who: &str) -> Result<Session<H>, String> {
+    /// A session holding `target`'s capabilities, its other effects served
+    /// by `inner`.
+    pub fn new(target: Target, inner: H, who: &str) -> Result<Session<H>, String> {
         // A worker thread keeps the node's network running between inputs.
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -83,7 +96,7 @@ impl<H: Host> Session<H> {
             .map_err(|e| format!("cannot start the async runtime: {e}"))?;
         let mut glia = Glia::new();
         let local = tokio::task::LocalSet::new();
-        let attached = runtime.block_on(local.run_until(attach(remote, who)))?;
+        let attached = runtime.block_on(local.run_until(attach(target, who)))?;
         let (attached, clients) = attached.unzip();
         let host = match clients {
             Some(clients) => runtime::bindings::CapHost::with_clients(

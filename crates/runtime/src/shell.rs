@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 
 use glia_eval::{Glia, Value};
 
-use crate::session::{Remote, Session};
+use crate::session::{Session, Target};
 use glia_syntax::SyntaxKind;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -34,8 +34,8 @@ struct Repl {
 }
 
 impl Repl {
-    fn new(remote: Option<Remote>) -> Result<Repl, String> {
-        let mut session = Session::new(remote, crate::host::CliHost, "ww shell")?;
+    fn new(target: Target) -> Result<Repl, String> {
+        let mut session = Session::new(target, crate::host::CliHost, "ww shell")?;
         for name in ["*1", "*2", "*3", "*e"] {
             session.glia.define(name, Value::Nil);
         }
@@ -334,8 +334,8 @@ fn history_path() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
-pub fn run(remote: Option<Remote>) -> ExitCode {
-    let mut session = match Repl::new(remote) {
+pub fn run(target: Target) -> ExitCode {
+    let mut session = match Repl::new(target) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ww shell: {e}");

@@ -1,8 +1,11 @@
-//! `ww mcp`: Glia for LLMs over the Model Context Protocol, on stdio.
+//! `ww mcp`: Glia for LLMs over the Model Context Protocol, on stdio; and
+//! the same server over Streamable HTTP on a node's admin plane
+//! (`http.rs`).
 //!
 //! The session is the shell's (`session.rs`): attached to the node running
-//! here, or a remote one, or an in-process node; so an LLM holds the same
-//! capabilities as the REPL, narrowed by `--grant`. Tools: `eval` (forms;
+//! here, or a remote one, or an in-process node (on the admin plane, the
+//! node serving it); so an LLM holds the same capabilities as the REPL,
+//! narrowed by `--grant`. Tools: `eval` (forms;
 //! the last value printed readably, `:stdout` output returned beside it
 //! rather than written over the protocol stream), `describe` (the
 //! capabilities in scope), `doc` (a var's documentation) and `reset`. Every
@@ -24,27 +27,71 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult,
     Implementation, ListPromptsResult, ListResourcesResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourceContents,
-    ServerCapabilities, ServerConfig,
+    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    ResourceContents, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData as McpError, ServerHandler, ServiceExt, tool, tool_handler, tool_router};
 use serde_json::json;
 
-use crate::session::{Remote, Session};
+use crate::session::{Session, Target};
 
 mod framing;
+mod http;
 mod policy;
 mod resources;
+mod token;
 
-/// What `ww mcp` was started with.
+pub use http::{PATH, router};
+
+/// VM instructions an evaluation may run, unless told otherwise.
+pub const DEFAULT_FUEL: u64 = 100_000_000;
+/// How long an evaluation may take, unless told otherwise.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Memory Glia values may take in an evaluation, unless told otherwise.
+pub const DEFAULT_MEMORY: u64 = 256 << 20;
+
+/// An evaluation's limits: `fuel` instructions, `timeout` (waits on
+/// capabilities included), `memory` bytes of Glia values.
+pub fn limits(fuel: u64, timeout: std::time::Duration, memory: u64) -> glia_eval::Limits {
+    glia_eval::Limits {
+        fuel: Some(fuel),
+        timeout: Some(timeout),
+        memory: Some(memory),
+        ..glia_eval::Limits::default()
+    }
+}
+
+/// What a server's sessions are made with.
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub remote: Option<Remote>,
+    pub target: Target,
     pub grants: Vec<Grant>,
     /// A policy file's grants (`--policy`), applied after `grants`.
     pub policy: Option<std::path::PathBuf>,
     pub limits: glia_eval::Limits,
+}
+
+impl Options {
+    /// Narrows the roots bound in `glia` to what the grants and then the
+    /// policy allow. The policy is read now: each session (each `reset`)
+    /// takes up an edit.
+    fn attenuate(&self, glia: &mut glia_eval::Glia) -> Result<(), String> {
+        narrow(glia, &self.grants).map_err(|e| format!("a grant: {e}"))?;
+        if let Some(path) = &self.policy {
+            narrow_all(glia, &policy::read(path)?)
+                .map_err(|e| format!("the policy {}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// What [`Options::attenuate`] would say is wrong, found without a
+    /// node: for a server whose sessions come later.
+    pub fn check(&self) -> Result<(), String> {
+        let mut glia = glia_eval::Glia::new();
+        runtime::bindings::describe_roots(&mut glia);
+        self.attenuate(&mut glia)
+    }
 }
 
 /// `--grant ROOT[:METHOD,...]`: a root capability the session keeps, with
@@ -111,10 +158,18 @@ enum Done {
 /// A job and where its reply goes.
 type Letter = (Job, tokio::sync::oneshot::Sender<Reply>);
 
+/// How a server is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Transport {
+    Stdio,
+    Http,
+}
+
 /// The MCP server: the tools, and the way to the session's thread.
 #[derive(Clone)]
 pub struct Server {
     jobs: mpsc::Sender<Letter>,
+    transport: Transport,
     #[allow(dead_code, reason = "read by the code #[tool_handler] writes")]
     tool_router: ToolRouter<Server>,
 }
@@ -167,6 +222,29 @@ impl Server {
 }
 
 impl Server {
+    /// A server whose session lives on a thread of its own, made at the
+    /// first job; or at once, with `ready` told how that went. `keep` is
+    /// dropped when the thread ends (when every clone of the server has).
+    fn spawn(
+        options: Options,
+        transport: Transport,
+        ready: Option<mpsc::Sender<Result<(), String>>>,
+        keep: impl Send + 'static,
+    ) -> std::io::Result<Server> {
+        let (jobs, inbox) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("glia session".into())
+            .spawn(move || {
+                session_thread(options, inbox, ready);
+                drop(keep);
+            })?;
+        Ok(Server {
+            jobs,
+            transport,
+            tool_router: Server::tool_router(),
+        })
+    }
+
     /// Hands `job` to the session's thread and waits for its reply.
     async fn run(&self, job: Job) -> Result<Done, McpError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
@@ -212,6 +290,18 @@ impl ServerHandler for Server {
                 .into(),
         );
         info
+    }
+
+    /// Over HTTP, only the revisions with a handshake: their
+    /// `Mcp-Session-Id` is what keeps a Glia session's definitions from
+    /// one call to the next. 2026-07-28 drops protocol sessions, so each
+    /// of its requests would meet a fresh session. On stdio the connection
+    /// is the session, whatever the revision.
+    fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
+        match self.transport {
+            Transport::Stdio => ProtocolVersion::KNOWN_VERSIONS.into(),
+            Transport::Http => ProtocolVersion::known_up_to(&ProtocolVersion::V_2025_11_25).into(),
+        }
     }
 
     async fn list_resources(
@@ -275,21 +365,13 @@ impl ServerHandler for Server {
 
 /// `ww mcp`: serves MCP on stdin/stdout until the client hangs up.
 pub fn run(options: Options) -> Result<(), String> {
-    let (jobs, inbox) = mpsc::channel();
     // The session is made before the first request, so a node that cannot
     // be attached to is reported at once.
     let (ready, made) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("glia session".into())
-        .spawn(move || session_thread(options, inbox, ready))
+    let server = Server::spawn(options, Transport::Stdio, Some(ready), ())
         .map_err(|e| format!("cannot start the session's thread: {e}"))?;
     made.recv()
         .map_err(|_| "the session's thread ended at once".to_string())??;
-
-    let server = Server {
-        jobs,
-        tool_router: Server::tool_router(),
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -308,24 +390,38 @@ pub fn run(options: Options) -> Result<(), String> {
     })
 }
 
-/// The session's thread: makes the session, then answers jobs until the
-/// server is gone.
+/// The session's thread: makes the session (at once if `ready` waits to
+/// hear, else at the first job), then answers jobs until the server is
+/// gone. A session that cannot be made is tried again at the next job.
 fn session_thread(
     options: Options,
     inbox: mpsc::Receiver<Letter>,
-    ready: mpsc::Sender<Result<(), String>>,
+    ready: Option<mpsc::Sender<Result<(), String>>>,
 ) {
-    let mut state = match State::new(&options) {
-        Ok(state) => {
-            let _ = ready.send(Ok(()));
-            state
+    let mut made = None;
+    if let Some(ready) = ready {
+        match State::new(&options) {
+            Ok(state) => {
+                made = Some(state);
+                let _ = ready.send(Ok(()));
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
         }
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
+    }
     for (job, reply) in inbox {
+        let state = match &mut made {
+            Some(state) => state,
+            None => match State::new(&options) {
+                Ok(state) => made.insert(state),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                    continue;
+                }
+            },
+        };
         let result = match job {
             Job::Eval(code) => Ok(Done::Tool(state.eval(&code))),
             Job::Describe => Ok(Done::Tool(state.describe())),
@@ -335,7 +431,7 @@ fn session_thread(
                 &ns,
             ))),
             Job::Reset => State::new(&options).map(|fresh| {
-                state = fresh;
+                *state = fresh;
                 Done::Tool(CallToolResult::success(vec![ContentBlock::text(
                     "the session starts over: every definition is gone",
                 )]))
@@ -357,14 +453,9 @@ impl State {
         let host = Captured {
             stdout: stdout.clone(),
         };
-        let mut session = Session::new(options.remote.clone(), host, "ww mcp")?;
+        let mut session = Session::new(options.target.clone(), host, "ww mcp")?;
         session.glia.vm.limits = options.limits.clone();
-        narrow(&mut session.glia, &options.grants)?;
-        if let Some(path) = &options.policy {
-            // Read again with each session (a `reset` takes up an edit).
-            let grants = policy::read(path)?;
-            narrow_all(&mut session.glia, &grants)?;
-        }
+        options.attenuate(&mut session.glia)?;
         Ok(State { session, stdout })
     }
 
@@ -492,7 +583,7 @@ fn narrow_all(glia: &mut glia_eval::Glia, grants: &[Grant]) -> Result<(), String
                             let known: Vec<String> =
                                 cap.origin.methods.iter().map(|m| m.to_string()).collect();
                             return Err(format!(
-                                "--grant {name}:{m}: {name} has no method :{m} (its methods are {})",
+                                "{name} has no method :{m} (its methods are {})",
                                 known.join(" ")
                             ));
                         }

@@ -7,6 +7,9 @@
 //! - `/host/id`, `/host/addrs`: the peer id, the libp2p addresses (JSON).
 //! - `/version`: `ww`'s version and the kernel that runs: the CID of each
 //!   init script it ran, or of its pid0 cell.
+//!
+//! and whatever routes the node is booted with besides (`ww run`'s MCP
+//! endpoint, `/mcp`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -127,9 +130,9 @@ async fn version(State(admin): State<Admin>) -> Response {
     ))
 }
 
-/// Serves the admin plane on `addr` for as long as the runtime runs;
-/// returns the address bound.
-pub async fn serve(addr: SocketAddr, admin: Admin) -> std::io::Result<SocketAddr> {
+/// Serves the admin plane, and `more` beside it, on `addr` for as long as
+/// the runtime runs; returns the address bound.
+pub async fn serve(addr: SocketAddr, admin: Admin, more: Router) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let app = Router::new()
@@ -139,7 +142,8 @@ pub async fn serve(addr: SocketAddr, admin: Admin) -> std::io::Result<SocketAddr
         .route("/host/id", get(host_id))
         .route("/host/addrs", get(host_addrs))
         .route("/version", get(version))
-        .with_state(admin);
+        .with_state(admin)
+        .merge(more);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("ww: the admin server on {bound} stopped: {e}");

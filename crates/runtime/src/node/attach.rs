@@ -9,7 +9,6 @@ use libp2p_identity::Keypair;
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
 use super::login;
-use super::state::State;
 use crate::membrane::services;
 use crate::p2p::Network;
 use crate::schema::membrane_capnp::membrane;
@@ -31,11 +30,12 @@ impl std::fmt::Debug for Attached {
     }
 }
 
-/// Attaches to the local node `state` describes.
-pub async fn local(state: &State) -> Result<Attached, String> {
-    let stream = tokio::net::UnixStream::connect(&state.socket)
+/// Attaches to the local node serving its membrane on `socket` (its
+/// state file's `socket`).
+pub async fn local(socket: &std::path::Path) -> Result<Attached, String> {
+    let stream = tokio::net::UnixStream::connect(socket)
         .await
-        .map_err(|e| format!("cannot reach the node at {}: {e}", state.socket.display()))?;
+        .map_err(|e| format!("cannot reach the node at {}: {e}", socket.display()))?;
     let cap = services::dial(stream.compat());
     Ok(Attached {
         membrane: membrane::Client::new(cap.hook),

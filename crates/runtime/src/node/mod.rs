@@ -59,6 +59,9 @@ pub struct Config {
     pub store: PathBuf,
     /// Where to serve the admin plane, if anywhere.
     pub admin: Option<SocketAddr>,
+    /// Routes the admin plane serves beside its own (`ww run` adds the
+    /// MCP endpoint, whose server lives in the binary).
+    pub admin_routes: axum::Router,
     /// Where the node keeps what it has while it runs (`~/.ww/run`): its
     /// flattened image, its state file.
     pub run_dir: PathBuf,
@@ -177,7 +180,7 @@ pub async fn boot(config: &Config) -> Result<Node, String> {
                 booted: std::time::Instant::now(),
             };
             Some(
-                admin::serve(addr, admin)
+                admin::serve(addr, admin, config.admin_routes.clone())
                     .await
                     .map_err(|e| format!("cannot serve the admin plane on {addr}: {e}"))?,
             )

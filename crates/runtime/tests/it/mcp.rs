@@ -1,6 +1,6 @@
-//! `ww mcp` through a real MCP client: the tests in `tests/mcp`, run with
-//! the official Python SDK (in the venv `./scripts/test` makes at
-//! `target/lsp-venv`).
+//! `ww mcp`, and a node's `/mcp` over Streamable HTTP, through a real MCP
+//! client: the tests in `tests/mcp`, run with the official Python SDK (in
+//! the venv `./scripts/test` makes at `target/lsp-venv`).
 
 use crate::common;
 
