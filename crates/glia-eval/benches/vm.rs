@@ -1,6 +1,6 @@
 //! The evaluator on the issue's benchmarks, the same programs that
-//! bench/compare runs side by side with CPython 3.11 and Lua 5.4
-//! (bench/compare/glia/*.glia, each defining `run`).
+//! bench/run runs side by side with CPython, Lua, Clojure, nbb and Rhai
+//! (bench/lang/eval/glia/*.glia, each defining `run`).
 //!
 //! Goals (issue 3): fib(30) under 100 ms; every benchmark faster than
 //! CPython and Lua. Run: `cargo bench --workspace --bench vm`. Results and
@@ -36,7 +36,7 @@ const CASES: &[(&str, &str, &str)] = &[
 
 fn program(name: &str) -> String {
     let path = format!(
-        "{}/../../bench/compare/glia/{name}.glia",
+        "{}/../../bench/lang/eval/glia/{name}.glia",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

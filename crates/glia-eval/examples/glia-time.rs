@@ -1,6 +1,7 @@
-//! Times a Glia benchmark program for bench/compare: loads FILE, which
+//! Times a Glia benchmark program for bench/run: loads FILE, which
 //! defines a zero-argument `run`, calls `(run)` BENCH_RUNS times (default
-//! 5) and prints `NAME <best-ms> <result>`.
+//! 5) and prints `ms <milliseconds> result <value>` for each call, as every
+//! language's harness in bench/ does.
 
 use std::time::Instant;
 
@@ -25,27 +26,24 @@ fn main() -> std::process::ExitCode {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
-    let name = std::path::Path::new(&path)
-        .file_stem()
-        .map_or("bench".into(), |s| s.to_string_lossy().to_string());
     let mut glia = Glia::new();
     if let Err(e) = glia.eval_str(&path, &text) {
         eprint!("{}", e.report().render_plain());
         return std::process::ExitCode::FAILURE;
     }
-    let mut best = f64::INFINITY;
-    let mut result = String::new();
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         match glia.eval_str("run", "(run)") {
-            Ok(v) => result = pr_str(&v),
+            Ok(v) => println!(
+                "ms {:.3} result {}",
+                start.elapsed().as_secs_f64() * 1000.0,
+                pr_str(&v)
+            ),
             Err(e) => {
                 eprint!("{}", e.report().render_plain());
                 return std::process::ExitCode::FAILURE;
             }
         }
-        best = best.min(start.elapsed().as_secs_f64() * 1000.0);
     }
-    println!("{name} {best:.2} {result}");
     std::process::ExitCode::SUCCESS
 }

@@ -1,8 +1,9 @@
 //! The language server on a 5,000-line file: how long after an edit its
 //! diagnostics arrive, and how long a completion takes (p50 and p95).
 //!
-//! `cargo bench -p glia-lsp --bench lsp` measures 200 rounds of each;
-//! under `cargo test` (no `--bench`) it runs 5 rounds as a smoke test.
+//! `cargo bench -p glia-lsp --bench lsp` measures 200 rounds of each
+//! (`BENCH_ROUNDS` says otherwise); under `cargo test` (no `--bench`) it
+//! runs 5 rounds as a smoke test.
 //! The server runs on its own thread behind an in-memory connection, so
 //! the times include the JSON-RPC encoding and the message passing but not
 //! a pipe.
@@ -139,10 +140,14 @@ fn report(what: &str, times: &mut [Duration]) {
 }
 
 fn main() {
-    let rounds = if std::env::args().any(|a| a == "--bench") {
-        200
-    } else {
-        5
+    // bench/run's smoke pass asks for fewer rounds (BENCH_ROUNDS).
+    let rounds = match std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        Some(rounds) => rounds,
+        None if std::env::args().any(|a| a == "--bench") => 200,
+        None => 5,
     };
     let text = big_file(5_000);
     let (server, client) = Connection::memory();

@@ -73,7 +73,12 @@ fn generate(target_len: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let source = generate(1 << 20);
+    // bench/run's smoke pass reads a smaller file (BENCH_READER_BYTES),
+    // with criterion's own sample size.
+    let smaller = std::env::var("BENCH_READER_BYTES")
+        .ok()
+        .and_then(|b| b.parse().ok());
+    let source = generate(smaller.unwrap_or(1 << 20));
     let tree = parse(&source);
     assert!(
         tree.errors().is_empty(),
@@ -91,7 +96,9 @@ fn bench(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("reader-1MB");
     group.throughput(Throughput::Bytes(source.len() as u64));
-    group.sample_size(30);
+    if smaller.is_none() {
+        group.sample_size(30);
+    }
     group.bench_function("lex", |b| b.iter(|| lexer::lex(black_box(&source))));
     group.bench_function("parse", |b| b.iter(|| parse(black_box(&source))));
     group.bench_function("read", |b| b.iter(|| read(black_box(&source))));

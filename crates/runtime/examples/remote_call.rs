@@ -9,7 +9,7 @@
 //! - a fresh dial of the greeter and its first greet (a new stream and a
 //!   new cell).
 //!
-//! `bench/remote/run` builds and runs it in release.
+//! `bench/run` (its capabilities section) builds and runs it in release.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

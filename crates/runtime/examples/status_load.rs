@@ -2,8 +2,8 @@
 //! its own), sends `--requests` GETs from `--concurrency` connections, and
 //! reports errors, requests per second, latency percentiles and the node's
 //! resident memory. Two rounds, so memory that grows with the requests
-//! served shows. Exits 1 if any request failed. `bench/node/run` builds
-//! and runs it in release.
+//! served shows. Exits 1 if any request failed. `bench/run` (its cells
+//! section) builds and runs it in release.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
