@@ -72,11 +72,14 @@ def language(results: dict, img: Path, img_ref: str) -> list[str]:
         series = [(h, [ratio(b["peers"][k], b["peers"].get("glia"), t) if k in b["peers"] else None
                        for b in s["benches"].values()])
                   for k, h, t in cols if k != "glia"]
-        if series and "glia" in present:
+        # Benchmarks no peer ran (a Glia-only baseline) have no bars.
+        shown = [i for i in range(len(s["benches"])) if any(vs[i] for _, vs in series)]
+        series = [(label, [vs[i] for i in shown]) for label, vs in series]
+        if shown and "glia" in present:
             chart = img / f"bench-{suite}.svg"
             chart.write_text(svg.ratio_bars(
-                f"{s['title']}: each peer's time over Glia's", list(s["benches"]), series,
-                "above 1×: Glia is faster (log scale)"))
+                f"{s['title']}: each peer's time over Glia's", [list(s["benches"])[i] for i in shown],
+                series, "above 1×: Glia is faster (log scale)"))
             lines += [f"![{s['title']}: each peer's time over Glia's]({img_ref}/{chart.name})", ""]
         lines += ["Peak memory of the whole process, MiB:", ""]
         mem_cols = [(k, peers[k]["label"]) for k, _, t in cols if t == "warm_ms"]
