@@ -447,3 +447,30 @@ fn an_image_with_boot_main_wasm_runs_it_as_pid0_with_the_roots() {
         "hi from the image\n"
     );
 }
+
+#[test]
+fn a_bootstrap_peer_that_is_down_is_reported_and_the_node_boots() {
+    let home = TempDir::new("bootstrap-down");
+    // A peer id of nobody, at a port nothing listens on.
+    let nobody = libp2p::identity::Keypair::generate_ed25519()
+        .public()
+        .to_peer_id();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let addr = format!("/ip4/127.0.0.1/tcp/{port}/p2p/{nobody}");
+    let running = run(
+        &home,
+        &["--bootstrap", &addr, "--bootstrap", "/ip4/127.0.0.1/tcp/1"],
+    );
+    assert!(
+        running
+            .log
+            .contains(&format!("ww: cannot bootstrap from {addr}: "))
+            && running
+                .log
+                .contains("/ip4/127.0.0.1/tcp/1: it names no peer"),
+        "{}",
+        running.log
+    );
+}
