@@ -8,6 +8,7 @@ mod common;
 mod cells;
 mod cid;
 mod cli;
+mod cli_doc;
 mod examples;
 mod glia_caps;
 mod glia_network;
