@@ -24,7 +24,7 @@ pub mod cid;
 pub mod home;
 pub mod membrane;
 pub mod node;
-mod outbound_http;
+pub mod outbound_http;
 pub mod p2p;
 pub mod project;
 pub mod schema;

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use mimalloc::MiMalloc;
 
 mod check;
+mod doctor;
 mod fmt;
 mod host;
 mod install;
@@ -45,12 +46,14 @@ enum StoreCommand {
     Ls,
     /// Pin a CID whose blocks are in the store.
     Pin {
+        /// The root to pin, like bafybei...
         #[arg(value_name = "CID")]
         cid: cid::Cid,
     },
     /// Unpin a CID (its blocks go at the next `gc` unless another pin
     /// reaches them).
     Unpin {
+        /// The root to unpin.
         #[arg(value_name = "CID")]
         cid: cid::Cid,
     },
@@ -68,8 +71,9 @@ enum Command {
     /// if it has one (the node exits with it), else its init scripts
     /// (`etc/init.d/*.glia`, in name order, form by form) with `host`,
     /// `runtime`, `routing` and `identity` bound. The embedded default
-    /// serves the status cell at `/status`. `ww shell` attaches through
-    /// ~/.ww/run while it runs. Runs until SIGINT or SIGTERM.
+    /// serves the status cell at `/status`. `ww shell` and `ww mcp`
+    /// attach through ~/.ww/run while it runs. Runs until SIGINT or
+    /// SIGTERM.
     Run {
         /// Image layers over the embedded default, later ones winning:
         /// directories, or /ipfs/CID (an image `ww push` put in
@@ -103,7 +107,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
         /// A peer to connect to before the kernel runs, as
-        /// MULTIADDR/p2p/PEER-ID (repeatable): a way into the DHT where
+        /// MULTIADDR/p2p/PEER_ID (repeatable): a way into the DHT where
         /// mDNS does not reach. A peer that cannot be reached is reported
         /// and skipped.
         #[arg(long, value_name = "MULTIADDR")]
@@ -272,6 +276,34 @@ enum Command {
     /// hints. It compiles what it checks but serves no effect to it except
     /// loading the workspace's modules.
     Lsp,
+    /// Check this machine for Wetware, with a fix for each problem.
+    ///
+    /// Checks the Rust toolchain and its wasm32-wasip2 target (`ww build`
+    /// needs them), the identity and MCP token files and their
+    /// permissions, a node running here, the ports `ww run` takes (libp2p,
+    /// HTTP routes, admin plane) and, optionally, Kubo.
+    ///
+    /// Prints one line per check, with a fix for each problem; exits 1 if
+    /// there is a problem, 0 if all is well. It changes nothing. Give the
+    /// flags you give `ww run` to check the ports it would take.
+    Doctor {
+        /// The libp2p port (TCP and QUIC), as for `ww run --port`.
+        #[arg(long, default_value_t = 2025)]
+        port: u16,
+        /// The HTTP routes' address, as for `ww run --http-listen`.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
+        http_listen: std::net::SocketAddr,
+        /// The admin plane's address, or `off`, as for `ww run
+        /// --with-http-admin`.
+        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2026", value_parser = admin_addr)]
+        with_http_admin: Admin,
+        /// The identity file; default ~/.ww/identity.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// Where to look for Kubo's RPC API (optional).
+        #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:5001")]
+        ipfs_url: String,
+    },
     /// Set up this machine: `ww perform install`.
     Perform {
         #[command(subcommand)]
@@ -282,7 +314,7 @@ enum Command {
     ///
     /// The session holds the capabilities of the node running here (as
     /// `ww shell` does), or of a remote node logged in to, or of an
-    /// in-process node; --grant narrows them. Tools: eval (Glia forms; the
+    /// in-process node; --grant and --policy narrow them. Tools: eval (Glia forms; the
     /// last value printed readably, :stdout output beside it), describe
     /// (the capabilities in scope), doc (a var's documentation), reset.
     /// Every evaluation runs under --fuel, --max-memory and --timeout.
@@ -320,9 +352,10 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum PerformCommand {
-    /// Set up ~/.ww (identity 0600, authorized_keys, the standard cells in
-    /// bin/, etc/init.d/05-status.glia) and register `ww mcp` with Claude
-    /// Code. Run again, it changes nothing that exists but the standard
+    /// Set up ~/.ww and register `ww mcp` with Claude Code.
+    ///
+    /// Makes the identity (0600), authorized_keys, the standard cells in
+    /// bin/ and etc/init.d/05-status.glia. Run again, it changes nothing that exists but the standard
     /// cells, which become this binary's.
     Install {
         /// Also add `ww mcp` to DIR/.mcp.json (a project's MCP servers for
@@ -451,6 +484,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Doctor {
+            port,
+            http_listen,
+            with_http_admin,
+            identity,
+            ipfs_url,
+        } => doctor::run(&doctor::Options {
+            port,
+            http: http_listen,
+            admin: with_http_admin.0,
+            identity: identity.unwrap_or_else(runtime::home::identity),
+            ipfs_url,
+        }),
         Command::Push { dir, ipfs_url } => push(&dir, ipfs_url.as_deref()),
         Command::Store { command } => store(command),
         Command::Keygen { output, force } => {

@@ -2,7 +2,7 @@
 //! errors shown with their causes.
 
 /// A client builder with a TLS crypto provider and `ww`'s user agent.
-pub(crate) fn http_client() -> reqwest::ClientBuilder {
+pub fn http_client() -> reqwest::ClientBuilder {
     // reqwest is built without a TLS crypto provider of its own: ring is
     // in the program already (libp2p's Noise uses it), aws-lc would add
     // a large C build. Installing fails only if one is installed.
@@ -12,7 +12,7 @@ pub(crate) fn http_client() -> reqwest::ClientBuilder {
 
 /// An error with its causes: reqwest's own message, for one, leaves out
 /// why a connection or redirect failed.
-pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+pub fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -167,6 +167,15 @@ pub fn init(dir: &Path, name: &str) -> Result<(), String> {
     })
 }
 
+/// The target cells are compiled for.
+pub const TARGET: &str = "wasm32-wasip2";
+
+/// The cargo that builds cells: the one running us if cargo did, else the
+/// one on PATH (`ww doctor` checks the same).
+pub fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
 /// Compiles the project in `dir` and puts the cell in its image:
 /// `boot/main.wasm`, or `bin/<name>.wasm` for a service. Cargo's
 /// diagnostics go to stderr as they come. Returns where the cell went.
@@ -178,10 +187,9 @@ pub fn build(dir: &Path, service: bool) -> Result<PathBuf, String> {
             dir.display()
         ));
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
+    let output = Command::new(cargo())
         .current_dir(dir)
-        .args(["build", "--release", "--target", "wasm32-wasip2"])
+        .args(["build", "--release", "--target", TARGET])
         .args(["--message-format", "json-render-diagnostics"])
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())

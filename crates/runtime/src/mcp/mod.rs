@@ -43,6 +43,7 @@ mod resources;
 mod token;
 
 pub use http::{PATH, router};
+pub use token::load as load_token;
 
 /// VM instructions an evaluation may run, unless told otherwise.
 pub const DEFAULT_FUEL: u64 = 100_000_000;

@@ -10,9 +10,31 @@ use std::path::Path;
 use rand::RngCore;
 
 /// The token in `path`, made (32 random bytes, in hex; mode 0600) if there
-/// is none. Refused if others may read it, or if it is not one line of
-/// printable characters.
+/// is none. Refused as [`load`] refuses it.
 pub fn load_or_create(path: &Path) -> Result<String, String> {
+    if let Some(token) = load(path)? {
+        return Ok(token);
+    }
+    let shown = path.display();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    match runtime::atomic::create(path, format!("{token}\n").as_bytes(), 0o600) {
+        Ok(()) => Ok(token),
+        // Another node made it first: its token is the one.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            load(path)?.ok_or_else(|| format!("the MCP token {shown} vanished as it was made"))
+        }
+        Err(e) => Err(format!("cannot write the MCP token {shown}: {e}")),
+    }
+}
+
+/// The token in `path`, or `None` if there is none yet. Refused if others
+/// may read it, or if it is not one line of printable characters.
+pub fn load(path: &Path) -> Result<Option<String>, String> {
     let shown = path.display();
     match std::fs::metadata(path) {
         Ok(meta) => {
@@ -23,21 +45,7 @@ pub fn load_or_create(path: &Path) -> Result<String, String> {
                 ));
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-            }
-            let mut bytes = [0u8; 32];
-            rand::rng().fill_bytes(&mut bytes);
-            let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            match runtime::atomic::create(path, format!("{token}\n").as_bytes(), 0o600) {
-                Ok(()) => return Ok(token),
-                // Another node made it first: its token is the one.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(format!("cannot write the MCP token {shown}: {e}")),
-            }
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read the MCP token {shown}: {e}")),
     }
     let text = std::fs::read_to_string(path)
@@ -48,7 +56,7 @@ pub fn load_or_create(path: &Path) -> Result<String, String> {
             "the MCP token {shown} is not one word of printable characters: remove it for a new one"
         ));
     }
-    Ok(token.to_string())
+    Ok(Some(token.to_string()))
 }
 
 #[cfg(test)]

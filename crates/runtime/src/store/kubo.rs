@@ -58,14 +58,7 @@ pub enum KuboError {
 /// Adds the DAG of `root` (which the store holds whole) to the Kubo node
 /// whose RPC API is at `api`, and pins it there.
 pub async fn push(store: &BlockStore, root: &Cid, api: &str) -> Result<(), KuboError> {
-    let mut url = reqwest::Url::parse(api)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
-        .ok_or_else(|| KuboError::Url(api.to_string()))?;
-    url.path_segments_mut()
-        .map_err(|()| KuboError::Url(api.to_string()))?
-        .pop_if_empty()
-        .extend(["api", "v0", "dag", "import"]);
+    let mut url = endpoint(api, &["dag", "import"])?;
     url.query_pairs_mut().append_pair("pin-roots", "true");
 
     let car = car(store, root).await?;
@@ -73,10 +66,7 @@ pub async fn push(store: &BlockStore, root: &Cid, api: &str) -> Result<(), KuboE
         .file_name(format!("{root}.car"))
         .mime_str("application/vnd.ipld.car")
         .expect("a valid media type");
-    let unreachable = |e: reqwest::Error| KuboError::Unreachable {
-        url: api.to_string(),
-        why: with_causes(&e),
-    };
+    let unreachable = unreachable(api);
     let client = http_client()
         .connect_timeout(CONNECT_TIMEOUT)
         .build()
@@ -90,6 +80,53 @@ pub async fn push(store: &BlockStore, root: &Cid, api: &str) -> Result<(), KuboE
     let status = response.status().as_u16();
     let body = response.text().await.map_err(unreachable)?;
     outcome(api, root, status, &body)
+}
+
+/// The version of the Kubo node whose RPC API is at `api`
+/// (`POST /api/v0/version`), given `timeout` to answer in all.
+pub async fn version(api: &str, timeout: Duration) -> Result<String, KuboError> {
+    let url = endpoint(api, &["version"])?;
+    let unreachable = unreachable(api);
+    let client = http_client()
+        .timeout(timeout)
+        .build()
+        .map_err(unreachable)?;
+    let response = client.post(url).send().await.map_err(unreachable)?;
+    let status = response.status().as_u16();
+    let body = response.text().await.map_err(unreachable)?;
+    let answer = serde_json::from_str::<serde_json::Value>(&body).ok();
+    match answer.as_ref().and_then(|v| v["Version"].as_str()) {
+        Some(version) if (200..300).contains(&status) => Ok(version.to_string()),
+        _ => Err(KuboError::Refused {
+            url: api.to_string(),
+            status,
+            message: answer
+                .as_ref()
+                .and_then(|v| v["Message"].as_str())
+                .map_or_else(|| body.trim().to_string(), str::to_string),
+        }),
+    }
+}
+
+/// `api/v0/<path>` under the RPC API at `api`.
+fn endpoint(api: &str, path: &[&str]) -> Result<reqwest::Url, KuboError> {
+    let mut url = reqwest::Url::parse(api)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+        .ok_or_else(|| KuboError::Url(api.to_string()))?;
+    url.path_segments_mut()
+        .map_err(|()| KuboError::Url(api.to_string()))?
+        .pop_if_empty()
+        .extend(["api", "v0"])
+        .extend(path);
+    Ok(url)
+}
+
+fn unreachable(api: &str) -> impl Fn(reqwest::Error) -> KuboError + Copy + '_ {
+    move |e| KuboError::Unreachable {
+        url: api.to_string(),
+        why: with_causes(&e),
+    }
 }
 
 /// The DAG of `root` as a CARv1 file, every block checked as it is read.

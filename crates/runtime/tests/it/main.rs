@@ -9,6 +9,7 @@ mod cells;
 mod cid;
 mod cli;
 mod cli_doc;
+mod doctor;
 mod examples;
 mod glia_caps;
 mod glia_network;

@@ -8,9 +8,12 @@ use crate::common;
 
 use common::{Running, TempDir, run, shell};
 
+mod counter;
 mod echo;
 mod greeter;
+mod membranes;
 mod oracle;
+mod status;
 
 /// `ww run` with HOME in its own directory, joined to `via` if given.
 pub(crate) fn node(tag: &str, image: Option<&str>, via: Option<&Running>) -> (TempDir, Running) {
