@@ -509,10 +509,12 @@ impl State {
             };
             let methods: Vec<String> = cap.allowed.iter().map(|m| m.to_string()).collect();
             let doc = cap.origin.doc.clone().unwrap_or_default();
-            text.push_str(&format!(
-                "{name}: {doc}\n  methods: {}\n",
+            let allowed = if methods.is_empty() {
+                "none (not granted to this session)".to_string()
+            } else {
                 methods.join(" ")
-            ));
+            };
+            text.push_str(&format!("{name}: {doc}\n  methods: {allowed}\n"));
             caps.push(json!({"name": name, "doc": doc, "methods": methods}));
         }
         if caps.is_empty() {

@@ -11,6 +11,7 @@ use common::{Running, TempDir, run, shell};
 mod counter;
 mod echo;
 mod greeter;
+mod llm;
 mod membranes;
 mod oracle;
 mod status;
