@@ -5,6 +5,7 @@
 
 mod common;
 
+mod capabilities_doc;
 mod cells;
 mod cid;
 mod cli;
