@@ -31,8 +31,8 @@ use std::process::{Command, Stdio};
 const TARGET: &str = "wasm32-wasip2";
 
 /// Every binary of the cells workspace, as `WW_CELL_<NAME>` is derived.
-const CELLS: [&str; 8] = [
-    "status", "echo", "counter", "greeter", "envdump", "escape", "shout", "boot",
+const CELLS: [&str; 9] = [
+    "status", "echo", "counter", "greeter", "oracle", "envdump", "escape", "shout", "boot",
 ];
 
 /// What to tell someone whose toolchain lacks the guest target.

@@ -37,6 +37,11 @@ pub mod membrane_capnp {
 }
 
 #[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
+pub mod oracle_capnp {
+    include!(concat!(env!("OUT_DIR"), "/oracle_capnp.rs"));
+}
+
+#[allow(missing_debug_implementations, clippy::all, clippy::pedantic)]
 pub mod routing_capnp {
     include!(concat!(env!("OUT_DIR"), "/routing_capnp.rs"));
 }

@@ -34,13 +34,22 @@ pub const COUNTER: &[u8] = include_bytes!(env!("WW_CELL_COUNTER"));
 /// this process has made. No grants. The service of `examples/greeter`.
 pub const GREETER: &[u8] = include_bytes!(env!("WW_CELL_GREETER"));
 
+/// `oracle` (`WW_CELL_MODE=vat` or `http`): serves the data feeds of a
+/// JSON file of its image (`ORACLE_FEEDS`, else `/etc/oracle/feeds.json`),
+/// as an `Oracle` (`schema/oracle.capnp`) in vat mode and as JSON over
+/// WAGI (`GET` on its route: every feed; `?key=K` or `/K`: one, 404 for a
+/// key it has none for). A source it cannot read is an error on every
+/// call, or a 502. The service of `examples/oracle`.
+pub const ORACLE: &[u8] = include_bytes!(env!("WW_CELL_ORACLE"));
+
 /// The standard cells by name: every node's image has each as
 /// `bin/<name>.wasm` (the embedded default layer).
-pub const ALL: [(&str, &[u8]); 4] = [
+pub const ALL: [(&str, &[u8]); 5] = [
     ("status", STATUS),
     ("echo", ECHO),
     ("counter", COUNTER),
     ("greeter", GREETER),
+    ("oracle", ORACLE),
 ];
 
 /// Test fixtures, not standard cells: embedded so that unit and end-to-end

@@ -63,7 +63,7 @@ fn install_sets_up_home_and_a_second_run_changes_nothing() {
     );
     assert_eq!(first["identity"].0, 0o600);
     assert_eq!(first["authorized_keys"].0, 0o600);
-    for cell in ["status", "echo", "counter", "greeter"] {
+    for cell in ["status", "echo", "counter", "greeter", "oracle"] {
         assert!(first.contains_key(&format!("bin/{cell}.wasm")), "{cell}");
     }
     let script = String::from_utf8(first["etc/init.d/05-status.glia"].1.clone()).unwrap();

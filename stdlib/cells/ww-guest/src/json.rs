@@ -1,8 +1,9 @@
-//! A tiny JSON writer, so cells answer JSON without pulling in serde (which
-//! would multiply their build time and size).
+//! A tiny JSON writer and reader, so cells answer and read JSON without
+//! pulling in serde (which would multiply their build time and size).
 //!
-//! Values are built as text: [`quote`] makes a string literal, [`Object`]
-//! and [`Array`] assemble members in the order given.
+//! Values are written as text: [`quote`] makes a string literal, [`Object`]
+//! and [`Array`] assemble members in the order given. [`parse`] reads a
+//! document into a [`Value`].
 //!
 //! ```
 //! use ww_guest::json::{Array, Object};
@@ -16,6 +17,10 @@
 //! ```
 
 use std::fmt::{Display, Write as _};
+
+mod parse;
+
+pub use parse::{MAX_DEPTH, ParseError, Value, parse};
 
 /// `s` as a JSON string literal, quotes included.
 ///

@@ -26,6 +26,10 @@ pub mod membrane_capnp {
     include!(concat!(env!("OUT_DIR"), "/membrane_capnp.rs"));
 }
 
+pub mod oracle_capnp {
+    include!(concat!(env!("OUT_DIR"), "/oracle_capnp.rs"));
+}
+
 pub mod routing_capnp {
     include!(concat!(env!("OUT_DIR"), "/routing_capnp.rs"));
 }

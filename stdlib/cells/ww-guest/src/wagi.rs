@@ -166,6 +166,17 @@ impl Request {
         parse_form(&self.query)
     }
 
+    /// [`Request::path`] with its `%XX` escapes decoded (lossily, if they
+    /// do not form UTF-8). Unlike in a query, `+` stays `+`.
+    ///
+    /// ```
+    /// let req = ww_guest::wagi::Request::from_vars([("PATH_INFO", "/EUR%2FUSD+1")]);
+    /// assert_eq!(req.path_decoded(), "/EUR/USD+1");
+    /// ```
+    pub fn path_decoded(&self) -> String {
+        percent_decode(&self.path, false)
+    }
+
     /// The first query parameter called `name`, decoded.
     pub fn query_param(&self, name: &str) -> Option<String> {
         self.query_pairs()
@@ -254,19 +265,20 @@ fn parse_form(text: &str) -> Vec<(String, String)> {
         .filter(|piece| !piece.is_empty())
         .map(|piece| {
             let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
-            (percent_decode(k), percent_decode(v))
+            (percent_decode(k, true), percent_decode(v, true))
         })
         .collect()
 }
 
-/// `+` → space, `%XX` → byte; a `%` not followed by two hex digits is kept.
-fn percent_decode(s: &str) -> String {
+/// `%XX` → byte, and `+` → space if `plus_is_space` (a form, not a path);
+/// a `%` not followed by two hex digits is kept.
+fn percent_decode(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => match (
                 bytes.get(i + 1).and_then(|&b| hex(b)),
                 bytes.get(i + 2).and_then(|&b| hex(b)),
@@ -591,11 +603,12 @@ mod tests {
         );
         assert_eq!(r.query_param("w"), None);
         assert_eq!(
-            percent_decode("%ff%41"),
+            percent_decode("%ff%41", true),
             "\u{fffd}A",
             "invalid UTF-8 is decoded lossily"
         );
-        assert_eq!(percent_decode("a%2Bb+c%"), "a+b c%");
+        assert_eq!(percent_decode("a%2Bb+c%", true), "a+b c%");
+        assert_eq!(percent_decode("a%2Bb+c%", false), "a+b+c%");
         assert_eq!(
             parse_form("=v&k="),
             [("".into(), "v".into()), ("k".into(), "".into())]

@@ -7,6 +7,7 @@
 
 mod http;
 mod network;
+mod oracle;
 mod run_options;
 
 use std::rc::Rc;
@@ -23,6 +24,7 @@ use crate::schema::host_capnp::{host, listener};
 use crate::schema::http_capnp::http_client;
 use crate::schema::identity_capnp::{identity, signer};
 use crate::schema::membrane_capnp::membrane;
+use crate::schema::oracle_capnp;
 use crate::schema::routing_capnp::routing;
 use crate::schema::runtime_capnp::{executor, process, runtime};
 use crate::schema::stream_capnp::byte_stream;
@@ -56,6 +58,7 @@ pub async fn call(
         identity::Client::TYPE_ID => call.identity(registry, typed(client)).await,
         signer::Client::TYPE_ID => call.signer(typed(client)).await,
         greeter::Client::TYPE_ID => call.greeter(typed(client)).await,
+        oracle_capnp::oracle::Client::TYPE_ID => call.oracle(typed(client)).await,
         byte_stream::Client::TYPE_ID => call.byte_stream(typed(client)).await,
         runtime::Client::TYPE_ID => call.runtime(registry, typed(client)).await,
         executor::Client::TYPE_ID => call.executor(registry, typed(client)).await,

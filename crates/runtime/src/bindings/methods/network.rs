@@ -16,11 +16,11 @@ use crate::schema::stream_capnp::byte_stream;
 use capnp::capability::FromClientHook;
 
 /// A text of a result as a Glia string.
-fn text(t: capnp::Result<capnp::text::Reader<'_>>) -> capnp::Result<Value> {
+pub(super) fn text(t: capnp::Result<capnp::text::Reader<'_>>) -> capnp::Result<Value> {
     Ok(Value::str(t?.to_string()?))
 }
 
-fn texts(list: capnp::Result<capnp::text_list::Reader<'_>>) -> capnp::Result<Value> {
+pub(super) fn texts(list: capnp::Result<capnp::text_list::Reader<'_>>) -> capnp::Result<Value> {
     list?
         .iter()
         .map(text)
