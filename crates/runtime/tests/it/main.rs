@@ -23,6 +23,7 @@ mod mcp;
 mod membrane;
 mod node;
 mod p2p;
+mod readme;
 mod services;
 mod shell;
 mod std_cells;
