@@ -26,6 +26,7 @@ mod p2p;
 mod readme;
 mod services;
 mod shell;
+mod shell_doc;
 mod std_cells;
 mod stdlib;
 mod store;
