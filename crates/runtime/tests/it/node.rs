@@ -147,7 +147,12 @@ fn an_address_in_use_stops_the_boot_with_the_reason() {
     let out = Command::new(env!("CARGO_BIN_EXE_ww"))
         .args(["run", "/no/such/layer", "--with-http-admin", "off"])
         // Not the standard ports, which tests/it/readme.rs takes.
-        .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--http-listen", "127.0.0.1:0"])
+        .args([
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--http-listen",
+            "127.0.0.1:0",
+        ])
         .env("HOME", &dir.0)
         .output()
         .unwrap();
