@@ -280,14 +280,22 @@ fn dots_stand_for_anything() {
     assert!(yes("a\n...\nd", "a\nb\nc\nd"));
     assert!(yes("a\n...\nd", "a\nd"));
     assert!(!yes("a\n...\nd", "a\nb"));
-    assert!(yes(r#"{"id":"12D3KooW...","n":0}"#, r#"{"id":"12D3KooWxyz","n":0}"#));
-    assert!(!yes(r#"{"id":"12D3KooW...","n":0}"#, r#"{"id":"12D3KooWxyz","n":1}"#));
+    assert!(yes(
+        r#"{"id":"12D3KooW...","n":0}"#,
+        r#"{"id":"12D3KooWxyz","n":0}"#
+    ));
+    assert!(!yes(
+        r#"{"id":"12D3KooW...","n":0}"#,
+        r#"{"id":"12D3KooWxyz","n":1}"#
+    ));
     assert!(yes("ok ... (...)", "ok cargo 1.95 (abc)"));
     assert!(!yes("exact", "exactly"));
     assert!(
-        blocks("<!-- readme: skip (why) -->\n```sh\nno\n```\n```sh\nyes\n```\n\n```text\nout\n```\n")
-            .iter()
-            .map(|b| (b.script.as_str(), b.expected.as_deref()))
-            .eq([("yes", Some("out"))])
+        blocks(
+            "<!-- readme: skip (why) -->\n```sh\nno\n```\n```sh\nyes\n```\n\n```text\nout\n```\n"
+        )
+        .iter()
+        .map(|b| (b.script.as_str(), b.expected.as_deref()))
+        .eq([("yes", Some("out"))])
     );
 }
