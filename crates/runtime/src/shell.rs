@@ -42,8 +42,9 @@ impl Repl {
         Ok(Repl { session })
     }
 
-    /// Evaluates `text`: the printed value, or the rendered error report.
-    fn eval(&mut self, name: &str, text: &str) -> Result<String, String> {
+    /// Evaluates `text`: the printed value, or the rendered error report,
+    /// or [`Stop::Exit`] for `(perform :exit n)`.
+    fn eval(&mut self, name: &str, text: &str) -> Result<String, Stop> {
         let glia = &mut self.session.glia;
         glia.vm.limits.interrupt.store(false, Ordering::SeqCst);
         match self.session.eval(name, text) {
@@ -63,9 +64,12 @@ impl Repl {
                 Ok(printed)
             }
             Err(e) => {
+                if let Some(code) = glia_effects::std_effects::exit_code(&e) {
+                    return Err(Stop::Exit(ExitCode::from(code.clamp(0, 255) as u8)));
+                }
                 let glia = &mut self.session.glia;
                 glia.define("*e", Value::Error(e.exception.clone()));
-                Err(e.report().render_plain())
+                Err(Stop::Failed(e.report().render_plain()))
             }
         }
     }
@@ -349,8 +353,17 @@ pub fn run(target: Target) -> ExitCode {
     }
 }
 
+/// Why an evaluation gave no value.
+enum Stop {
+    /// It failed: the rendered report.
+    Failed(String),
+    /// The program asked to end the shell, with this status, as `ww eval`
+    /// ends.
+    Exit(ExitCode),
+}
+
 /// Standard input, form by form, each result printed (errors to stderr).
-/// Exit 1 if any form failed.
+/// Exit 1 if any form failed, or the status `(perform :exit n)` asks for.
 fn scripted(session: &mut Repl) -> ExitCode {
     let mut text = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut text) {
@@ -360,20 +373,20 @@ fn scripted(session: &mut Repl) -> ExitCode {
     let read = glia_syntax::read(&text);
     if !read.errors.is_empty() {
         // The whole text goes to the evaluator, which reports the errors.
-        eprint!(
-            "{}",
-            session.eval("<stdin>", &text).err().unwrap_or_default()
-        );
+        if let Err(Stop::Failed(report)) = session.eval("<stdin>", &text) {
+            eprint!("{report}");
+        }
         return ExitCode::FAILURE;
     }
     let mut failed = false;
     for form in &read.forms {
         match session.eval("<stdin>", &text[form.span.start..form.span.end]) {
             Ok(printed) => println!("{printed}"),
-            Err(report) => {
+            Err(Stop::Failed(report)) => {
                 eprint!("{report}");
                 failed = true;
             }
+            Err(Stop::Exit(code)) => return code,
         }
     }
     // 1 if anything failed.
@@ -400,7 +413,7 @@ fn interactive(session: &mut Repl) -> ExitCode {
         let _ = editor.load_history(path);
     }
     println!(
-        "Glia {} (ww shell). Ctrl-D exits; Ctrl-C stops an evaluation; (doc name) explains.",
+        "Glia {} (ww shell). Ctrl-D or (perform :exit 0) exits; Ctrl-C stops an evaluation; (doc name) explains.",
         env!("CARGO_PKG_VERSION")
     );
     loop {
@@ -418,7 +431,8 @@ fn interactive(session: &mut Repl) -> ExitCode {
                 }
                 match session.eval("<repl>", &line) {
                     Ok(printed) => println!("{printed}"),
-                    Err(report) => eprint!("{report}"),
+                    Err(Stop::Failed(report)) => eprint!("{report}"),
+                    Err(Stop::Exit(code)) => return code,
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

@@ -149,6 +149,7 @@ impl Image {
                         return Ok(Some(bytes.to_vec()));
                     }
                 }
+                Layer::Dir(_) if hidden(&rel) => continue,
                 Layer::Dir(root) => {
                     let Ok(real) = root.join(&rel).canonicalize() else {
                         continue;
@@ -217,7 +218,8 @@ impl Image {
                         names.extend(
                             entries
                                 .flatten()
-                                .filter_map(|e| e.file_name().into_string().ok()),
+                                .filter_map(|e| e.file_name().into_string().ok())
+                                .filter(|n| !n.starts_with('.')),
                         );
                     }
                 }
@@ -231,6 +233,16 @@ impl Image {
     }
 }
 
+/// Whether `rel` is, or is inside, a hidden entry (a name starting with
+/// `.`). A directory layer leaves those out, as `ww push` (and Kubo's
+/// `ipfs add -r`) does, so that `ww run DIR` and `ww run /ipfs/$(ww push
+/// DIR)` boot the same image: a cell project's `.target/` and `.sdk/` are
+/// not part of it.
+fn hidden(rel: &Path) -> bool {
+    rel.components()
+        .any(|c| c.as_os_str().as_encoded_bytes().starts_with(b"."))
+}
+
 /// The files under `dir` (following no symbolic link to a directory: a
 /// linked file is read through [`Image::read`], which keeps it inside),
 /// as paths relative to `root`.
@@ -239,6 +251,9 @@ fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeSet<String>) {
         return;
     };
     for entry in entries.flatten() {
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
         let path = entry.path();
         let Ok(kind) = entry.file_type() else {
             continue;
@@ -292,6 +307,28 @@ mod tests {
         std::os::unix::fs::symlink("/etc/hostname", dir.join("escape")).unwrap();
         assert!(image.read("escape").unwrap_err().contains("leads out"));
         assert!(Image::new(&[dir.join("missing")]).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn hidden_entries_are_not_part_of_a_directory_layer() {
+        let dir = std::env::temp_dir().join(format!("ww-image-hidden-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join(".target/release")).unwrap();
+        std::fs::create_dir_all(dir.join("etc/init.d")).unwrap();
+        std::fs::write(dir.join(".target/release/big"), "build output").unwrap();
+        std::fs::write(dir.join(".env"), "SECRET=1").unwrap();
+        std::fs::write(dir.join("etc/init.d/.10-draft.glia"), "(+ 1 2)").unwrap();
+        std::fs::write(dir.join("data.txt"), "kept").unwrap();
+        let image = Image::new(std::slice::from_ref(&dir)).unwrap();
+        let paths = image.paths();
+        assert!(paths.contains(&"data.txt".to_string()), "{paths:?}");
+        assert!(
+            !paths.iter().any(|p| p.contains("/.") || p.starts_with('.')),
+            "{paths:?}"
+        );
+        assert_eq!(image.get(".env"), Ok(None));
+        assert_eq!(image.get(".target/release/big"), Ok(None));
+        assert_eq!(image.init_scripts(), ["etc/init.d/05-status.glia"]);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

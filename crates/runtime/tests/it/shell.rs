@@ -20,3 +20,32 @@ fn piped_input_runs_form_by_form_and_prints_each_result() {
     // A form failed, so the exit status says so.
     assert!(!ok);
 }
+
+#[test]
+fn an_exit_ends_the_shell_with_its_status() {
+    let home = TempDir::new("shell-exit");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ww"))
+        .arg("shell")
+        .env("HOME", &home.0)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"(inc 1)\n(perform :exit 3)\n(println \"after\")\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "2\n");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
