@@ -26,6 +26,25 @@ pub struct Var {
     pub pending: RefCell<Option<Pending>>,
 }
 
+impl Var {
+    /// The var's metadata with its `:ns` and `:name` in it, as a Clojure
+    /// var's always are: one an embedding bound from Rust (`host`, say)
+    /// has no other, and `doc` and `find-doc` print its name from them.
+    pub fn named_meta(&self) -> Value {
+        let key = |k: &str| Value::keyword(None, k);
+        let mut meta = match &*self.meta.borrow() {
+            Some(Value::Map(m)) => (**m).clone(),
+            _ => crate::value::Map::default(),
+        };
+        for (k, v) in [("ns", &self.ns), ("name", &self.name)] {
+            if meta.get(&key(k)).is_none_or(Value::is_nil) {
+                meta.insert(key(k), Value::symbol(None, v));
+            }
+        }
+        Value::Map(Rc::new(meta))
+    }
+}
+
 /// A definition waiting to be compiled, and the text it is in.
 #[derive(Debug)]
 pub struct Pending {

@@ -51,3 +51,22 @@ fn every_stdlib_module_loads_and_documents_its_vars() {
         assert_eq!(missing, "[]", "{module}: public vars without :doc");
     }
 }
+
+#[test]
+fn a_var_bound_by_the_embedding_is_named_and_documented_by_doc() {
+    let mut glia = Glia::new();
+    glia.define_in("user", "answer", glia_eval::value::Value::Int(42));
+    assert_eq!(
+        eval(&mut glia, "(meta (var answer))"),
+        "{:ns user, :name answer}"
+    );
+    assert_eq!(
+        eval(&mut glia, "(with-out-str (doc answer))"),
+        r#""-------------------------\nuser/answer\n""#
+    );
+    // The library's own helpers (`--` names) are not found.
+    assert_eq!(
+        eval(&mut glia, r#"(with-out-str (find-doc "--lazy"))"#),
+        r#""""#
+    );
+}

@@ -306,7 +306,7 @@ impl Value {
             Value::SortedSet(s) => s.meta.clone(),
             Value::Symbol(s) => s.meta.clone(),
             Value::Fn(f) => f.meta.clone(),
-            Value::Var(v) => v.meta.borrow().clone(),
+            Value::Var(v) => Some(v.named_meta()),
             Value::Atom(a) => a.meta.borrow().clone(),
             _ => None,
         }
