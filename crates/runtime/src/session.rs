@@ -135,10 +135,12 @@ impl<H: Host> Session<H> {
     }
 }
 
-/// Answers effects through `inner` until `deadline`: a perform still
-/// waiting then raises the time limit's error. Glia cannot catch that
-/// error, so the evaluation ends as a runaway loop's does and the session
-/// stays usable.
+/// Answers effects through `inner` until `deadline`, or until the
+/// evaluation is interrupted (Ctrl-C at the shell sets the flag): a
+/// perform still waiting then raises the time limit's or the interrupt's
+/// error. The VM looks at both only while it computes, so a wait on a
+/// capability is bounded here. Glia cannot catch these errors, so the
+/// evaluation ends as a runaway loop's does and the session stays usable.
 struct Timed<'h, H> {
     inner: &'h mut H,
     deadline: Option<tokio::time::Instant>,
@@ -147,13 +149,28 @@ struct Timed<'h, H> {
 
 impl<H: Host> Host for Timed<'_, H> {
     async fn perform(&mut self, target: &Value, data: Value) -> Answer {
-        let answer = self.inner.perform(target, data);
-        match self.deadline {
-            None => answer.await,
-            Some(deadline) => match tokio::time::timeout_at(deadline, answer).await {
-                Ok(answer) => answer,
-                Err(_) => Answer::Error(Exceeded::Deadline.error(&self.limits)),
-            },
+        let limits = &self.limits;
+        let deadline = self.deadline;
+        let timed_out = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        // The flag is set from a signal handler, which cannot wake a task:
+        // it is looked at every 20 ms, a delay no one at a prompt notices.
+        let interrupted = async {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(20));
+            while !limits.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+                tick.tick().await;
+            }
+        };
+        tokio::select! {
+            // An answer ready at once is taken before the timers are set.
+            biased;
+            answer = self.inner.perform(target, data) => answer,
+            () = timed_out => Answer::Error(Exceeded::Deadline.error(limits)),
+            () = interrupted => Answer::Error(Exceeded::Interrupted.error(limits)),
         }
     }
 }

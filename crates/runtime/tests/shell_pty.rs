@@ -94,3 +94,44 @@ fn the_repl_evaluates_continues_open_forms_interrupts_and_remembers() {
     p.exp_eof().unwrap();
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+#[test]
+fn ctrl_c_stops_a_wait_on_a_capability() {
+    let home = temp_home("wait");
+    // A cell that waits for input that never comes, with a time limit far
+    // beyond the session's patience: only the interrupt can end the wait.
+    let reader = home.join("reader.wasm");
+    let wasm = wat::parse_str(
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 64))
+    (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    std::fs::write(&reader, wasm).unwrap();
+    let mut p = shell_in(&home);
+    p.exp_string("user=> ").unwrap();
+    p.send_line(&format!(
+        "(def p (perform (perform runtime :load (perform :load {:?})) :spawn {{:mode :raw :limits {{:timeout-ms 3600000}}}}))",
+        reader.display().to_string()
+    ))
+    .unwrap();
+    p.exp_string("#'user/p").unwrap();
+    p.exp_string("user=> ").unwrap();
+    p.send_line("(perform p :wait)").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted").unwrap();
+    p.exp_string("user=> ").unwrap();
+    // The session goes on. (Matched whole: the echo of what is typed
+    // comes with colour codes between the tokens.)
+    p.send_line(r#"(str "after" "-ctrl-c")"#).unwrap();
+    p.exp_string(r#""after-ctrl-c""#).unwrap();
+    p.exp_string("user=> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+}
