@@ -10,38 +10,12 @@ import os
 import re
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
+from .node import Node
+
 FETCHED = re.compile(r"ww: fetched (\d+) blocks \(([^)]+)\) of \S+ from peers in (\S+)")
-LOOPBACK = ["--listen", "/ip4/127.0.0.1/tcp/0", "--http-listen", "127.0.0.1:0", "--with-http-admin", "off"]
-
-
-class Node:
-    """A `ww run` whose stderr is read line by line until what is awaited."""
-
-    def __init__(self, ww: Path, home: Path, *args: str):
-        self.proc = subprocess.Popen([str(ww), "run", *LOOPBACK, *args], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "HOME": str(home)})
-        self.log: list[str] = []
-        # A node that never says what is awaited is stopped, ending the wait.
-        self.deadline = threading.Timer(300, self.proc.kill)
-        self.deadline.start()
-
-    def until(self, pattern: re.Pattern) -> re.Match:
-        for line in self.proc.stderr:
-            self.log.append(line)
-            m = pattern.search(line)
-            if m:
-                return m
-        raise RuntimeError("the node stopped before it said what was awaited:\n" + "".join(self.log[-5:]))
-
-    def stop(self):
-        self.deadline.cancel()
-        self.proc.terminate()
-        self.proc.wait(30)
 
 
 def run(ww: Path, smoke: bool, log) -> dict:
@@ -58,8 +32,8 @@ def run(ww: Path, smoke: bool, log) -> dict:
         a = Node(ww, work / "a")
         try:
             addr = a.until(re.compile(r"ww: libp2p on (\S+)")).group(1)
-            a.until(re.compile(r"ww: ready"))
-            peer = next(l.split()[-1] for l in a.log if l.startswith("ww: peer id"))
+            a.until()
+            peer = a.said(re.compile(r"ww: peer id (\S+)")).group(1)
             out = {"mib": mib, "rounds": []}
             for _ in range(rounds):
                 start = time.perf_counter()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from . import measure
+from .node import Node
 
 
 def eval_nil(ww: Path, times: int) -> dict:
@@ -31,24 +31,12 @@ def run_to_ready(ww: Path, times: int) -> dict:
     for _ in range(times):
         with tempfile.TemporaryDirectory() as home:
             start = time.perf_counter()
-            node = subprocess.Popen(
-                [str(ww), "run", "--listen", "/ip4/127.0.0.1/tcp/0", "--http-listen", "127.0.0.1:0",
-                 "--with-http-admin", "127.0.0.1:0"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                env={**os.environ, "HOME": home}, text=True,
-            )
-            try:
-                log = []
-                for line in node.stderr:
-                    log.append(line)
-                    if line.startswith("ww: ready"):
-                        walls.append((time.perf_counter() - start) * 1000)
-                        break
-                else:
-                    return {"error": "the node stopped before it was ready: " + "".join(log[-3:])}
-            finally:
-                node.terminate()
-                node.wait(30)
+            with Node(ww, home, admin=True) as node:
+                try:
+                    node.until()
+                except RuntimeError as e:
+                    return {"error": str(e)}
+                walls.append((time.perf_counter() - start) * 1000)
     return {"best_ms": min(walls), "median_ms": statistics.median(walls)}
 
 

@@ -9,7 +9,6 @@ Usage: python latency.py WW [CALLS]
 import asyncio
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,10 @@ import httpx2
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+
+# The harness's node, by path: this runs in the venv, outside the package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "harness"))
+from node import Node  # noqa: E402
 
 
 async def round_trips(session: ClientSession, calls: int, what: str) -> None:
@@ -48,19 +51,9 @@ async def stdio(ww: str, calls: int, home: str) -> None:
 
 
 async def http(ww: str, calls: int, home: str) -> None:
-    node = subprocess.Popen(
-        [ww, "run", "--listen", "/ip4/127.0.0.1/tcp/0", "--http-listen", "127.0.0.1:0",
-         "--with-http-admin", "127.0.0.1:0"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "HOME": home}, text=True,
-    )
-    try:
-        log = ""
-        for line in node.stderr:
-            log += line
-            if line.startswith("ww: ready"):
-                break
-        url = re.search(r"ww: mcp on (http://\S+)", log).group(1)
+    with Node(ww, home, admin=True) as node:
+        node.until()
+        url = node.said(re.compile(r"ww: mcp on (http://\S+)")).group(1)
         token = (Path(home) / ".ww" / "mcp-token").read_text().strip()
         async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
             start = time.perf_counter()
@@ -69,9 +62,6 @@ async def http(ww: str, calls: int, home: str) -> None:
                     await session.initialize()
                     print(f"http: initialize: {(time.perf_counter() - start) * 1000:.1f} ms")
                     await round_trips(session, calls, "http")
-    finally:
-        node.terminate()
-        node.wait()
 
 
 async def main(ww: str, calls: int) -> None:
