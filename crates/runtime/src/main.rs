@@ -28,6 +28,12 @@ use glia_effects::log::{Log, Recorder, Replay};
 #[global_allocator]
 static ALLOCATOR: MiMalloc = MiMalloc;
 
+/// The standard ports (design.md): `ww run` takes them, and `ww doctor`
+/// checks them, unless told others.
+const DEFAULT_PORT: u16 = 2025;
+const DEFAULT_HTTP: &str = "127.0.0.1:2080";
+const DEFAULT_ADMIN: &str = "127.0.0.1:2026";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ww",
@@ -85,7 +91,7 @@ enum Command {
         #[arg(long, value_name = "MULTIADDR")]
         listen: Vec<libp2p::Multiaddr>,
         /// The libp2p port (TCP and QUIC) when no --listen is given.
-        #[arg(long, default_value_t = 2025)]
+        #[arg(long, default_value_t = DEFAULT_PORT)]
         port: u16,
         /// Do not find peers on the local network over mDNS (it is on
         /// unless every listen address is loopback).
@@ -95,12 +101,12 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = runtime::p2p::DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
         max_connections: u32,
         /// Where to serve the HTTP routes cells serve (WAGI).
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
+        #[arg(long, value_name = "ADDR", default_value = DEFAULT_HTTP)]
         http_listen: std::net::SocketAddr,
         /// Where to serve the admin plane (/healthz, /readyz, /metrics,
         /// /host/id, /host/addrs, /version, and MCP at /mcp behind the
         /// token in ~/.ww/mcp-token), or `off`.
-        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2026", value_parser = admin_addr)]
+        #[arg(long, value_name = "ADDR|off", default_value = DEFAULT_ADMIN, value_parser = admin_addr)]
         with_http_admin: Admin,
         /// The identity file (made, mode 0600, if missing); default
         /// ~/.ww/identity.
@@ -288,14 +294,14 @@ enum Command {
     /// flags you give `ww run` to check the ports it would take.
     Doctor {
         /// The libp2p port (TCP and QUIC), as for `ww run --port`.
-        #[arg(long, default_value_t = 2025)]
+        #[arg(long, default_value_t = DEFAULT_PORT)]
         port: u16,
         /// The HTTP routes' address, as for `ww run --http-listen`.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:2080")]
+        #[arg(long, value_name = "ADDR", default_value = DEFAULT_HTTP)]
         http_listen: std::net::SocketAddr,
         /// The admin plane's address, or `off`, as for `ww run
         /// --with-http-admin`.
-        #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2026", value_parser = admin_addr)]
+        #[arg(long, value_name = "ADDR|off", default_value = DEFAULT_ADMIN, value_parser = admin_addr)]
         with_http_admin: Admin,
         /// The identity file; default ~/.ww/identity.
         #[arg(long, value_name = "FILE")]

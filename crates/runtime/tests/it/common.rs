@@ -171,15 +171,7 @@ pub fn run(dir: &TempDir, args: &[&str]) -> Running {
         .stderr(Stdio::piped())
         .spawn()
         .expect("ww runs");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let mut log = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     let (mut http, mut admin, mut peer_id, mut libp2p) = (None, None, None, None);
@@ -326,4 +318,43 @@ pub fn run_to_end(home: &TempDir, image: &str) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stdout).trim().to_string(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Whether `actual` is `expected`, where `...` in `expected` stands for
+/// any text: how the documents' checks (README.md, doc/shell.md) leave
+/// out what differs between runs (peer ids, ports, versions).
+pub fn dots_match(expected: &str, actual: &str) -> bool {
+    let pieces: Vec<&str> = expected.split("...").collect();
+    let [first, .., last] = pieces.as_slice() else {
+        return expected == actual;
+    };
+    if actual.len() < first.len() + last.len()
+        || !actual.starts_with(first)
+        || !actual.ends_with(last)
+    {
+        return false;
+    }
+    let mut rest = &actual[first.len()..actual.len() - last.len()];
+    for piece in &pieces[1..pieces.len() - 1] {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The lines of `child`'s standard error as they come, read on a thread
+/// of their own (so the child never blocks writing them).
+pub fn stderr_lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }

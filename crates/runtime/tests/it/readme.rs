@@ -19,12 +19,10 @@
 //! PATH, as the skipped install command would), and `ww build` reuses the
 //! cells' target directory so that it does not compile the SDK again.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::{TempDir, repo_root};
+use crate::common::{TempDir, dots_match, repo_root, stderr_lines};
 
 /// A command block of the README and the output it promises.
 #[derive(Debug)]
@@ -98,27 +96,8 @@ fn matches(expected: &[&str], actual: &[&str]) -> bool {
         Some((&"...", rest)) => (0..=actual.len()).any(|skip| matches(rest, &actual[skip..])),
         Some((want, rest)) => actual
             .split_first()
-            .is_some_and(|(got, more)| line_matches(want, got) && matches(rest, more)),
+            .is_some_and(|(got, more)| dots_match(want, got) && matches(rest, more)),
     }
-}
-
-fn line_matches(want: &str, got: &str) -> bool {
-    let pieces: Vec<&str> = want.split("...").collect();
-    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
-    if pieces.len() == 1 {
-        return want == got;
-    }
-    if !got.starts_with(first) || !got[first.len()..].ends_with(last) {
-        return false;
-    }
-    let mut rest = &got[first.len()..got.len() - last.len()];
-    for piece in &pieces[1..pieces.len() - 1] {
-        match rest.find(piece) {
-            Some(at) => rest = &rest[at + piece.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 /// Where the blocks run: HOME, a working directory, and PATH's `ww`.
@@ -182,15 +161,7 @@ fn start(place: &Place, block: &Block) -> (Background, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("bash runs");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let mut log = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

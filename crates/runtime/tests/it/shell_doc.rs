@@ -23,7 +23,7 @@
 //! need a running node or a second one are ```text or ```sh in the guide,
 //! and not run here.
 
-use crate::common::{self, TempDir};
+use crate::common::{self, TempDir, dots_match};
 
 /// What a comment says a form does.
 #[derive(Debug, Default)]
@@ -123,30 +123,6 @@ fn expectations(between: &str) -> Expect {
     expect
 }
 
-/// Whether `actual` is `expected`, where `...` in `expected` stands for
-/// any text.
-fn matches(expected: &str, actual: &str) -> bool {
-    let pieces: Vec<&str> = expected.split("...").collect();
-    if pieces.len() == 1 {
-        return expected == actual;
-    }
-    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
-    if !actual.starts_with(first)
-        || !actual.ends_with(last)
-        || actual.len() < first.len() + last.len()
-    {
-        return false;
-    }
-    let mut rest = &actual[first.len()..actual.len() - last.len()];
-    for piece in &pieces[1..pieces.len() - 1] {
-        match rest.find(piece) {
-            Some(at) => rest = &rest[at + piece.len()..],
-            None => return false,
-        }
-    }
-    true
-}
-
 /// A fresh HOME holding what `ww perform install` writes into `~/.ww`
 /// for the examples to read: the standard cells in `bin/` and the status
 /// script in `etc/init.d/`.
@@ -221,7 +197,7 @@ fn check(block: &Block) -> Vec<String> {
             ));
         }
         if let Some(want) = &expect.value
-            && !matches(want, value)
+            && !dots_match(want, value)
         {
             failures.push(format!(
                 "{at}: `{}`\n  the guide says: {want}\n  ww eval prints: {value}",
@@ -282,8 +258,8 @@ fn expectations_are_read_from_comments() {
     assert_eq!(b.forms[1].line, 12);
     assert_eq!(b.forms[1].expect.out, ["1"]);
     assert_eq!(b.forms[2].expect.error.as_deref(), Some("divide"));
-    assert!(matches("\"12D3KooW...\"", "\"12D3KooWabc\""));
-    assert!(matches("[... 2 ...]", "[1 2 3]"));
-    assert!(!matches("\"12D3KooW...\"", "\"bafk\""));
-    assert!(!matches("a...a", "a"));
+    assert!(dots_match("\"12D3KooW...\"", "\"12D3KooWabc\""));
+    assert!(dots_match("[... 2 ...]", "[1 2 3]"));
+    assert!(!dots_match("\"12D3KooW...\"", "\"bafk\""));
+    assert!(!dots_match("a...a", "a"));
 }
