@@ -123,6 +123,18 @@ impl<H: Host> Session<H> {
     /// Its time limit (`limits.timeout`) also bounds the effects it waits
     /// on: the VM enforces it only while it computes.
     pub fn eval(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
+        self.eval_at(name, text, None)
+    }
+
+    /// As [`Session::eval`], but only the top-level form at `form` of
+    /// `text` when given: its errors point into the whole text, so a
+    /// script run form by form reports each at its real line.
+    pub fn eval_at(
+        &mut self,
+        name: &str,
+        text: &str,
+        form: Option<usize>,
+    ) -> Result<Value, EvalError> {
         let limits = self.glia.vm.limits.clone();
         let deadline = limits.timeout.map(|t| tokio::time::Instant::now() + t);
         let mut host = Timed {
@@ -130,8 +142,14 @@ impl<H: Host> Session<H> {
             deadline,
             limits,
         };
-        let eval = glia_effects::eval(&mut self.glia, name, text, &mut host);
-        self.runtime.block_on(self.local.run_until(eval))
+        let glia = &mut self.glia;
+        let run = self.local.run_until(async move {
+            match form {
+                None => glia_effects::eval(glia, name, text, &mut host).await,
+                Some(index) => glia_effects::eval_form(glia, name, text, index, &mut host).await,
+            }
+        });
+        self.runtime.block_on(run)
     }
 }
 

@@ -42,12 +42,13 @@ impl Repl {
         Ok(Repl { session })
     }
 
-    /// Evaluates `text`: the printed value, or the rendered error report,
-    /// or [`Stop::Exit`] for `(perform :exit n)`.
-    fn eval(&mut self, name: &str, text: &str) -> Result<String, Stop> {
+    /// Evaluates `text` (only its top-level form at `form`, if given): the
+    /// printed value, or the rendered error report, or [`Stop::Exit`] for
+    /// `(perform :exit n)`.
+    fn eval(&mut self, name: &str, text: &str, form: Option<usize>) -> Result<String, Stop> {
         let glia = &mut self.session.glia;
         glia.vm.limits.interrupt.store(false, Ordering::SeqCst);
-        match self.session.eval(name, text) {
+        match self.session.eval_at(name, text, form) {
             Ok(v) => {
                 let glia = &mut self.session.glia;
                 let printed = glia_eval::value::pr_str(&v);
@@ -373,14 +374,14 @@ fn scripted(session: &mut Repl) -> ExitCode {
     let read = glia_syntax::read(&text);
     if !read.errors.is_empty() {
         // The whole text goes to the evaluator, which reports the errors.
-        if let Err(Stop::Failed(report)) = session.eval("<stdin>", &text) {
+        if let Err(Stop::Failed(report)) = session.eval("<stdin>", &text, None) {
             eprint!("{report}");
         }
         return ExitCode::FAILURE;
     }
     let mut failed = false;
-    for form in &read.forms {
-        match session.eval("<stdin>", &text[form.span.start..form.span.end]) {
+    for index in 0..read.forms.len() {
+        match session.eval("<stdin>", &text, Some(index)) {
             Ok(printed) => println!("{printed}"),
             Err(Stop::Failed(report)) => {
                 eprint!("{report}");
@@ -429,7 +430,7 @@ fn interactive(session: &mut Repl) -> ExitCode {
                 if let Some(path) = &history {
                     let _ = editor.save_history(path);
                 }
-                match session.eval("<repl>", &line) {
+                match session.eval("<repl>", &line, None) {
                     Ok(printed) => println!("{printed}"),
                     Err(Stop::Failed(report)) => eprint!("{report}"),
                     Err(Stop::Exit(code)) => return code,

@@ -49,3 +49,13 @@ fn an_exit_ends_the_shell_with_its_status() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_piped_forms_error_points_at_its_line_in_the_input() {
+    let home = TempDir::new("shell-lines");
+    let (ok, out, err) =
+        crate::common::shell(&home.0, &[], "(def x 1)\n\n(+ x\n   (/ 1 0))\n(inc x)\n");
+    assert!(!ok);
+    assert_eq!(out, "#'user/x\n2\n");
+    assert!(err.contains("╭─[<stdin>:4:4]"), "{err}");
+}
