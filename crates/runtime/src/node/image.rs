@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::store::unixfs::hidden;
+
 /// The embedded default layer: path in the image, and contents. The
 /// standard cells are in `bin/` (so an image of init scripts alone can
 /// serve them), and the status cell is served at `/status`.
@@ -149,7 +151,7 @@ impl Image {
                         return Ok(Some(bytes.to_vec()));
                     }
                 }
-                Layer::Dir(_) if hidden(&rel) => continue,
+                Layer::Dir(_) if inside_hidden(&rel) => continue,
                 Layer::Dir(root) => {
                     let Ok(real) = root.join(&rel).canonicalize() else {
                         continue;
@@ -218,8 +220,9 @@ impl Image {
                         names.extend(
                             entries
                                 .flatten()
-                                .filter_map(|e| e.file_name().into_string().ok())
-                                .filter(|n| !n.starts_with('.')),
+                                .map(|e| e.file_name())
+                                .filter(|n| !hidden(n))
+                                .filter_map(|n| n.into_string().ok()),
                         );
                     }
                 }
@@ -233,14 +236,12 @@ impl Image {
     }
 }
 
-/// Whether `rel` is, or is inside, a hidden entry (a name starting with
-/// `.`). A directory layer leaves those out, as `ww push` (and Kubo's
-/// `ipfs add -r`) does, so that `ww run DIR` and `ww run /ipfs/$(ww push
-/// DIR)` boot the same image: a cell project's `.target/` and `.sdk/` are
-/// not part of it.
-fn hidden(rel: &Path) -> bool {
-    rel.components()
-        .any(|c| c.as_os_str().as_encoded_bytes().starts_with(b"."))
+/// Whether `rel` is, or is inside, a hidden entry. A directory layer
+/// leaves those out, as `ww push` does, so that `ww run DIR` and `ww run
+/// /ipfs/$(ww push DIR)` boot the same image: a cell project's `.target/`
+/// and `.sdk/` are not part of it.
+fn inside_hidden(rel: &Path) -> bool {
+    rel.components().any(|c| hidden(c.as_os_str()))
 }
 
 /// The files under `dir` (following no symbolic link to a directory: a
@@ -251,7 +252,7 @@ fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeSet<String>) {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+        if hidden(&entry.file_name()) {
             continue;
         }
         let path = entry.path();

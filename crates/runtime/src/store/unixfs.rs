@@ -86,6 +86,13 @@ impl Blocks for Discard {
 }
 
 /// Keeps the blocks an import makes, for tests to look into.
+/// Whether an entry named `name` is hidden (its name starts with `.`):
+/// left out of an import, as Kubo leaves it out without `--hidden`, and
+/// out of a directory layer of `ww run`, so both give the same image.
+pub fn hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
 #[cfg(test)]
 #[derive(Default)]
 pub(crate) struct Kept(Vec<(Cid, Vec<u8>)>);
@@ -284,7 +291,7 @@ pub fn path(path: &Path, blocks: &mut impl Blocks) -> Result<Node, ImportError> 
         let name = name.into_string().map_err(|name| ImportError::Name {
             path: path.join(name).display().to_string(),
         })?;
-        if !name.starts_with('.') {
+        if !hidden(std::ffi::OsStr::new(&name)) {
             names.push(name);
         }
     }
