@@ -9,6 +9,12 @@ use glia_effects::std_effects::{self, Request};
 use glia_effects::{Answer, Host, Value};
 use rand::Rng;
 
+/// The status this process exits with when an evaluation ended in
+/// `(perform :exit n)`: `n`, held to what a process status can be.
+pub fn exit_status(e: &glia_effects::EvalError) -> Option<std::process::ExitCode> {
+    std_effects::exit_code(e).map(|code| std::process::ExitCode::from(code.clamp(0, 255) as u8))
+}
+
 /// Serves the standard effects; anything else is unhandled.
 #[derive(Debug, Default)]
 pub struct CliHost;

@@ -320,9 +320,10 @@ enum Command {
     ///
     /// The session holds the capabilities of the node running here (as
     /// `ww shell` does), or of a remote node logged in to, or of an
-    /// in-process node; --grant and --policy narrow them. Tools: eval (Glia forms; the
-    /// last value printed readably, :stdout output beside it), describe
-    /// (the capabilities in scope), doc (a var's documentation), reset.
+    /// in-process node; --grant and --policy narrow them. Tools: eval
+    /// (Glia forms; the last value printed readably, :stdout output beside
+    /// it), describe (the capabilities in scope), doc (a var's
+    /// documentation), reset.
     /// Every evaluation runs under --fuel, --max-memory and --timeout.
     Mcp {
         /// A remote node to log in to, as MULTIADDR/p2p/PEER_ID (as for
@@ -361,8 +362,8 @@ enum PerformCommand {
     /// Set up ~/.ww and register `ww mcp` with Claude Code.
     ///
     /// Makes the identity (0600), authorized_keys, the standard cells in
-    /// bin/ and etc/init.d/05-status.glia. Run again, it changes nothing that exists but the standard
-    /// cells, which become this binary's.
+    /// bin/ and etc/init.d/05-status.glia. Run again, it changes nothing
+    /// that exists but the standard cells, which become this binary's.
     Install {
         /// Also add `ww mcp` to DIR/.mcp.json (a project's MCP servers for
         /// Claude Code), keeping the servers it names.
@@ -672,9 +673,9 @@ fn eval(
             }
             ExitCode::SUCCESS
         }
-        Err(e) => match glia_effects::std_effects::exit_code(&e) {
+        Err(e) => match host::exit_status(&e) {
             // `(perform :exit n)`: the program asked; nothing to report.
-            Some(code) => ExitCode::from(code.clamp(0, 255) as u8),
+            Some(status) => status,
             None => {
                 eprint!("{}", e.report().render_plain());
                 ExitCode::FAILURE

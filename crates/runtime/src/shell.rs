@@ -65,8 +65,8 @@ impl Repl {
                 Ok(printed)
             }
             Err(e) => {
-                if let Some(code) = glia_effects::std_effects::exit_code(&e) {
-                    return Err(Stop::Exit(ExitCode::from(code.clamp(0, 255) as u8)));
+                if let Some(status) = crate::host::exit_status(&e) {
+                    return Err(Stop::Exit(status));
                 }
                 let glia = &mut self.session.glia;
                 glia.define("*e", Value::Error(e.exception.clone()));
