@@ -97,14 +97,7 @@ pub async fn version(api: &str, timeout: Duration) -> Result<String, KuboError> 
     let answer = serde_json::from_str::<serde_json::Value>(&body).ok();
     match answer.as_ref().and_then(|v| v["Version"].as_str()) {
         Some(version) if (200..300).contains(&status) => Ok(version.to_string()),
-        _ => Err(KuboError::Refused {
-            url: api.to_string(),
-            status,
-            message: answer
-                .as_ref()
-                .and_then(|v| v["Message"].as_str())
-                .map_or_else(|| body.trim().to_string(), str::to_string),
-        }),
+        _ => Err(refused(api, status, &body)),
     }
 }
 
@@ -149,18 +142,25 @@ async fn car(store: &BlockStore, root: &Cid) -> Result<Vec<u8>, KuboError> {
         .map_err(|e| KuboError::Car(e.to_string()))
 }
 
+/// Kubo's refusal (`status`, `body`) of a call to the API at `url`: its
+/// `{"Message":WHY}`, or the body as it is.
+fn refused(url: &str, status: u16, body: &str) -> KuboError {
+    let message = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v["Message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| body.trim().to_string());
+    KuboError::Refused {
+        url: url.to_string(),
+        status,
+        message,
+    }
+}
+
 /// What Kubo's answer (`status`, `body`) to importing `root` says.
 fn outcome(url: &str, root: &Cid, status: u16, body: &str) -> Result<(), KuboError> {
     let json = |line: &str| serde_json::from_str::<serde_json::Value>(line).ok();
     if !(200..300).contains(&status) {
-        let message = json(body)
-            .and_then(|v| v["Message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| body.trim().to_string());
-        return Err(KuboError::Refused {
-            url: url.to_string(),
-            status,
-            message,
-        });
+        return Err(refused(url, status, body));
     }
     let cid = root.to_string();
     for line in body.lines().filter_map(json) {
