@@ -9,12 +9,8 @@ use super::Finding;
 
 const WHAT: &str = "Kubo (optional)";
 
-pub fn check(api: &str) -> Finding {
-    let answer = match super::block_on(kubo::version(api, Duration::from_secs(2))) {
-        Ok(answer) => answer,
-        Err(why) => return Finding::problem(WHAT, why, "free some file descriptors and retry"),
-    };
-    match answer {
+pub fn check(rt: &tokio::runtime::Runtime, api: &str) -> Finding {
+    match rt.block_on(kubo::version(api, Duration::from_secs(2))) {
         Ok(version) => Finding::ok(
             WHAT,
             format!("Kubo {version} at {api}; `ww push --ipfs-url {api}` pins there"),

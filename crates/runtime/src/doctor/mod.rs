@@ -81,12 +81,24 @@ impl Finding {
 /// Runs every check, prints the findings, and exits 0 only if none is a
 /// problem.
 pub fn run(options: &Options) -> ExitCode {
+    // The few requests doctor makes (a node's readiness, Kubo's version)
+    // share one runtime of one thread.
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ww doctor: cannot start an async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let nodes = runtime::node::state::running(&runtime::home::run_dir());
     let mut findings = toolchain::check();
     findings.extend(files::check(&options.identity));
-    findings.push(running::check(&nodes));
+    findings.push(running::check(&rt, &nodes));
     findings.extend(ports::check(options, &nodes));
-    findings.push(kubo::check(&options.ipfs_url));
+    findings.push(kubo::check(&rt, &options.ipfs_url));
 
     let count = |v| findings.iter().filter(|f| f.verdict == v).count();
     let (problems, notes) = (count(Verdict::Problem), count(Verdict::Note));
@@ -136,14 +148,4 @@ fn line(finding: &Finding) -> String {
         text.push_str(&format!("      {label}: {fix}\n"));
     }
     text
-}
-
-/// Runs one request's worth of async code: doctor's checks are few and
-/// short, so a runtime of one thread made for each is enough.
-fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start an async runtime: {e}"))?;
-    Ok(runtime.block_on(future))
 }

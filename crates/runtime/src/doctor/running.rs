@@ -9,7 +9,7 @@ use super::Finding;
 
 const WHAT: &str = "local node";
 
-pub fn check(nodes: &[State]) -> Finding {
+pub fn check(rt: &tokio::runtime::Runtime, nodes: &[State]) -> Finding {
     if nodes.is_empty() {
         return Finding::note(
             WHAT,
@@ -17,13 +17,13 @@ pub fn check(nodes: &[State]) -> Finding {
             "`ww run` boots one; `ww shell` then attaches to it",
         );
     }
-    let described: Vec<String> = nodes.iter().map(describe).collect();
+    let described: Vec<String> = nodes.iter().map(|node| describe(rt, node)).collect();
     Finding::ok(WHAT, described.join("; "))
 }
 
-fn describe(node: &State) -> String {
+fn describe(rt: &tokio::runtime::Runtime, node: &State) -> String {
     let readiness = match &node.admin {
-        Some(admin) => match super::block_on(ready(admin)).and_then(|r| r) {
+        Some(admin) => match rt.block_on(ready(admin)) {
             Ok(true) => "ready".to_string(),
             Ok(false) => "still running its init scripts".to_string(),
             Err(why) => format!("its admin plane does not answer: {why}"),
