@@ -208,16 +208,28 @@ pub fn run(dir: &TempDir, args: &[&str]) -> Running {
 
 /// `GET path` from `addr`: the status code and the body.
 pub fn get(addr: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = get_with(addr, path, &[]);
+    (status, body)
+}
+
+/// `GET path` from `addr` with `headers` (name, value): the status code,
+/// the response's header lines and its body.
+pub fn get_with(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{headers}\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_string();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_string(), body.to_string())
 }
 
 /// A `ByteStream` that only writes, and the end its bytes come out of.

@@ -1,32 +1,18 @@
 //! examples/counter: a count kept by the client, in a cookie or a query
 //! parameter, by a cell that keeps nothing.
 
-use std::io::{Read, Write};
-
 use super::node;
+use crate::common::get_with;
 
-/// `GET path` with a `Cookie` header if given: the status line's code, the
+/// `GET path` with the count's cookie if given: the status code, the
 /// `Set-Cookie` header and the body.
 fn get(addr: &str, path: &str, cookie: Option<&str>) -> (u16, Option<String>, String) {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{cookie}\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let (status, head, body) = get_with(addr, path, cookie.map(|c| ("Cookie", c)).as_slice());
     let set_cookie = head
         .lines()
         .find_map(|l| l.strip_prefix("set-cookie: "))
         .map(str::to_string);
-    (
-        head[9..12].parse().unwrap(),
-        set_cookie,
-        body.trim_end().to_string(),
-    )
+    (status, set_cookie, body.trim_end().to_string())
 }
 
 #[test]
